@@ -1,0 +1,21 @@
+# Project-wide compile settings shared by every target of this tree.
+
+set(CMAKE_CXX_STANDARD 20)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+
+option(CONNECTOR_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" OFF)
+
+# connector_enable_warnings(<target>): the warning set every target of ours builds with.
+function(connector_enable_warnings target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE
+      -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+      -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference
+      -Wimplicit-fallthrough)
+    if(CONNECTOR_WARNINGS_AS_ERRORS)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+endfunction()

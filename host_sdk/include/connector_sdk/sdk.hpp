@@ -1,0 +1,11 @@
+// Everything a connector author needs, in one include (the loader and manifest reader are host side).
+#pragma once
+
+#include <connector_sdk/abi.hpp>
+#include <connector_sdk/connector.hpp>
+#include <connector_sdk/error_category.hpp>
+#include <connector_sdk/form.hpp>
+#include <connector_sdk/host_services.hpp>
+#include <connector_sdk/property.hpp>
+#include <connector_sdk/results.hpp>
+#include <connector_sdk/version.hpp>

@@ -1,0 +1,34 @@
+// The Sage Cloud Accounting connector: the one class a host talks to. Every entry point catches at
+// the plugin's edge and answers with a result value.
+#pragma once
+
+#include <connector_sdk/connector.hpp>
+
+#include <memory>
+
+namespace sage {
+
+inline constexpr char connector_id[] = "sage-cloud-accounting";
+inline constexpr char connector_name[] = "Sage Cloud Accounting";
+inline constexpr char connector_version[] = "1.0.0";
+
+class sage_connector final : public connector_sdk::connector {
+public:
+    static std::unique_ptr<connector_sdk::connector> create(connector_sdk::host_services& services);
+
+    [[nodiscard]] connector_sdk::connector_info info() const noexcept override;
+    [[nodiscard]] std::vector<connector_sdk::property_descriptor> describe_properties() const noexcept override;
+    [[nodiscard]] connector_sdk::validation_result validate(const connector_sdk::form_values& form) const noexcept override;
+    [[nodiscard]] connector_sdk::test_result test(const connector_sdk::form_values& form) noexcept override;
+    [[nodiscard]] connector_sdk::create_result create(const connector_sdk::form_values& form,
+                                                      const connector_sdk::create_options& options) noexcept override;
+    [[nodiscard]] connector_sdk::license_status check_license() noexcept override;
+    [[nodiscard]] void* query_extension(std::string_view interface_id) noexcept override;
+
+private:
+    explicit sage_connector(connector_sdk::host_services& services) noexcept;
+
+    connector_sdk::host_services& services_;
+};
+
+} // namespace sage

@@ -1,0 +1,63 @@
+// A host_services implementation for tests: a settable clock, captured log lines and user messages,
+// scripted prompt answers, and a licence token the test chooses.
+#pragma once
+
+#include <connector_sdk/host_services.hpp>
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace test_support {
+
+class fake_host_services final : public connector_sdk::host_services {
+public:
+    explicit fake_host_services(std::filesystem::path state_directory = std::filesystem::temp_directory_path());
+
+    // Controls
+    void set_now(std::chrono::system_clock::time_point now);
+    void advance(std::chrono::seconds by);
+    void set_tenant(std::string tenant);
+    void set_license_token(std::optional<std::string> token);
+    void set_default_oauth_app(std::optional<connector_sdk::oauth_app_credentials> app);
+    void push_prompt_answer(std::optional<std::string> answer);
+    void set_browser_available(bool available);
+
+    // Observations
+    [[nodiscard]] std::vector<std::string> log_lines() const;
+    [[nodiscard]] std::vector<std::string> user_messages() const;
+    [[nodiscard]] std::vector<std::string> opened_urls() const;
+    // Every line the connector ever produced through this object, logs and user messages alike.
+    [[nodiscard]] std::string everything_said() const;
+
+    // host_services
+    [[nodiscard]] std::chrono::system_clock::time_point now() const noexcept override;
+    void log(connector_sdk::log_level level, std::string_view message) noexcept override;
+    [[nodiscard]] std::string tenant_id() const noexcept override;
+    [[nodiscard]] std::optional<std::string> license_token(std::string_view connector_id) const noexcept override;
+    [[nodiscard]] std::filesystem::path state_directory() const noexcept override;
+    [[nodiscard]] std::optional<connector_sdk::oauth_app_credentials> default_oauth_app(
+        std::string_view connector_id) const noexcept override;
+    bool open_browser(std::string_view url) noexcept override;
+    void notify_user(std::string_view text) noexcept override;
+    [[nodiscard]] std::optional<std::string> prompt_user(std::string_view question) noexcept override;
+
+private:
+    mutable std::mutex mutex_;
+    std::chrono::system_clock::time_point now_;
+    std::string tenant_ = "tenant-test";
+    std::optional<std::string> license_token_;
+    std::optional<connector_sdk::oauth_app_credentials> default_app_;
+    std::filesystem::path state_directory_;
+    std::vector<std::string> logs_;
+    std::vector<std::string> user_messages_;
+    std::vector<std::string> opened_urls_;
+    std::deque<std::optional<std::string>> answers_;
+    bool browser_available_ = false;
+};
+
+} // namespace test_support

@@ -1,0 +1,32 @@
+// Runs a program as a child process, feeding its standard input and capturing its output, with a
+// deadline: end-to-end tests drive the real binaries this way.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace test_support {
+
+struct process_result {
+    int exit_code = -1;     // the exit status, or 128 + signal when killed by a signal
+    bool timed_out = false; // killed because the deadline passed
+    std::string out;
+    std::string err;
+};
+
+struct process_options {
+    std::map<std::string, std::string> environment;         // added to (or replacing in) this process's environment
+    std::vector<std::string> unset_environment;             // removed from it
+    std::optional<std::string> input;                       // fed to standard input, then closed; nullopt: /dev/null
+    std::chrono::milliseconds timeout = std::chrono::seconds(120);
+    std::optional<std::filesystem::path> working_directory;
+};
+
+// Runs `argv[0]` (a path) with `argv`. Throws only when the process cannot be started.
+process_result run_process(const std::vector<std::string>& argv, const process_options& options = {});
+
+} // namespace test_support
