@@ -20,19 +20,25 @@
 CONNECTOR_SDK_BEGIN_NAMESPACE
 
 // Deletes a connector, then lets go of the library its code lives in: the library cannot be
-// unloaded while any object from it is alive.
+// unloaded while any object from it is alive. The library is released right after the delete (not
+// when the unique_ptr itself dies), so handle.reset() really unloads an otherwise unused plugin.
 class library_holding_deleter {
 public:
     library_holding_deleter() = default;
     explicit library_holding_deleter(std::shared_ptr<const void> library) noexcept : library_(std::move(library)) {}
 
-    void operator()(connector* object) const noexcept { delete object; }
+    void operator()(connector* object) const noexcept
+    {
+        delete object;
+        library_.reset();
+    }
 
     // The library handle this deleter keeps alive (for tests and diagnostics).
     [[nodiscard]] const std::shared_ptr<const void>& library() const noexcept { return library_; }
 
 private:
-    std::shared_ptr<const void> library_;
+    // mutable: std::unique_ptr calls its deleter through a const-qualified operator() in general code.
+    mutable std::shared_ptr<const void> library_;
 };
 
 using connector_handle = std::unique_ptr<connector, library_holding_deleter>;
