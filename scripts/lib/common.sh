@@ -1,0 +1,40 @@
+# Shared by scripts/*.sh: the project root, the Debian packages the project needs, and installing
+# the missing ones (apt, as root or through sudo). Sourced, not run.
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# Every package a fresh Debian 12 needs to build, test and demo the project.
+required_packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
+  libssl-dev openssl libsqlite3-dev libcli11-dev
+  python3 python3-jsonschema curl binutils
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "${required_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  say "installing missing Debian packages: ${missing[*]}"
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || { echo "error: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build_preset NAME: configure (once) and build one CMake preset.
+build_preset() {
+  local preset=$1
+  say "building ($preset)"
+  if [[ ! -f "$root/build/$preset/build.ninja" ]]; then
+    cmake --preset "$preset" -S "$root" >/dev/null
+  fi
+  cmake --build --preset "$preset" --parallel "$(nproc)"
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds the `dev` and `asan` presets and runs every
+# CTest test in both. Usage: scripts/test.sh [--preset dev|asan]... [-- extra ctest arguments]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+presets=() ctest_args=()
+while (($#)); do
+  case $1 in
+    --preset) presets+=("$2"); shift 2 ;;
+    --) shift; ctest_args=("$@"); break ;;
+    -h|--help) sed -n '2,3p' "$0" | sed 's/^# //'; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+((${#presets[@]})) || presets=(dev asan)
+
+ensure_packages
+cd "$root"
+for preset in "${presets[@]}"; do
+  build_preset "$preset"
+  say "testing ($preset)"
+  ctest --preset "$preset" --parallel "$(nproc)" "${ctest_args[@]}"
+done
+say "all tests passed (${presets[*]})"
