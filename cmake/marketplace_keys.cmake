@@ -47,3 +47,5 @@ add_custom_target(marketplace_keys_header DEPENDS "${_header}")
 add_library(marketplace_keys INTERFACE)
 target_include_directories(marketplace_keys INTERFACE "${_keys_dir}")
 add_dependencies(marketplace_keys marketplace_keys_header)
+
+install(TARGETS license_keytool RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT sdk)
