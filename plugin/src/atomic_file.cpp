@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <random>
+#include <utility>
 
 namespace sage {
 namespace {
