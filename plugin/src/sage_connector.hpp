@@ -8,6 +8,8 @@
 
 namespace sage {
 
+struct validated_form;
+
 inline constexpr char connector_id[] = "sage-cloud-accounting";
 inline constexpr char connector_name[] = "Sage Cloud Accounting";
 inline constexpr char connector_version[] = "1.0.0";
@@ -27,6 +29,10 @@ public:
 
 private:
     explicit sage_connector(connector_sdk::host_services& services) noexcept;
+
+    // Resolves and checks a form with what the host knows (its OAuth app, its clock).
+    [[nodiscard]] validated_form check(const connector_sdk::form_values& form) const;
+    void log_failure(std::string_view entry_point, std::string_view what) const noexcept;
 
     connector_sdk::host_services& services_;
 };
