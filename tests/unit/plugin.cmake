@@ -5,7 +5,9 @@ foreach(_unit
     property_catalog
     endpoint
     connection_settings
-    keystore)
+    keystore
+    form_validation
+    sage_connector)
   connector_add_test(${_unit}_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${_unit}_test.cpp
     LIBRARIES sage_connector_core OpenSSL::SSL
