@@ -196,7 +196,7 @@ std::vector<bad_row> bad_rows()
         // Keystore
         {"keystore password without keystore", set("KeystorePassword", std::string("pw")), "KeystorePassword",
          "Keystore Password is set but Upload Keystore File is not"},
-        {"keystore garbage", set("KeystoreFile", file("junk.bin", std::string("\x01\x02\x03 not a keystore", 20))), "KeystoreFile",
+        {"keystore garbage", set("KeystoreFile", file("junk.bin", std::string("\x01\x02\x03 not a keystore"))), "KeystoreFile",
          "neither a PEM bundle nor a PKCS#12 file"},
         {"keystore wrong password", all({set("KeystoreFile", file("client.p12", m.p12)), set("KeystorePassword", std::string("nope"))}),
          "KeystorePassword", "Keystore Password is wrong"},
