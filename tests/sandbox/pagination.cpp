@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include <charconv>
+#include <cstdint>
 
 namespace sage_sandbox {
 namespace {
@@ -89,13 +90,15 @@ boost::json::object make_page(const std::vector<boost::json::object>& records, c
         items.push_back(project(records[i], params.attributes));
 
     boost::json::object envelope;
-    envelope["$total"] = total;
-    envelope["$page"] = page;
+    envelope["$total"] = static_cast<std::int64_t>(total);
+    envelope["$page"] = static_cast<std::int64_t>(page);
     envelope["$next"] = page < last_page ? boost::json::value(page_link(collection_path, query, page + 1, per_page))
                                          : boost::json::value(nullptr);
     envelope["$back"] = page > 1 ? boost::json::value(page_link(collection_path, query, page - 1, per_page))
                                  : boost::json::value(nullptr);
-    envelope[spelling == envelope_spelling::snake_case ? "$items_per_page" : "$itemsPerPage"] = per_page;
+    // Signed, as a JSON parser would read them back.
+    envelope[spelling == envelope_spelling::snake_case ? "$items_per_page" : "$itemsPerPage"] =
+        static_cast<std::int64_t>(per_page);
     envelope["$items"] = std::move(items);
     return envelope;
 }

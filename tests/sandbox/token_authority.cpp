@@ -13,6 +13,17 @@ grant_outcome failure(std::string error, std::string description)
 
 } // namespace
 
+std::string_view to_string(access_check check) noexcept
+{
+    switch (check) {
+    case access_check::valid: return "valid";
+    case access_check::expired: return "expired";
+    case access_check::revoked: return "revoked";
+    case access_check::unknown: break;
+    }
+    return "unknown";
+}
+
 std::string_view to_string(token_kind kind) noexcept
 {
     switch (kind) {

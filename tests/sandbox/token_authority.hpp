@@ -59,6 +59,7 @@ struct token_inspection {
     std::optional<sandbox_clock::time_point> expires_at;
 };
 
+std::string_view to_string(access_check check) noexcept;
 std::string_view to_string(token_kind kind) noexcept;
 std::string_view to_string(token_status status) noexcept;
 
