@@ -239,16 +239,26 @@ class gatherer {
 public:
     explicit gatherer(settings_resolution& out) : out_(out) {}
 
+    // Fields first, then Add Configuration, so messages list places in the order a user reads the form.
+    void form(const connector_sdk::form_values& values)
+    {
+        for (const auto& [key, value] : values)
+            if (canonical_key(key) != keys::additional_configuration)
+                top_level(key, value);
+        for (const auto& [key, value] : values)
+            if (canonical_key(key) == keys::additional_configuration)
+                configuration(value);
+    }
+
+    [[nodiscard]] const std::vector<occurrence>& occurrences() const noexcept { return occurrences_; }
+
+private:
     void top_level(const std::string& given_key, const form_value& value)
     {
         const auto key = canonical_key(given_key);
         if (!key) {
             add_error(given_key, quote_for_message(given_key, 40) + " is not a property of this connector; " +
                                      suggestion_for(trim(given_key)));
-            return;
-        }
-        if (*key == keys::additional_configuration) {
-            configuration(value);
             return;
         }
         occurrence o{*key, value, {}, {}, false};
@@ -261,9 +271,6 @@ public:
         occurrences_.push_back(std::move(o));
     }
 
-    [[nodiscard]] const std::vector<occurrence>& occurrences() const noexcept { return occurrences_; }
-
-private:
     void configuration(const form_value& value)
     {
         const std::string label = label_of(keys::additional_configuration);
@@ -423,8 +430,7 @@ settings_resolution resolve_settings(const connector_sdk::form_values& form)
 {
     settings_resolution out;
     gatherer gather(out);
-    for (const auto& [key, value] : form)
-        gather.top_level(key, value);
+    gather.form(form);
 
     for (const auto& property : property_catalog()) {
         std::vector<const occurrence*> found;

@@ -7,6 +7,7 @@
 #include <boost/url/ipv4_address.hpp>
 #include <boost/url/ipv6_address.hpp>
 
+#include <charconv>
 #include <stdexcept>
 #include <utility>
 
@@ -60,9 +61,13 @@ endpoint_parse_result parse_endpoint(std::string_view text) noexcept
         if (u.has_port()) {
             if (u.port().empty())
                 return {std::nullopt, "has an empty port after ':'"};
-            if (u.port_number() == 0)
-                return {std::nullopt, "has port 0 or a port above 65535"};
-            e.port = u.port_number();
+            // port_number() wraps values above 65535 instead of refusing them: read the digits ourselves.
+            const std::string_view digits = u.port();
+            unsigned long number = 0;
+            const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+            if (ec != std::errc() || end != digits.data() + digits.size() || number == 0 || number > 65535)
+                return {std::nullopt, "has port " + std::string(digits.substr(0, 10)) + "; a port is 1 to 65535"};
+            e.port = static_cast<std::uint16_t>(number);
             e.explicit_port = true;
         } else if (e.scheme == "https") {
             e.port = 443;

@@ -193,7 +193,8 @@ std::vector<property_descriptor> build_catalog()
     add(entry(keys::proxy_password, "ProxyPassword", property_type::string, group::network, 340)
             .advanced()
             .secret()
-            .help("The password of ProxyUser. Optional."));
+            .help("The password of ProxyUser, sent to ProxyServer when the proxy asks for authentication. "
+                  "Optional."));
     add(entry(keys::authorize_url, "AuthorizeURL", property_type::string, group::endpoint, 400)
             .advanced()
             .default_value(endpoints::authorize_url)

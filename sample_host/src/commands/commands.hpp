@@ -1,0 +1,24 @@
+// The command groups of sample_host. Each adds its subcommand(s) to the CLI and, when chosen on the
+// command line, sets `chosen` to the action that runs it with the host context (after parsing, so
+// the global options are known). An action returns the process exit code.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace sample_host {
+
+class host_context;
+
+using command_action = std::function<int(host_context&)>;
+
+void add_plugins_command(CLI::App& app, command_action& chosen);
+void add_describe_command(CLI::App& app, command_action& chosen);
+void add_form_commands(CLI::App& app, command_action& chosen);      // validate, test, create
+void add_connections_command(CLI::App& app, command_action& chosen); // list, show, delete, check
+void add_users_command(CLI::App& app, command_action& chosen);       // add, list
+
+} // namespace sample_host

@@ -1,0 +1,290 @@
+// `sample_host validate|test|create CONNECTOR FORM`: builds the form from the command line, hands it
+// to the connector, reports per-field errors, the TEST outcome, and saves what CREATE returns.
+#include "commands.hpp"
+
+#include "connection_store.hpp"
+#include "form_builder.hpp"
+#include "form_options.hpp"
+#include "host_context.hpp"
+#include "host_error.hpp"
+#include "host_log.hpp"
+#include "plugin_registry.hpp"
+#include "json_output.hpp"
+#include "text_table.hpp"
+#include "user_directory.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace sample_host {
+namespace {
+
+namespace json = boost::json;
+using connector_sdk::property_descriptor;
+
+struct form_command_options {
+    std::string connector_id;
+    form_sources sources;
+    bool no_test = false;
+    bool replace = false;
+};
+
+// A connector loaded with its form descriptors and the user's form, secrets registered for masking.
+struct form_session {
+    loaded_plugin plugin;
+    std::vector<property_descriptor> properties;
+    built_form form;
+
+    form_session(host_context& ctx, const form_command_options& options)
+        : plugin(ctx.plugins().load(options.connector_id)), properties(plugin.connector().describe_properties())
+    {
+        form = build_form(options.sources, ctx.env());
+        apply_property_types(form.values, properties);
+        for (const auto& secret : form.env_secrets)
+            ctx.redactor().add(secret);
+        for (const auto& secret : secret_texts(form.values, properties))
+            ctx.redactor().add(secret);
+        for (const auto& key : form.argv_keys)
+            if (is_secret(key))
+                ctx.out().warning(key + " is a secret but was given on the command line, where other users can "
+                                        "see it in the process list: prefer --secret-env " + key + "=ENVVAR");
+        ctx.log().write(connector_sdk::log_level::info, "host",
+                        "form for " + options.connector_id + " with " + std::to_string(form.values.size()) + " value(s)");
+    }
+
+    [[nodiscard]] bool is_secret(std::string_view key) const
+    {
+        return std::any_of(properties.begin(), properties.end(), [&](const property_descriptor& p) {
+            return p.secret && p.key.size() == key.size() &&
+                   std::equal(p.key.begin(), p.key.end(), key.begin(), [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                   });
+        });
+    }
+};
+
+void print_field_errors(host_context& ctx, const std::vector<connector_sdk::field_error>& errors,
+                        const property_labels& labels)
+{
+    text_table table({"FIELD", "KEY", "PROBLEM"});
+    for (const auto& e : errors)
+        table.add_row({labels.label(e.key), e.key, e.message});
+    ctx.out().line(table.render());
+}
+
+void print_test_result(host_context& ctx, const connector_sdk::test_result& result, const property_labels& labels)
+{
+    ctx.out().line(result.headline());
+    if (!result.available)
+        ctx.out().line("category: " + std::string(connector_sdk::to_string(result.category)));
+    if (!result.field_errors.empty())
+        print_field_errors(ctx, result.field_errors, labels);
+    if (!result.detail.empty())
+        ctx.out().line(result.detail);
+}
+
+int run_validate(host_context& ctx, const form_command_options& options)
+{
+    form_session session(ctx, options);
+    const property_labels labels(session.properties);
+    const auto result = session.plugin.connector().validate(session.form.values);
+    if (ctx.out().json()) {
+        ctx.out().document(json::object{{"connector", options.connector_id},
+                                        {"valid", result.ok()},
+                                        {"errors", field_errors_json(result.errors, labels)}});
+        return result.ok() ? 0 : 1;
+    }
+    if (result.ok()) {
+        ctx.out().line("the form is valid (" + std::to_string(session.form.values.size()) + " value(s) checked, no "
+                       "network used)");
+        return 0;
+    }
+    ctx.out().line("the form has " + std::to_string(result.errors.size()) + " problem(s):");
+    print_field_errors(ctx, result.errors, labels);
+    return 1;
+}
+
+int run_test(host_context& ctx, const form_command_options& options)
+{
+    form_session session(ctx, options);
+    const property_labels labels(session.properties);
+    const auto result = session.plugin.connector().test(session.form.values);
+    ctx.log().write(connector_sdk::log_level::info, "host", "TEST " + options.connector_id + ": " + result.headline());
+    if (ctx.out().json()) {
+        json::object doc = test_result_json(result, labels);
+        doc["connector"] = options.connector_id;
+        ctx.out().document(std::move(doc));
+    } else {
+        print_test_result(ctx, result, labels);
+    }
+    return result.available ? 0 : 1;
+}
+
+bool looks_secret(std::string_view key)
+{
+    std::string lower(key);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (std::string_view word : {"secret", "password", "token", "passphrase"})
+        if (lower.find(word) != std::string::npos)
+            return true;
+    return false;
+}
+
+// The record as the host stores it: a field is sealed when the connector flags it, when its property
+// is secret, when it holds a value given through --secret-env, or when it is a key-value list carrying
+// a secret-looking entry (Add Configuration may hold ProxyPassword).
+connector_sdk::connection_record protect(connector_sdk::connection_record record, const form_session& session,
+                                         std::string_view connector_id)
+{
+    if (record.connector_id.empty())
+        record.connector_id = std::string(connector_id);
+    const auto& env_secrets = session.form.env_secrets;
+    for (auto& field : record.fields) {
+        if (field.secret)
+            continue;
+        if (session.is_secret(field.key))
+            field.secret = true;
+        else if (const auto* text = std::get_if<std::string>(&field.value))
+            field.secret = std::find(env_secrets.begin(), env_secrets.end(), *text) != env_secrets.end();
+        else if (const auto* pairs = std::get_if<connector_sdk::key_value_pairs>(&field.value))
+            field.secret = std::any_of(pairs->begin(), pairs->end(), [&](const connector_sdk::key_value& pair) {
+                return session.is_secret(pair.key) || looks_secret(pair.key) ||
+                       std::find(env_secrets.begin(), env_secrets.end(), pair.value) != env_secrets.end();
+            });
+    }
+    return record;
+}
+
+int run_create(host_context& ctx, const form_command_options& options)
+{
+    const user_account& user = ctx.acting_user();
+    form_session session(ctx, options);
+    const property_labels labels(session.properties);
+
+    // Refuse a taken name before the connector spends a TEST (network) on it. The store checks again
+    // when saving; an unusable name (only blanks...) is left to the connector to report, with its label.
+    if (!options.replace)
+        if (const auto* name = session.form.values.get_if<std::string>("ConnectionName")) {
+            std::optional<std::string> normalised;
+            try {
+                normalised = normalise_connection_name(*name);
+            } catch (const host_error&) {
+            }
+            if (normalised && ctx.connections().exists(user.tenant, *normalised))
+                throw host_error("a connection named '" + *normalised + "' already exists in tenant '" + user.tenant +
+                                 "': choose another Connection Name, delete it first (sample_host connections delete "
+                                 "NAME), or pass --replace");
+        }
+
+    connector_sdk::create_options create_options;
+    create_options.run_test = !options.no_test;
+    auto result = session.plugin.connector().create(session.form.values, create_options);
+    ctx.log().write(connector_sdk::log_level::info, "host",
+                    "CREATE " + options.connector_id + ": " + (result.created ? "created" : "refused: " + result.message));
+
+    if (!result.created) {
+        if (ctx.out().json()) {
+            ctx.out().document(json::object{
+                {"connector", options.connector_id},
+                {"created", false},
+                {"category", connector_sdk::to_string(result.category)},
+                {"message", result.message},
+                {"field_errors", field_errors_json(result.field_errors, labels)},
+                {"test", result.test ? json::value(test_result_json(*result.test, labels)) : json::value(nullptr)}});
+            return 1;
+        }
+        if (result.test)
+            print_test_result(ctx, *result.test, labels);
+        ctx.out().line("connection not created (" + std::string(connector_sdk::to_string(result.category)) + "): " +
+                       (result.message.empty() ? std::string("the connector gave no reason") : result.message));
+        if (!result.field_errors.empty() && !(result.test && !result.test->field_errors.empty()))
+            print_field_errors(ctx, result.field_errors, labels);
+        return 1;
+    }
+
+    connector_sdk::connection_record record = protect(std::move(result.record), session, options.connector_id);
+    for (const auto& field : record.fields)
+        if (field.secret)
+            if (const auto* text = std::get_if<std::string>(&field.value))
+                ctx.redactor().add(*text);
+    const connection_summary saved =
+        ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(),
+                               options.replace ? connection_store::on_duplicate::replace
+                                               : connection_store::on_duplicate::refuse);
+    ctx.log().write(connector_sdk::log_level::info, "host", "saved connection '" + saved.name + "' for tenant " + saved.tenant);
+
+    if (ctx.out().json()) {
+        ctx.out().document(json::object{
+            {"connector", options.connector_id},
+            {"created", true},
+            {"connection", connection_summary_json(saved)},
+            {"test", result.test ? json::value(test_result_json(*result.test, labels)) : json::value(nullptr)}});
+        return 0;
+    }
+    if (result.test)
+        ctx.out().line(result.test->headline());
+    ctx.out().line("created connection '" + saved.name + "' (" + saved.connector_id + ", " +
+                   std::to_string(saved.field_count) + " field(s), " + std::to_string(saved.secret_count) +
+                   " secret(s) encrypted) in tenant '" + saved.tenant + "'" +
+                   (options.no_test ? std::string(" without running TEST") : std::string()));
+    return 0;
+}
+
+CLI::App* add_form_command(CLI::App& app, const char* name, const char* description,
+                           const std::shared_ptr<form_command_options>& options)
+{
+    auto* command = app.add_subcommand(name, description);
+    command->add_option("connector", options->connector_id, "Connector id from its manifest, e.g. sage-cloud-accounting")
+        ->required()
+        ->type_name("CONNECTOR");
+    add_form_options(*command, options->sources);
+    return command;
+}
+
+} // namespace
+
+void add_form_commands(CLI::App& app, command_action& chosen)
+{
+    auto validate_options = std::make_shared<form_command_options>();
+    auto* validate = add_form_command(app, "validate",
+                                      "Check a connection form without using the network: prints each field's "
+                                      "problem (label and message)",
+                                      validate_options);
+    validate->footer(std::string(form_help_footer()) + "\nExit 0 when the form is valid, 1 when it has problems, 2 "
+                                                       "when a FORM option is malformed.");
+    validate->callback([&chosen, validate_options] {
+        chosen = [validate_options](host_context& ctx) { return run_validate(ctx, *validate_options); };
+    });
+
+    auto test_options = std::make_shared<form_command_options>();
+    auto* test = add_form_command(app, "test",
+                                  "TEST a connection: the first line is \"connection available\" or \"Connection "
+                                  "unavailable: <reason>\", then the detail (--json: the full result)",
+                                  test_options);
+    test->footer(std::string(form_help_footer()) + "\nExit 0 when the connection is available, 1 when it is not, 2 "
+                                                   "when a FORM option is malformed.");
+    test->callback([&chosen, test_options] {
+        chosen = [test_options](host_context& ctx) { return run_test(ctx, *test_options); };
+    });
+
+    auto create_options = std::make_shared<form_command_options>();
+    auto* create = add_form_command(app, "create",
+                                    "CREATE a connection: validates, runs TEST (unless --no-test) and saves the "
+                                    "connection under its Connection Name for your tenant, secrets encrypted",
+                                    create_options);
+    create->add_flag("--no-test", create_options->no_test, "Save without running TEST first");
+    create->add_flag("--replace", create_options->replace,
+                     "Replace an existing connection of the same name instead of refusing");
+    create->footer(std::string(form_help_footer()) +
+                   "\nNames are trimmed and unique per tenant, ignoring case. Exit 0 when saved, 1 when refused "
+                   "(invalid form, TEST failed, name taken), 2 when a FORM option is malformed.");
+    create->callback([&chosen, create_options] {
+        chosen = [create_options](host_context& ctx) { return run_create(ctx, *create_options); };
+    });
+}
+
+} // namespace sample_host

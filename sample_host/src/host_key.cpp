@@ -1,0 +1,185 @@
+#include "host_key.hpp"
+
+#include "host_error.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sample_host {
+namespace {
+
+std::string errno_text(int error)
+{
+    return std::strerror(error);
+}
+
+std::string fingerprint(const host_key::bytes& key)
+{
+    // SHA-256 over a domain label and the key: revealing 64 bits of it says nothing about the key.
+    constexpr std::string_view label = "sample_host host key id v1";
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+                    EVP_DigestUpdate(ctx, label.data(), label.size()) == 1 &&
+                    EVP_DigestUpdate(ctx, key.data(), key.size()) == 1 &&
+                    EVP_DigestFinal_ex(ctx, digest, &length) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
+        throw host_error("OpenSSL could not compute SHA-256 (is the OpenSSL installation complete?)");
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id;
+    for (std::size_t i = 0; i < 8; ++i) {
+        id += hex[digest[i] >> 4];
+        id += hex[digest[i] & 0x0f];
+    }
+    return id;
+}
+
+class file_descriptor {
+public:
+    explicit file_descriptor(int fd) noexcept : fd_(fd) {}
+    ~file_descriptor()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    file_descriptor(const file_descriptor&) = delete;
+    file_descriptor& operator=(const file_descriptor&) = delete;
+    [[nodiscard]] int get() const noexcept { return fd_; }
+
+private:
+    int fd_;
+};
+
+host_key read_key_file(const std::filesystem::path& file)
+{
+    file_descriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (fd.get() < 0)
+        throw host_error("cannot read the host key " + file.string() + ": " + errno_text(errno) +
+                         ": restore the file (it must belong to you, mode 0600)");
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0)
+        throw host_error("cannot inspect the host key " + file.string() + ": " + errno_text(errno));
+    if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+        throw host_error("the host key " + file.string() +
+                         " can be read by other users (mode is not 0600): run `chmod 600 " + file.string() +
+                         "` and consider the secrets it protects exposed");
+    if (info.st_size != static_cast<off_t>(host_key::size))
+        throw host_error("the host key " + file.string() + " is " + std::to_string(info.st_size) +
+                         " bytes, not " + std::to_string(host_key::size) +
+                         ": it was damaged or replaced; restore it from a backup (without it, saved secrets cannot "
+                         "be decrypted)");
+    host_key::bytes key{};
+    std::size_t got = 0;
+    while (got < key.size()) {
+        const ssize_t n = ::read(fd.get(), key.data() + got, key.size() - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw host_error("cannot read the host key " + file.string() + ": " +
+                             (n < 0 ? errno_text(errno) : std::string("unexpected end of file")));
+        got += static_cast<std::size_t>(n);
+    }
+    host_key result(key, file);
+    OPENSSL_cleanse(key.data(), key.size());
+    return result;
+}
+
+void write_all(int fd, const std::uint8_t* data, std::size_t size, const std::filesystem::path& file)
+{
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::write(fd, data + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw host_error("cannot write the host key " + file.string() + ": " + errno_text(errno) +
+                             ": check free space and permissions of the data folder");
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+// Creates the key file unless it already exists. Returns normally in both cases.
+void create_key_file(const std::filesystem::path& file)
+{
+    const std::filesystem::path folder = file.parent_path();
+    const std::filesystem::path temporary =
+        folder / (file.filename().string() + ".tmp." + std::to_string(::getpid()));
+    ::unlink(temporary.c_str()); // a leftover of a crashed run with the same pid
+    {
+        file_descriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+        if (fd.get() < 0)
+            throw host_error("cannot create the host key in " + folder.string() + ": " + errno_text(errno) +
+                             ": check that the data folder exists and is writable by you");
+        host_key::bytes key{};
+        if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+            ::unlink(temporary.c_str());
+            throw host_error("OpenSSL's random generator failed: the host key was not created; retry");
+        }
+        try {
+            write_all(fd.get(), key.data(), key.size(), file);
+        } catch (...) {
+            OPENSSL_cleanse(key.data(), key.size());
+            ::unlink(temporary.c_str());
+            throw;
+        }
+        OPENSSL_cleanse(key.data(), key.size());
+        if (::fsync(fd.get()) != 0) {
+            const int error = errno;
+            ::unlink(temporary.c_str());
+            throw host_error("cannot flush the host key " + file.string() + " to disk: " + errno_text(error));
+        }
+    }
+    // link(2) never replaces an existing file: if another process created the key meanwhile, its key
+    // wins and ours is discarded (nothing was sealed with ours yet).
+    const int linked = ::link(temporary.c_str(), file.c_str());
+    const int link_error = errno;
+    ::unlink(temporary.c_str());
+    if (linked != 0 && link_error != EEXIST)
+        throw host_error("cannot create the host key " + file.string() + ": " + errno_text(link_error) +
+                         ": check that the data folder is writable by you");
+    // Make the new directory entry durable too.
+    file_descriptor dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() >= 0)
+        ::fsync(dir.get());
+}
+
+} // namespace
+
+host_key::host_key(bytes key, std::filesystem::path file)
+    : key_(key), file_(std::move(file)), id_(fingerprint(key_))
+{
+}
+
+host_key::~host_key()
+{
+    OPENSSL_cleanse(key_.data(), key_.size());
+}
+
+host_key load_host_key(const std::filesystem::path& file)
+{
+    return read_key_file(file);
+}
+
+host_key load_or_create_host_key(const std::filesystem::path& file)
+{
+    struct stat info {};
+    if (::lstat(file.c_str(), &info) != 0) {
+        if (errno != ENOENT)
+            throw host_error("cannot inspect the host key " + file.string() + ": " + errno_text(errno));
+        create_key_file(file);
+    }
+    return read_key_file(file);
+}
+
+} // namespace sample_host

@@ -1,0 +1,28 @@
+// Sage's v3.1 API resources the connector reads, as request -> response functions: bearer checks,
+// the subscription and role modes, X-Business selection and echo, /user, /businesses (+ /{id}, /lead),
+// /contacts (+ /{id}) with Sage's paging.
+#pragma once
+
+#include "counters.hpp"
+#include "http_message.hpp"
+#include "sandbox_modes.hpp"
+#include "seed_data.hpp"
+#include "token_authority.hpp"
+
+#include <string_view>
+
+namespace sage_sandbox {
+
+struct api_context {
+    token_authority& tokens;
+    const seed_data& seed;
+    counters& count;
+    const sandbox_modes& modes;
+};
+
+// `endpoint` is the route's name ("user", "businesses", "business", "contacts", "contact"); `path` the
+// request path after "/v3.1".
+http_response handle_api(const http_request& request, std::string_view endpoint, std::string_view path,
+                         api_context& context);
+
+} // namespace sage_sandbox

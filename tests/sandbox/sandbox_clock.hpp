@@ -1,0 +1,32 @@
+// The sandbox's notion of "now": real time plus an offset that tests advance, so every expiry (codes,
+// access and refresh tokens) can be reached without waiting.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace sage_sandbox {
+
+class sandbox_clock {
+public:
+    using time_point = std::chrono::system_clock::time_point;
+
+    [[nodiscard]] time_point now() const noexcept;
+    [[nodiscard]] std::chrono::seconds offset() const noexcept;
+    // Moves the clock forward (or back, with a negative value) and returns the new offset.
+    std::chrono::seconds advance(std::chrono::seconds by) noexcept;
+    void reset() noexcept;
+
+private:
+    std::atomic<std::int64_t> offset_seconds_{0};
+};
+
+// Seconds since the Unix epoch of `t`.
+std::int64_t unix_seconds(sandbox_clock::time_point t) noexcept;
+
+// ISO 8601 UTC text of `t`: "2024-05-01T10:20:30Z".
+std::string iso8601(sandbox_clock::time_point t);
+
+} // namespace sage_sandbox

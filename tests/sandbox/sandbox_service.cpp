@@ -1,0 +1,263 @@
+#include "sandbox_service.hpp"
+
+#include "api_endpoints.hpp"
+#include "control_api.hpp"
+#include "error_bodies.hpp"
+#include "oauth_endpoints.hpp"
+#include "random_ids.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <stdexcept>
+
+namespace sage_sandbox {
+namespace {
+
+constexpr std::string_view api_prefix = "/v3.1";
+
+bool is_segment_after(std::string_view path, std::string_view prefix)
+{
+    // "/businesses/<one segment>"
+    if (path.size() <= prefix.size() || path.substr(0, prefix.size()) != prefix)
+        return false;
+    return path.substr(prefix.size()).find('/') == std::string_view::npos;
+}
+
+// A body long enough to cut in half: a response with (almost) no body cannot be cut mid-way.
+constexpr std::string_view cut_padding =
+    R"({"$severity":"info","$message":"This response is cut short by the sandbox's close_mid_response fault."})";
+
+} // namespace
+
+std::string_view endpoint_of(std::string_view path)
+{
+    if (path == "/_sandbox" || path.substr(0, 10) == "/_sandbox/")
+        return "control";
+    if (path == "/oauth2/auth/central" || path == "/oauth2/auth")
+        return "authorize";
+    if (path == "/token")
+        return "token";
+    if (path == "/revoke")
+        return "revoke";
+    if (path.substr(0, api_prefix.size()) != api_prefix)
+        return {};
+    path.remove_prefix(api_prefix.size());
+    if (path == "/user")
+        return "user";
+    if (path == "/businesses")
+        return "businesses";
+    if (is_segment_after(path, "/businesses/"))
+        return "business";
+    if (path == "/contacts")
+        return "contacts";
+    if (is_segment_after(path, "/contacts/"))
+        return "contact";
+    return {};
+}
+
+sandbox_service::sandbox_service(const service_options& options)
+    : seed_(make_seed_data(options.contacts, options.seed)),
+      tokens_(clock_, std::string(seed_.user.at("id").as_string()))
+{
+}
+
+reply sandbox_service::handle(const http_request& request)
+{
+    const auto [path, query] = split_target(request.target);
+    const std::string_view endpoint = endpoint_of(path);
+    reply out;
+    if (endpoint == "control") {
+        out.response = handle_control(request, *this);
+    } else if (endpoint.empty()) {
+        counters_.count_request("unknown");
+        out.response = api_error(404, data_code::record_not_found, "No such resource.");
+    } else {
+        counters_.count_request(endpoint);
+        if (auto fault = faults_.take(endpoint)) {
+            counters_.add(counter::faults_injected);
+            out = apply_fault(*fault, request, endpoint, path);
+        } else {
+            out = route(request, endpoint, path);
+        }
+    }
+    // Sage returns a request id for support; clients log it.
+    out.response.headers.insert_or_assign("x-request-id", random_uuid());
+    return out;
+}
+
+reply sandbox_service::route(const http_request& request, std::string_view endpoint, std::string_view path)
+{
+    const sandbox_modes modes = this->modes();
+    reply out;
+    if (endpoint == "authorize" || endpoint == "token" || endpoint == "revoke") {
+        oauth_context context{clients_, tokens_, counters_, modes};
+        out.response = endpoint == "authorize" ? handle_authorize(request, context)
+                       : endpoint == "token"   ? handle_token(request, context)
+                                               : handle_revoke(request, context);
+    } else {
+        api_context context{tokens_, seed_, counters_, modes};
+        out.response = handle_api(request, endpoint, path.substr(api_prefix.size()), context);
+    }
+    return out;
+}
+
+reply sandbox_service::apply_fault(const fault_spec& fault, const http_request& request, std::string_view endpoint,
+                                   std::string_view path)
+{
+    reply out;
+    switch (fault.kind) {
+    case fault_kind::rate_limited:
+        out.response = api_error(429, data_code::too_many_requests, "Too many requests. Please try again later.");
+        if (fault.retry_after_seconds)
+            out.response.headers.emplace("Retry-After", std::to_string(*fault.retry_after_seconds));
+        break;
+    case fault_kind::server_error:
+        out.response = api_error(500, data_code::unexpected_error, "An unexpected error occurred.");
+        break;
+    case fault_kind::service_unavailable:
+        out.response = api_error(503, data_code::service_unavailable, "The service is temporarily unavailable.");
+        break;
+    case fault_kind::delay:
+        // Processed now, delivered late: like a slow server, the work is done even if the client gives up.
+        out = route(request, endpoint, path);
+        out.delay = fault.delay;
+        break;
+    case fault_kind::close_mid_response:
+        // Processed, then the answer is lost half-way: the realistic "did my refresh happen?" case.
+        out = route(request, endpoint, path);
+        if (out.response.body.size() < 2) {
+            out.response.body = std::string(cut_padding);
+            out.response.headers.insert_or_assign("Content-Type", "application/json; charset=utf-8");
+        }
+        out.how = delivery::close_mid_response;
+        break;
+    case fault_kind::drop_connection:
+        out.how = delivery::drop_connection;
+        break;
+    case fault_kind::malformed_json:
+        out.response = text_response(200, "application/json; charset=utf-8",
+                                     R"({"$total":1,"$page":1,"$items":[{"id":"5f2c","displayed_as":"Trunc)");
+        break;
+    case fault_kind::oversize_body:
+        out.response = text_response(200, "application/json; charset=utf-8", "");
+        out.how = delivery::oversize_body;
+        out.oversize_bytes = fault.oversize_bytes;
+        break;
+    }
+    return out;
+}
+
+std::uint64_t sandbox_service::arm_fault(const fault_spec& fault) { return faults_.arm(fault); }
+void sandbox_service::clear_faults(const std::optional<std::string>& endpoint) { faults_.clear(endpoint); }
+bool sandbox_service::disarm_fault(std::uint64_t id) { return faults_.disarm(id); }
+std::vector<armed_fault> sandbox_service::faults() const { return faults_.list(); }
+
+sandbox_modes sandbox_service::modes() const
+{
+    std::lock_guard lock(mutex_);
+    return modes_;
+}
+
+void sandbox_service::set_modes(const sandbox_modes& modes)
+{
+    std::lock_guard lock(mutex_);
+    modes_ = modes;
+}
+
+void sandbox_service::set_consent_mode(consent_mode mode)
+{
+    std::lock_guard lock(mutex_);
+    modes_.consent = mode;
+}
+
+void sandbox_service::set_subscription_ended(bool ended)
+{
+    std::lock_guard lock(mutex_);
+    modes_.subscription_ended = ended;
+}
+
+void sandbox_service::set_forbidden(std::vector<std::string> endpoints)
+{
+    std::lock_guard lock(mutex_);
+    modes_.forbidden = std::move(endpoints);
+}
+
+void sandbox_service::set_invalid_client_status(unsigned status)
+{
+    if (status != 400 && status != 401)
+        throw std::invalid_argument("invalid_client status must be 400 or 401");
+    std::lock_guard lock(mutex_);
+    modes_.invalid_client_status = status;
+}
+
+void sandbox_service::set_access_token_lifetime(std::chrono::seconds lifetime)
+{
+    token_lifetimes lifetimes = tokens_.lifetimes();
+    lifetimes.access_token = lifetime;
+    tokens_.set_lifetimes(lifetimes);
+}
+
+void sandbox_service::set_lifetimes(const token_lifetimes& lifetimes) { tokens_.set_lifetimes(lifetimes); }
+token_lifetimes sandbox_service::lifetimes() const { return tokens_.lifetimes(); }
+void sandbox_service::set_revoke_family_on_reuse(bool on) { tokens_.set_revoke_family_on_reuse(on); }
+bool sandbox_service::revoke_family_on_reuse() const { return tokens_.revoke_family_on_reuse(); }
+
+std::chrono::seconds sandbox_service::advance_clock(std::chrono::seconds by) { return clock_.advance(by); }
+std::chrono::seconds sandbox_service::clock_offset() const { return clock_.offset(); }
+sandbox_clock::time_point sandbox_service::now() const { return clock_.now(); }
+
+void sandbox_service::register_client(const oauth_client& client)
+{
+    if (client.client_id.empty() || client.client_secret.empty())
+        throw std::invalid_argument("a client needs a client_id and a client_secret");
+    for (const auto& uri : client.redirect_uris) {
+        auto parsed = boost::urls::parse_absolute_uri(uri);
+        if (!parsed)
+            throw std::invalid_argument("redirect URI '" + uri + "' is not an absolute URI without a fragment");
+    }
+    clients_.register_client(client);
+}
+
+std::vector<oauth_client> sandbox_service::clients() const { return clients_.list(); }
+
+counter_snapshot sandbox_service::counters() const { return counters_.snapshot(); }
+void sandbox_service::reset_counters() { counters_.reset(); }
+void sandbox_service::count(counter c, std::uint64_t n) noexcept { counters_.add(c, n); }
+
+token_set sandbox_service::mint_tokens(std::string_view client_id, std::string_view scope)
+{
+    if (!clients_.find(client_id))
+        throw std::invalid_argument("unknown client_id");
+    if (scope != "full_access" && scope != "readonly")
+        throw std::invalid_argument("scope must be full_access or readonly");
+    counters_.add(counter::tokens_minted);
+    return tokens_.mint(client_id, scope);
+}
+
+token_inspection sandbox_service::inspect_token(std::string_view token) const { return tokens_.inspect(token); }
+
+void sandbox_service::reset()
+{
+    tokens_.forget_all();
+    tokens_.set_lifetimes(token_lifetimes{});
+    tokens_.set_revoke_family_on_reuse(false);
+    faults_.clear();
+    clock_.reset();
+    counters_.reset();
+    std::lock_guard lock(mutex_);
+    modes_ = sandbox_modes{};
+}
+
+void sandbox_service::set_info(boost::json::object info)
+{
+    std::lock_guard lock(mutex_);
+    info_ = std::move(info);
+}
+
+boost::json::object sandbox_service::info() const
+{
+    std::lock_guard lock(mutex_);
+    return info_;
+}
+
+} // namespace sage_sandbox
