@@ -86,17 +86,10 @@ endpoint revoke_endpoint_for(const endpoint& token_url)
 
 std::variant<connection_plan, failure_text> plan_connection(const connection_settings& s,
                                                             connector_sdk::host_services& services,
-                                                            http_client_cache& clients)
+                                                            http_client_cache& clients,
+                                                            std::shared_ptr<const keystore> trust)
 {
     connection_plan plan;
-    std::shared_ptr<const keystore> trust;
-    if (s.keystore_file) {
-        auto loaded = load_keystore(s.keystore_file->content, s.keystore_file->file_name, s.keystore_password,
-                                    services.now());
-        if (!loaded.ok())
-            return failure_text{error_category::tls, loaded.error->message};
-        trust = std::make_shared<const keystore>(std::move(*loaded.value));
-    }
     std::string error;
     plan.http = clients.client_for(s, trust, error);
     if (!plan.http)
@@ -138,9 +131,9 @@ std::variant<connection_plan, failure_text> plan_connection(const connection_set
 }
 
 connector_sdk::test_result run_connection_test(const connection_settings& s, connector_sdk::host_services& services,
-                                               http_client_cache& clients)
+                                               http_client_cache& clients, std::shared_ptr<const keystore> trust)
 {
-    auto planned = plan_connection(s, services, clients);
+    auto planned = plan_connection(s, services, clients, std::move(trust));
     if (auto* failure = std::get_if<failure_text>(&planned))
         return unavailable(*failure);
     connection_plan& plan = std::get<connection_plan>(planned);

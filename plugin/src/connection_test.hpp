@@ -28,13 +28,16 @@ struct connection_plan {
 };
 
 // Builds the plan, or says why it cannot be built (a config or tls failure).
+// `trust` is the keystore validation already loaded (null when none was uploaded).
 [[nodiscard]] std::variant<connection_plan, failure_text> plan_connection(const connection_settings& settings,
                                                                           connector_sdk::host_services& services,
-                                                                          http_client_cache& clients);
+                                                                          http_client_cache& clients,
+                                                                          std::shared_ptr<const keystore> trust);
 
 [[nodiscard]] connector_sdk::test_result run_connection_test(const connection_settings& settings,
                                                              connector_sdk::host_services& services,
-                                                             http_client_cache& clients);
+                                                             http_client_cache& clients,
+                                                             std::shared_ptr<const keystore> trust);
 
 // The revoke endpoint beside a token endpoint (…/token → …/revoke).
 [[nodiscard]] endpoint revoke_endpoint_for(const endpoint& token_url);

@@ -1,13 +1,15 @@
 // The plugin's two exported symbols: the ABI descriptor and the factory (see connector_sdk/abi.hpp).
 #include "sage_connector.hpp"
 
+#include <marketplace_keys.hpp>
+
 #include <connector_sdk/export.hpp>
 
 namespace sage {
 // The factory the host calls. It may throw (std::bad_alloc); the host loader catches.
 std::unique_ptr<connector_sdk::connector> create_connector(connector_sdk::host_services& services)
 {
-    return sage_connector::create(services);
+    return sage_connector::create(services, marketplace_keys::trusted);
 }
 } // namespace sage
 

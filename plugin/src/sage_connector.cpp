@@ -1,5 +1,6 @@
 #include "sage_connector.hpp"
 
+#include "connection_test.hpp"
 #include "form_validation.hpp"
 #include "property_catalog.hpp"
 
@@ -13,14 +14,13 @@ namespace {
 
 using connector_sdk::error_category;
 
-// TEST's network part: proves the validated form reaches Sage. Not built yet; until it is, say so
-// plainly rather than pretend. Replace this one function when the HTTPS client and OAuth land.
-connector_sdk::test_result contact_sage(const validated_form&, connector_sdk::host_services&)
+connector_sdk::test_result refused_by_license(const connector_sdk::license_status& license)
 {
     connector_sdk::test_result result;
     result.available = false;
-    result.category = error_category::internal;
-    result.message = "the form is valid, but this build cannot contact Sage yet (network support is not implemented)";
+    result.category = error_category::license;
+    result.message = license.user_message;
+    result.detail = "licence: " + std::string(to_string(license.state)) + " (" + license.reason + ")";
     return result;
 }
 
@@ -73,12 +73,18 @@ connector_sdk::connection_record make_record(const validated_form& form)
 
 } // namespace
 
-std::unique_ptr<connector_sdk::connector> sage_connector::create(connector_sdk::host_services& services)
+std::unique_ptr<connector_sdk::connector> sage_connector::create(
+    connector_sdk::host_services& services, std::span<const connector_sdk::trusted_license_key> trusted_keys)
 {
-    return std::unique_ptr<connector_sdk::connector>(new sage_connector(services));
+    return std::unique_ptr<connector_sdk::connector>(new sage_connector(services, trusted_keys));
 }
 
-sage_connector::sage_connector(connector_sdk::host_services& services) noexcept : services_(services) {}
+sage_connector::sage_connector(connector_sdk::host_services& services,
+                               std::span<const connector_sdk::trusted_license_key> trusted_keys) noexcept
+    : services_(services), license_(services, trusted_keys, connector_id, connector_name),
+      clients_([&services](std::string_view line) { services.log(connector_sdk::log_level::debug, line); })
+{
+}
 
 connector_sdk::connector_info sage_connector::info() const noexcept
 {
@@ -126,7 +132,7 @@ connector_sdk::validation_result sage_connector::validate(const connector_sdk::f
 connector_sdk::test_result sage_connector::test(const connector_sdk::form_values& form) noexcept
 {
     try {
-        const validated_form checked = check(form);
+        validated_form checked = check(form);
         if (!checked.ok()) {
             connector_sdk::test_result result;
             result.category = error_category::config;
@@ -135,7 +141,7 @@ connector_sdk::test_result sage_connector::test(const connector_sdk::form_values
             result.detail = join_lines(checked.notes);
             return result;
         }
-        connector_sdk::test_result result = contact_sage(checked, services_);
+        connector_sdk::test_result result = licensed_test(checked);
         if (!checked.notes.empty())
             result.detail += (result.detail.empty() ? "" : "\n") + join_lines(checked.notes);
         return result;
@@ -156,7 +162,7 @@ connector_sdk::create_result sage_connector::create(const connector_sdk::form_va
                                                     const connector_sdk::create_options& options) noexcept
 {
     try {
-        const validated_form checked = check(form);
+        validated_form checked = check(form);
         connector_sdk::create_result result;
         if (!checked.ok()) {
             result.category = error_category::config;
@@ -164,8 +170,13 @@ connector_sdk::create_result sage_connector::create(const connector_sdk::form_va
             result.field_errors = checked.errors;
             return result;
         }
+        if (const auto license = license_.check(); !license.permits_use()) {
+            result.category = error_category::license;
+            result.message = license.user_message;
+            return result;
+        }
         if (options.run_test) {
-            result.test = contact_sage(checked, services_);
+            result.test = licensed_test(checked);
             if (!result.test->available) {
                 result.category = result.test->category;
                 result.message = "not created: " + result.test->message;
@@ -192,7 +203,21 @@ connector_sdk::create_result sage_connector::create(const connector_sdk::form_va
     }
 }
 
-connector_sdk::license_status sage_connector::check_license() noexcept { return {}; }
+connector_sdk::test_result sage_connector::licensed_test(validated_form& checked)
+{
+    const connector_sdk::license_status license = license_.check();
+    if (!license.permits_use())
+        return refused_by_license(license);
+    std::shared_ptr<const keystore> trust;
+    if (checked.loaded_keystore)
+        trust = std::make_shared<const keystore>(std::move(*checked.loaded_keystore));
+    connector_sdk::test_result result = run_connection_test(checked.settings(), services_, clients_, std::move(trust));
+    if (license.state == connector_sdk::license_state::grace)
+        result.detail += (result.detail.empty() ? "" : "\n") + license.user_message;
+    return result;
+}
+
+connector_sdk::license_status sage_connector::check_license() noexcept { return license_.check(); }
 
 void* sage_connector::query_extension(std::string_view) noexcept { return nullptr; }
 

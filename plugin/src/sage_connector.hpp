@@ -2,9 +2,14 @@
 // the plugin's edge and answers with a result value.
 #pragma once
 
+#include "http_client_cache.hpp"
+#include "license_gate.hpp"
+
 #include <connector_sdk/connector.hpp>
+#include <connector_sdk/license.hpp>
 
 #include <memory>
+#include <span>
 
 namespace sage {
 
@@ -16,7 +21,10 @@ inline constexpr char connector_version[] = "1.0.0";
 
 class sage_connector final : public connector_sdk::connector {
 public:
-    static std::unique_ptr<connector_sdk::connector> create(connector_sdk::host_services& services);
+    // `trusted_keys` are the marketplace keys licences must be signed with (the build embeds them;
+    // tests pass their own).
+    static std::unique_ptr<connector_sdk::connector> create(
+        connector_sdk::host_services& services, std::span<const connector_sdk::trusted_license_key> trusted_keys);
 
     [[nodiscard]] connector_sdk::connector_info info() const noexcept override;
     [[nodiscard]] std::vector<connector_sdk::property_descriptor> describe_properties() const noexcept override;
@@ -28,13 +36,18 @@ public:
     [[nodiscard]] void* query_extension(std::string_view interface_id) noexcept override;
 
 private:
-    explicit sage_connector(connector_sdk::host_services& services) noexcept;
+    sage_connector(connector_sdk::host_services& services,
+                   std::span<const connector_sdk::trusted_license_key> trusted_keys) noexcept;
 
     // Resolves and checks a form with what the host knows (its OAuth app, its clock).
     [[nodiscard]] validated_form check(const connector_sdk::form_values& form) const;
+    // TEST's work once the form is valid: the licence, then the connection itself.
+    [[nodiscard]] connector_sdk::test_result licensed_test(validated_form& checked);
     void log_failure(std::string_view entry_point, std::string_view what) const noexcept;
 
     connector_sdk::host_services& services_;
+    license_gate license_;
+    http_client_cache clients_; // kept for the connector's life: connections and TLS sessions are reused
 };
 
 } // namespace sage

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "base64url.hpp"
+#include "sdk_printing.hpp"
 
 #include <connector_sdk/license.hpp>
 
@@ -14,9 +15,6 @@ using namespace std::chrono_literals;
 using connector_sdk::host_detail::base64url_decode;
 using connector_sdk::host_detail::base64url_encode;
 
-namespace connector_sdk::inline v1 {
-inline std::ostream& boost_test_print_type(std::ostream& out, license_state s) { return out << to_string(s); }
-} // namespace connector_sdk::inline v1
 
 namespace {
 

@@ -5,7 +5,11 @@
 #include "sage_connector.hpp"
 
 #include <fake_host_services.hpp>
+#include <sdk_printing.hpp>
+#include <temp_dir.hpp>
 #include <test_pki.hpp>
+
+#include <connector_sdk/license.hpp>
 
 #include <algorithm>
 #include <string>
@@ -15,15 +19,37 @@ using connector_sdk::file_value;
 using connector_sdk::form_value;
 using connector_sdk::form_values;
 
-namespace connector_sdk {
-inline std::ostream& boost_test_print_type(std::ostream& out, error_category c) { return out << to_string(c); }
-} // namespace connector_sdk
 
 namespace {
 
+const std::string marketplace_key = connector_sdk::generate_license_signing_key();
+const std::string marketplace_key_id = connector_sdk::license_key_id(connector_sdk::license_public_key(marketplace_key));
+const connector_sdk::trusted_license_key trusted[] = {
+    {marketplace_key_id, connector_sdk::license_public_key(marketplace_key)}};
+
+// A licence for the fake host's tenant, signed by the test marketplace.
+std::string trial_license(std::chrono::system_clock::time_point now, const std::string& tenant = "tenant-test")
+{
+    connector_sdk::license_claims c;
+    c.license_id = "lic-test";
+    c.key_id = marketplace_key_id;
+    c.connector_id = "sage-cloud-accounting";
+    c.tenant_id = tenant;
+    c.kind = "trial";
+    c.plan = "trial";
+    c.issued_at = std::chrono::floor<std::chrono::seconds>(now);
+    c.starts_at = c.issued_at;
+    c.expires_at = c.issued_at + std::chrono::days(30);
+    c.grace_days = 7;
+    return connector_sdk::sign_license(c, marketplace_key);
+}
+
 struct fixture {
-    test_support::fake_host_services services;
-    std::unique_ptr<connector_sdk::connector> connector = sage::sage_connector::create(services);
+    test_support::temp_dir state{"sage-connector-state"};
+    test_support::fake_host_services services{state.path()};
+    std::unique_ptr<connector_sdk::connector> connector = sage::sage_connector::create(services, trusted);
+
+    fixture() { services.set_license_token(trial_license(services.now())); }
 };
 
 form_values good_form()
@@ -110,14 +136,81 @@ BOOST_AUTO_TEST_CASE(test_of_an_invalid_form_is_a_config_failure_naming_the_fiel
     BOOST_TEST(single.message.starts_with("1 field needs attention: Connection Name is required"), single.message);
 }
 
-BOOST_AUTO_TEST_CASE(test_of_a_valid_form_says_honestly_that_the_network_part_is_missing)
+BOOST_AUTO_TEST_CASE(test_without_stored_tokens_asks_to_sign_in_first)
 {
     const auto result = connector->test(good_form());
     BOOST_TEST(!result.available);
-    BOOST_TEST(result.category == error_category::internal);
-    BOOST_TEST(result.message.find("the form is valid") != std::string::npos, result.message);
-    BOOST_TEST(result.message.find("network support is not implemented") != std::string::npos, result.message);
+    BOOST_TEST(result.category == error_category::auth);
+    BOOST_TEST(result.message.find("no OAuth tokens are stored") != std::string::npos, result.message);
+    BOOST_TEST(result.message.find(state.path().string()) != std::string::npos, result.message);
     BOOST_TEST(result.field_errors.empty());
+}
+
+BOOST_AUTO_TEST_CASE(test_towards_a_closed_port_is_a_network_failure)
+{
+    form_values form = good_form();
+    form.set("InitiateOAuth", std::string("OFF"));
+    form.set("AccessToken", std::string("token"));
+    form.set("AdditionalConfiguration", std::string(""));
+    form.set("EnableSSL", false);
+    form.set("ApiBaseURL", std::string("http://127.0.0.1:9/v3.1")); // discard port: nothing listens
+    form.set("AuthorizeURL", std::string("http://127.0.0.1:9/oauth2/auth/central"));
+    form.set("TokenURL", std::string("http://127.0.0.1:9/token"));
+    const auto result = connector->test(form);
+    BOOST_TEST(!result.available);
+    BOOST_TEST(result.category == error_category::network, result.message);
+    BOOST_TEST(result.message.find("cannot reach the Sage API") != std::string::npos, result.message);
+}
+
+BOOST_AUTO_TEST_CASE(without_a_licence_test_and_create_are_refused_with_the_marketplace_sentence)
+{
+    services.set_license_token(std::nullopt);
+    const std::string sentence =
+        "Please request your administrator to start a trial or subscribe to the Premium Sage Cloud Accounting connector.";
+    const auto tested = connector->test(good_form());
+    BOOST_TEST(!tested.available);
+    BOOST_TEST(tested.category == error_category::license);
+    BOOST_TEST(tested.message == sentence);
+    const auto created = connector->create(good_form(), {.run_test = false});
+    BOOST_TEST(!created.created);
+    BOOST_TEST(created.category == error_category::license);
+    BOOST_TEST(created.message == sentence);
+    BOOST_TEST(connector->check_license().state == connector_sdk::license_state::none);
+    // The form stays available without a licence.
+    BOOST_TEST(!connector->describe_properties().empty());
+    BOOST_TEST(connector->validate(good_form()).ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_licence_for_another_tenant_is_refused)
+{
+    services.set_license_token(trial_license(services.now(), "someone-else"));
+    const auto status = connector->check_license();
+    BOOST_TEST(status.state == connector_sdk::license_state::invalid);
+    BOOST_TEST(status.reason.find("another tenant") != std::string::npos, status.reason);
+    BOOST_TEST(connector->test(good_form()).category == error_category::license);
+}
+
+BOOST_AUTO_TEST_CASE(a_trial_is_reported_and_ends_with_the_host_clock)
+{
+    auto status = connector->check_license();
+    BOOST_TEST(status.state == connector_sdk::license_state::trial_active);
+    BOOST_TEST(status.days_left.value() == 30);
+    services.advance(std::chrono::days(31));
+    status = connector->check_license();
+    BOOST_TEST(status.state == connector_sdk::license_state::grace);
+    services.advance(std::chrono::days(7));
+    BOOST_TEST(connector->check_license().state == connector_sdk::license_state::expired);
+    BOOST_TEST(connector->test(good_form()).category == error_category::license);
+}
+
+BOOST_AUTO_TEST_CASE(setting_the_clock_back_is_noticed)
+{
+    services.advance(std::chrono::days(10));
+    BOOST_TEST(connector->check_license().state == connector_sdk::license_state::trial_active);
+    services.advance(-std::chrono::days(5));
+    const auto status = connector->check_license();
+    BOOST_TEST(status.state == connector_sdk::license_state::invalid);
+    BOOST_TEST(status.reason.find("clock was set back") != std::string::npos, status.reason);
 }
 
 BOOST_AUTO_TEST_CASE(test_passes_keystore_notes_on_as_detail)
@@ -168,7 +261,7 @@ BOOST_AUTO_TEST_CASE(create_with_a_test_returns_the_test_outcome_and_creates_not
     BOOST_REQUIRE(result.test.has_value());
     BOOST_TEST(!result.test->available);
     BOOST_TEST(result.category == result.test->category);
-    BOOST_TEST(result.message.find("cannot contact Sage yet") != std::string::npos, result.message);
+    BOOST_TEST(result.message.starts_with("not created: no OAuth tokens are stored"), result.message);
     BOOST_TEST(result.record.fields.empty());
 }
 
