@@ -7,6 +7,7 @@
 #include <fake_host_services.hpp>
 #include <sdk_printing.hpp>
 #include <temp_dir.hpp>
+#include <test_marketplace.hpp>
 #include <test_pki.hpp>
 
 #include <connector_sdk/license.hpp>
@@ -22,32 +23,16 @@ using connector_sdk::form_values;
 
 namespace {
 
-const std::string marketplace_key = connector_sdk::generate_license_signing_key();
-const std::string marketplace_key_id = connector_sdk::license_key_id(connector_sdk::license_public_key(marketplace_key));
-const connector_sdk::trusted_license_key trusted[] = {
-    {marketplace_key_id, connector_sdk::license_public_key(marketplace_key)}};
-
 // A licence for the fake host's tenant, signed by the test marketplace.
 std::string trial_license(std::chrono::system_clock::time_point now, const std::string& tenant = "tenant-test")
 {
-    connector_sdk::license_claims c;
-    c.license_id = "lic-test";
-    c.key_id = marketplace_key_id;
-    c.connector_id = "sage-cloud-accounting";
-    c.tenant_id = tenant;
-    c.kind = "trial";
-    c.plan = "trial";
-    c.issued_at = std::chrono::floor<std::chrono::seconds>(now);
-    c.starts_at = c.issued_at;
-    c.expires_at = c.issued_at + std::chrono::days(30);
-    c.grace_days = 7;
-    return connector_sdk::sign_license(c, marketplace_key);
+    return test_support::test_license(now, tenant);
 }
 
 struct fixture {
     test_support::temp_dir state{"sage-connector-state"};
     test_support::fake_host_services services{state.path()};
-    std::unique_ptr<connector_sdk::connector> connector = sage::sage_connector::create(services, trusted);
+    std::unique_ptr<connector_sdk::connector> connector = sage::sage_connector::create(services, test_support::test_marketplace_keys());
 
     fixture() { services.set_license_token(trial_license(services.now())); }
 };
