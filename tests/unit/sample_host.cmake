@@ -7,7 +7,8 @@ foreach(_unit
     user_directory
     license_repository
     schema_migrations
-    cli_host_services)
+    cli_host_services
+    host_locations)
   connector_add_test(${_unit}_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${_unit}_test.cpp
     LIBRARIES sample_host_core Boost::json OpenSSL::Crypto
