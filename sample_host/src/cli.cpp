@@ -63,7 +63,6 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                      "sample_host");
         app.require_subcommand(1);
         app.fallthrough(); // global options may also follow the command
-        app.footer(global_footer);
 
         global_options globals;
         app.add_option("--plugins", globals.plugins,
@@ -87,6 +86,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         add_form_commands(app, chosen);
         add_connections_command(app, chosen);
         add_users_command(app, chosen);
+        app.footer(global_footer); // after the commands, which would otherwise inherit it
 
         std::vector<std::string> arguments(argv + 1, argv + argc);
         try {
@@ -127,6 +127,17 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
             if (e.code() == exit_code::usage)
                 err << "Run with --help for more information.\n";
             return static_cast<int>(e.code());
+        } catch (const std::exception& e) {
+            // A defect, not a user's mistake: still one JSON document with --json, and never a crash.
+            const std::string message = std::string("unexpected failure: ") + e.what() + " (please report this)";
+            if (ctx) {
+                ctx->out().error(message);
+                if (ctx->out().json())
+                    ctx->out().document(boost::json::object{{"error", message}, {"exit_code", 1}});
+            } else {
+                err << "error: " << message << '\n';
+            }
+            return static_cast<int>(exit_code::refused);
         }
     } catch (const std::exception& e) {
         err << "error: unexpected failure: " << e.what() << " (please report this)\n";

@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -113,32 +114,26 @@ void write_all(int fd, const std::uint8_t* data, std::size_t size, const std::fi
 void create_key_file(const std::filesystem::path& file)
 {
     const std::filesystem::path folder = file.parent_path();
-    const std::filesystem::path temporary =
-        folder / (file.filename().string() + ".tmp." + std::to_string(::getpid()));
-    ::unlink(temporary.c_str()); // a leftover of a crashed run with the same pid
+    // mkostemp: a unique name per call (threads of one process share a pid), created O_EXCL, mode 0600.
+    std::string temporary = (folder / (file.filename().string() + ".tmp.XXXXXX")).string();
     {
-        file_descriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+        file_descriptor fd(::mkostemp(temporary.data(), O_CLOEXEC));
         if (fd.get() < 0)
             throw host_error("cannot create the host key in " + folder.string() + ": " + errno_text(errno) +
                              ": check that the data folder exists and is writable by you");
         host_key::bytes key{};
-        if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
-            ::unlink(temporary.c_str());
-            throw host_error("OpenSSL's random generator failed: the host key was not created; retry");
-        }
         try {
+            if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
+                throw host_error("OpenSSL's random generator failed: the host key was not created; retry");
             write_all(fd.get(), key.data(), key.size(), file);
+            if (::fsync(fd.get()) != 0)
+                throw host_error("cannot flush the host key " + file.string() + " to disk: " + errno_text(errno));
         } catch (...) {
             OPENSSL_cleanse(key.data(), key.size());
             ::unlink(temporary.c_str());
             throw;
         }
         OPENSSL_cleanse(key.data(), key.size());
-        if (::fsync(fd.get()) != 0) {
-            const int error = errno;
-            ::unlink(temporary.c_str());
-            throw host_error("cannot flush the host key " + file.string() + " to disk: " + errno_text(error));
-        }
     }
     // link(2) never replaces an existing file: if another process created the key meanwhile, its key
     // wins and ours is discarded (nothing was sealed with ours yet).

@@ -87,7 +87,8 @@ const sandbox_info& sandbox::start()
     if (runtime_)
         throw std::logic_error("sandbox already started");
 
-    std::vector<oauth_client> clients = options_.clients;
+    clients_ = options_.clients;
+    std::vector<oauth_client>& clients = clients_;
     if (clients.empty())
         clients.push_back(oauth_client{make_client_id(), random_hex(24),
                                        {"http://localhost:3333", "http://127.0.0.1:3333"}});
@@ -100,6 +101,23 @@ const sandbox_info& sandbox::start()
     } else {
         info_.state_dir = options_.state_dir;
     }
+    try {
+        start_serving();
+    } catch (...) {
+        // Leave nothing behind: a half-started sandbox is stopped and its temporary folder removed.
+        runtime_.reset();
+        if (owns_state_dir_) {
+            std::error_code ignored;
+            std::filesystem::remove_all(info_.state_dir, ignored);
+            owns_state_dir_ = false;
+        }
+        throw;
+    }
+    return info_;
+}
+
+void sandbox::start_serving()
+{
     const sandbox_pki pki = make_sandbox_pki();
     const state_files files = write_state_files(pki, info_.state_dir);
 
@@ -147,14 +165,13 @@ const sandbox_info& sandbox::start()
     info_.client_key_file = files.client_key_file;
     info_.client_p12_file = files.client_p12_file;
     info_.client_p12_password = pki.client_p12_password;
-    info_.clients = clients;
+    info_.clients = clients_;
     service_->set_info(info_.to_json());
 
     rt->server->start();
     if (rt->proxy)
         rt->proxy->start();
     runtime_ = std::move(rt);
-    return info_;
 }
 
 void sandbox::stop()

@@ -86,7 +86,10 @@ public:
 
 private:
     struct runtime;
+    void start_serving();
+
     sandbox_options options_;
+    std::vector<oauth_client> clients_; // registered at start
     std::unique_ptr<sandbox_service> service_;
     std::unique_ptr<runtime> runtime_;
     sandbox_info info_;

@@ -14,6 +14,7 @@
 #include <boost/json/parse.hpp>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -537,6 +538,25 @@ BOOST_AUTO_TEST_CASE(stop_is_clean_and_removes_a_temporary_state_dir)
         sage.stop();
         BOOST_TEST(!std::filesystem::exists(dir));
         sage.stop(); // idempotent
+    }
+    // A port already taken: start() throws and leaves no temporary folder behind (TMPDIR points to a
+    // private folder meanwhile, so other processes' sandboxes cannot disturb the count).
+    {
+        sandbox first;
+        first.start();
+        test_support::temp_dir private_tmp("sandbox-tmp");
+        const char* old_tmp = std::getenv("TMPDIR");
+        const std::string saved = old_tmp == nullptr ? "" : old_tmp;
+        ::setenv("TMPDIR", private_tmp.path().c_str(), 1);
+        sandbox_options o;
+        o.port = first.info().port;
+        sandbox second(o);
+        BOOST_CHECK_THROW(second.start(), std::exception);
+        if (old_tmp == nullptr)
+            ::unsetenv("TMPDIR");
+        else
+            ::setenv("TMPDIR", saved.c_str(), 1);
+        BOOST_TEST(std::filesystem::is_empty(private_tmp.path()));
     }
     test_support::temp_dir kept("sandbox-kept");
     {

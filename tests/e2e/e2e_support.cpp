@@ -1,0 +1,67 @@
+#include "e2e_support.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+namespace e2e {
+
+sample_host_runner::sample_host_runner(std::filesystem::path plugins) : plugins_(std::move(plugins)) {}
+
+test_support::process_result sample_host_runner::run(const std::vector<std::string>& args,
+                                                     const std::map<std::string, std::string>& environment)
+{
+    std::vector<std::string> argv{CONNECTOR_TEST_SAMPLE_HOST, "--plugins", plugins_.string(), "--data",
+                                  data_.path().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    test_support::process_options options;
+    options.unset_environment = {"SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA", "SAMPLE_HOST_USER", "SAMPLE_HOST_NOW",
+                                 "DISPLAY", "WAYLAND_DISPLAY"};
+    options.environment = environment;
+    options.timeout = std::chrono::seconds(60);
+    auto result = test_support::run_process(argv, options);
+    transcript_ += result.out;
+    transcript_ += result.err;
+    BOOST_REQUIRE_MESSAGE(!result.timed_out, "sample_host timed out\n" << describe(result));
+    return result;
+}
+
+boost::json::value sample_host_runner::run_json(const std::vector<std::string>& args, int expected_exit,
+                                                const std::map<std::string, std::string>& environment)
+{
+    std::vector<std::string> with_json{"--json"};
+    with_json.insert(with_json.end(), args.begin(), args.end());
+    const auto result = run(with_json, environment);
+    BOOST_TEST_REQUIRE(result.exit_code == expected_exit, describe(result));
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(result.out, ec);
+    BOOST_TEST_REQUIRE(!ec, "standard output is not one JSON document: " << ec.message() << "\n" << describe(result));
+    return doc;
+}
+
+std::string first_line(const std::string& text)
+{
+    return text.substr(0, text.find('\n'));
+}
+
+bool contains(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+std::string all_bytes_under(const std::filesystem::path& folder)
+{
+    std::string bytes;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(folder, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file())
+            bytes += test_support::read_file(it->path());
+    return bytes;
+}
+
+std::string describe(const test_support::process_result& r)
+{
+    return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
+
+} // namespace e2e
