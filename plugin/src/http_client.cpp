@@ -169,11 +169,18 @@ std::optional<std::chrono::seconds> retry_after(const http_response& response)
 struct pooled_connection;
 
 // Where the TLS session of a connection is remembered, for resumption by the next connection to the
-// same place. Reached from OpenSSL's new-session callback through SSL app data.
+// same place. Reached from OpenSSL's new-session callback through our own SSL ex-data slot (Asio
+// keeps its engine in the SSL's app data, so that one is taken).
 struct session_slot {
     http_client::impl* owner = nullptr;
     std::string key;
 };
+
+int session_slot_index()
+{
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
 
 struct pooled_connection {
     asio::io_context ioc{1};
@@ -308,7 +315,7 @@ private:
 
     static int on_new_session(SSL* ssl, SSL_SESSION* session)
     {
-        auto* slot = static_cast<session_slot*>(SSL_get_app_data(ssl));
+        auto* slot = static_cast<session_slot*>(SSL_get_ex_data(ssl, session_slot_index()));
         if (slot == nullptr || slot->owner == nullptr)
             return 0;
         slot->owner->remember_session(slot->key, session);
@@ -514,7 +521,7 @@ private:
             SSL_set1_host(ssl, url.host.c_str());
         }
         c.secure->set_verify_callback(ssl::host_name_verification(url.host));
-        SSL_set_app_data(ssl, &c.slot);
+        SSL_set_ex_data(ssl, session_slot_index(), &c.slot);
         if (SSL_SESSION* session = session_for(c.slot.key)) {
             SSL_set_session(ssl, session);
             SSL_SESSION_free(session); // SSL_set_session took its own reference
