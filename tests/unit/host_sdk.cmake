@@ -11,5 +11,5 @@ target_compile_definitions(manifest_test PRIVATE
   SOURCE_MANIFEST="${PROJECT_SOURCE_DIR}/manifest/sage-cloud-accounting.json"
   SCHEMA_CHECKER="${CMAKE_CURRENT_SOURCE_DIR}/../tools/check_manifests.py")
 
-connector_add_test(license_test SOURCES license_test.cpp LIBRARIES connector_sdk::licensing LABELS "sdk;license")
+connector_add_test(license_test SOURCES license_test.cpp LIBRARIES connector_sdk::licensing LABELS sdk license)
 target_include_directories(license_test PRIVATE ${PROJECT_SOURCE_DIR}/host_sdk/src)
