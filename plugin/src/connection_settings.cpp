@@ -116,6 +116,12 @@ std::string assign_timeout(connection_settings& s, const form_value& v)
     return {};
 }
 
+std::string assign_authorization_wait(connection_settings& s, const form_value& v)
+{
+    s.authorization_wait = std::chrono::seconds(integer(v));
+    return {};
+}
+
 // The proxy members follow ProxyServer in catalogue order, so the proxy exists when they arrive;
 // without ProxyServer they are dropped here and form_validation reports them.
 std::string assign_proxy_server(connection_settings& s, const form_value& v)
@@ -150,7 +156,7 @@ struct key_assigner {
     assigner assign;
 };
 
-constexpr std::array<key_assigner, 27> assigners = {{
+constexpr std::array<key_assigner, 28> assigners = {{
     {keys::connection_name, &assign_connection_name},
     {keys::client_id, &assign_text<&connection_settings::client_id>},
     {keys::client_secret, &assign_text<&connection_settings::client_secret>},
@@ -164,6 +170,7 @@ constexpr std::array<key_assigner, 27> assigners = {{
     {keys::callback_url, &assign_endpoint<&connection_settings::callback_url>},
     {keys::scope, &assign_scope},
     {keys::oauth_verifier, &assign_text<&connection_settings::oauth_verifier>},
+    {keys::oauth_authorization_timeout, &assign_authorization_wait},
     {keys::oauth_expires_in, &assign_oauth_expires_in},
     {keys::oauth_token_timestamp, &assign_oauth_token_timestamp},
     {keys::country, &assign_country},

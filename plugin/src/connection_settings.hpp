@@ -62,6 +62,7 @@ struct connection_settings {
     endpoint callback_url;
     oauth_scope scope = oauth_scope::full_access;
     std::optional<std::string> oauth_verifier; // secret: an authorization code
+    std::chrono::seconds authorization_wait{300}; // OAuthAuthorizationTimeout
     std::optional<std::chrono::seconds> oauth_expires_in;
     std::optional<std::chrono::sys_time<std::chrono::milliseconds>> oauth_token_timestamp;
 

@@ -1,5 +1,6 @@
 #include "connection_test.hpp"
 
+#include "authorization_flow.hpp"
 #include "connection_failures.hpp"
 #include "sage_api.hpp"
 #include "token_manager.hpp"
@@ -158,6 +159,20 @@ connector_sdk::test_result run_connection_test(const connection_settings& s, con
         oauth.emplace(*plan.http, *plan.app);
         tokens.emplace(*plan.store, *oauth, now, log);
         access_grant grant = tokens->fresh(plan.seed);
+        if (!grant.ok() && grant.nothing_stored && s.initiate_oauth == initiate_oauth_mode::get_and_refresh) {
+            // GETANDREFRESH with nothing stored: sign in, with the OAuthVerifier given or in the browser.
+            authorization_outcome signed_in =
+                s.oauth_verifier ? redeem_verifier(s, *s.oauth_verifier, *oauth, *plan.store, services)
+                                 : run_authorization(s, *oauth, *plan.store, services,
+                                                     {.headless = false, .wait = s.authorization_wait,
+                                                      .require_browser = true});
+            if (!signed_in.ok())
+                return unavailable(signed_in.failure);
+            if (std::string error = tokens->adopt(*signed_in.tokens); !error.empty())
+                return unavailable({error_category::config, "signed in, but " + error});
+            grant = {};
+            grant.set = std::move(signed_in.tokens);
+        }
         if (!grant.ok())
             return unavailable(grant.failure);
         access_token = grant.set->access_token;

@@ -149,6 +149,13 @@ std::vector<property_descriptor> build_catalog()
             .help("For signing in without a browser here: the authorization code from the callback URL "
                   "(code=...) after signing in on another machine. Single-use and valid for 60 seconds; "
                   "the connector exchanges it for tokens and stores them in OAuthSettingsLocation."));
+    add(entry(keys::oauth_authorization_timeout, "OAuthAuthorizationTimeout", property_type::integer, group::oauth,
+              145)
+            .advanced()
+            .range(5, 3600)
+            .default_value("300")
+            .help("Seconds to wait for the browser to come back to the CallbackURL during sign-in, 5 to "
+                  "3600. Default: 300."));
     add(entry(keys::oauth_expires_in, "OAuthExpiresIn", property_type::integer, group::oauth, 150)
             .advanced()
             .range(0, std::nullopt)

@@ -30,6 +30,7 @@ inline constexpr std::string_view timeout = "Timeout";
 inline constexpr std::string_view oauth_expires_in = "OAuthExpiresIn";
 inline constexpr std::string_view oauth_token_timestamp = "OAuthTokenTimestamp";
 inline constexpr std::string_view oauth_verifier = "OAuthVerifier";
+inline constexpr std::string_view oauth_authorization_timeout = "OAuthAuthorizationTimeout";
 inline constexpr std::string_view proxy_server = "ProxyServer";
 inline constexpr std::string_view proxy_port = "ProxyPort";
 inline constexpr std::string_view proxy_user = "ProxyUser";

@@ -82,7 +82,8 @@ std::unique_ptr<connector_sdk::connector> sage_connector::create(
 sage_connector::sage_connector(connector_sdk::host_services& services,
                                std::span<const connector_sdk::trusted_license_key> trusted_keys) noexcept
     : services_(services), license_(services, trusted_keys, connector_id, connector_name),
-      clients_([&services](std::string_view line) { services.log(connector_sdk::log_level::debug, line); })
+      clients_([&services](std::string_view line) { services.log(connector_sdk::log_level::debug, line); }),
+      oauth_(services, license_, clients_)
 {
 }
 
@@ -219,7 +220,12 @@ connector_sdk::test_result sage_connector::licensed_test(validated_form& checked
 
 connector_sdk::license_status sage_connector::check_license() noexcept { return license_.check(); }
 
-void* sage_connector::query_extension(std::string_view) noexcept { return nullptr; }
+void* sage_connector::query_extension(std::string_view interface_id) noexcept
+{
+    if (interface_id == connector_sdk::oauth_management_id)
+        return static_cast<connector_sdk::oauth_management*>(&oauth_);
+    return nullptr;
+}
 
 void sage_connector::log_failure(std::string_view entry_point, std::string_view what) const noexcept
 {

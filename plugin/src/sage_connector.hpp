@@ -4,6 +4,7 @@
 
 #include "http_client_cache.hpp"
 #include "license_gate.hpp"
+#include "oauth_operations.hpp"
 
 #include <connector_sdk/connector.hpp>
 #include <connector_sdk/license.hpp>
@@ -48,6 +49,7 @@ private:
     connector_sdk::host_services& services_;
     license_gate license_;
     http_client_cache clients_; // kept for the connector's life: connections and TLS sessions are reused
+    oauth_operations oauth_;    // the "oauth_management.v1" extension
 };
 
 } // namespace sage

@@ -65,6 +65,7 @@ access_grant token_manager::under_lock(trigger why, const std::string& rejected,
     }
     if (!current.set) {
         access_grant g;
+        g.nothing_stored = true;
         g.failure = {connector_sdk::error_category::auth,
                      "no OAuth tokens are stored in " + store_.describe() +
                          " yet: sign in to Sage first (authorise the connection), or supply an Access Token and Refresh "

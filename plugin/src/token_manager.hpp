@@ -19,6 +19,7 @@ struct access_grant {
     std::optional<token_set> set; // a set with a fresh access token, on success
     failure_text failure;         // otherwise
     bool refreshed = false;       // this call refreshed
+    bool nothing_stored = false;  // failed because the store holds no set yet (sign in first)
 
     [[nodiscard]] bool ok() const noexcept { return set.has_value(); }
 };

@@ -153,7 +153,30 @@ public:
         return ec ? "cannot remove " + describe() + " (" + ec.message() + ")" : std::string();
     }
 
+    std::optional<std::string> read_note(const std::string& name) override
+    {
+        std::error_code ec;
+        return read_small_file(note_path(name), ec, 64 * 1024);
+    }
+
+    std::string write_note(const std::string& name, const std::string& text) override
+    {
+        if (auto ec = create_missing_folders(file_.parent_path()))
+            return "cannot create the folder of " + describe() + " (" + ec.message() + ")";
+        if (auto ec = write_file_atomically(note_path(name), text, 0600))
+            return "cannot write " + note_path(name).string() + " (" + ec.message() + ")";
+        return {};
+    }
+
+    void remove_note(const std::string& name) override
+    {
+        std::error_code ignored;
+        fs::remove(note_path(name), ignored);
+    }
+
 private:
+    fs::path note_path(const std::string& name) const { return file_.string() + "." + name; }
+
     fs::path file_;
     fs::path lock_file_;
     std::shared_ptr<std::mutex> mutex_;
@@ -161,8 +184,9 @@ private:
 
 struct memory_slot {
     std::mutex lock_mutex;  // the store lock
-    std::mutex data_mutex;  // guards `set` for lock-free readers
+    std::mutex data_mutex;  // guards `set` and `notes` for lock-free readers
     std::optional<token_set> set;
+    std::map<std::string, std::string> notes;
 };
 
 std::shared_ptr<memory_slot> memory_slot_for(const std::string& id)
@@ -215,6 +239,26 @@ public:
         std::lock_guard lock(slot_->data_mutex);
         slot_->set.reset();
         return {};
+    }
+
+    std::optional<std::string> read_note(const std::string& name) override
+    {
+        std::lock_guard lock(slot_->data_mutex);
+        auto it = slot_->notes.find(name);
+        return it == slot_->notes.end() ? std::nullopt : std::optional<std::string>(it->second);
+    }
+
+    std::string write_note(const std::string& name, const std::string& text) override
+    {
+        std::lock_guard lock(slot_->data_mutex);
+        slot_->notes[name] = text;
+        return {};
+    }
+
+    void remove_note(const std::string& name) override
+    {
+        std::lock_guard lock(slot_->data_mutex);
+        slot_->notes.erase(name);
     }
 
 private:

@@ -60,6 +60,12 @@ public:
 
     // Forgets the stored set; the caller holds the lock.
     [[nodiscard]] virtual std::string remove() = 0;
+
+    // A small named note kept beside the set (e.g. a headless sign-in waiting for its code), private
+    // like the set itself. read_note gives nothing when there is none.
+    [[nodiscard]] virtual std::optional<std::string> read_note(const std::string& name) = 0;
+    [[nodiscard]] virtual std::string write_note(const std::string& name, const std::string& text) = 0;
+    virtual void remove_note(const std::string& name) = 0;
 };
 
 // The file store at `file`. Missing folders are created with mode 0700; existing ones are left alone.

@@ -9,6 +9,25 @@ fake_host_services::fake_host_services(std::filesystem::path state_directory)
 {
 }
 
+fake_host_services::~fake_host_services()
+{
+    for (auto& t : browser_threads_)
+        if (t.joinable())
+            t.join();
+}
+
+void fake_host_services::set_browser(std::function<void(const std::string& url)> browser)
+{
+    std::lock_guard lock(mutex_);
+    browser_ = std::move(browser);
+}
+
+void fake_host_services::set_prompt_handler(std::function<std::optional<std::string>(const std::string& question)> handler)
+{
+    std::lock_guard lock(mutex_);
+    prompt_handler_ = std::move(handler);
+}
+
 void fake_host_services::set_now(std::chrono::system_clock::time_point now)
 {
     std::lock_guard lock(mutex_);
@@ -120,6 +139,10 @@ bool fake_host_services::open_browser(std::string_view url) noexcept
 {
     std::lock_guard lock(mutex_);
     opened_urls_.emplace_back(url);
+    if (browser_) {
+        browser_threads_.emplace_back(browser_, std::string(url));
+        return true;
+    }
     return browser_available_;
 }
 
@@ -131,10 +154,16 @@ void fake_host_services::notify_user(std::string_view text) noexcept
 
 std::optional<std::string> fake_host_services::prompt_user(std::string_view question) noexcept
 {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     user_messages_.emplace_back(question);
-    if (answers_.empty())
-        return std::nullopt;
+    if (answers_.empty()) {
+        if (!prompt_handler_)
+            return std::nullopt;
+        auto handler = prompt_handler_;
+        const std::string text(question);
+        lock.unlock(); // the handler may read what was said
+        return handler(text);
+    }
     auto answer = std::move(answers_.front());
     answers_.pop_front();
     return answer;

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace test_support {
@@ -17,6 +19,7 @@ namespace test_support {
 class fake_host_services final : public connector_sdk::host_services {
 public:
     explicit fake_host_services(std::filesystem::path state_directory = std::filesystem::temp_directory_path());
+    ~fake_host_services() override; // waits for the browser threads it started
 
     // Controls
     void set_now(std::chrono::system_clock::time_point now);
@@ -26,6 +29,10 @@ public:
     void set_default_oauth_app(std::optional<connector_sdk::oauth_app_credentials> app);
     void push_prompt_answer(std::optional<std::string> answer);
     void set_browser_available(bool available);
+    // A "browser": open_browser(url) runs it on a thread of its own and reports success.
+    void set_browser(std::function<void(const std::string& url)> browser);
+    // Answers prompt_user by calling `handler` (after any queued answers are used up).
+    void set_prompt_handler(std::function<std::optional<std::string>(const std::string& question)> handler);
 
     // Observations
     [[nodiscard]] std::vector<std::string> log_lines() const;
@@ -58,6 +65,9 @@ private:
     std::vector<std::string> opened_urls_;
     std::deque<std::optional<std::string>> answers_;
     bool browser_available_ = false;
+    std::function<void(const std::string&)> browser_;
+    std::function<std::optional<std::string>(const std::string&)> prompt_handler_;
+    std::vector<std::thread> browser_threads_;
 };
 
 } // namespace test_support

@@ -50,6 +50,7 @@ const std::vector<expected_property>& expected()
         {keys::oauth_expires_in, "OAuthExpiresIn", property_type::integer, false, true, std::nullopt},
         {keys::oauth_token_timestamp, "OAuthTokenTimestamp", property_type::integer, false, true, std::nullopt},
         {keys::oauth_verifier, "OAuthVerifier", property_type::string, true, true, std::nullopt},
+        {keys::oauth_authorization_timeout, "OAuthAuthorizationTimeout", property_type::integer, false, true, "300"},
         {keys::proxy_server, "ProxyServer", property_type::string, false, true, std::nullopt},
         {keys::proxy_port, "ProxyPort", property_type::integer, false, true, std::nullopt},
         {keys::proxy_user, "ProxyUser", property_type::string, false, true, std::nullopt},

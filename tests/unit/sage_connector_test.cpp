@@ -66,7 +66,8 @@ BOOST_AUTO_TEST_CASE(identifies_itself)
     BOOST_TEST(info.id == "sage-cloud-accounting");
     BOOST_TEST(info.name == "Sage Cloud Accounting");
     BOOST_TEST(!info.version.empty());
-    BOOST_TEST(connector->query_extension("oauth_management.v1") == nullptr);
+    BOOST_TEST(connector->query_extension("oauth_management.v1") != nullptr);
+    BOOST_TEST(connector->query_extension("no_such_extension.v1") == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(describe_properties_returns_the_catalogue)
