@@ -58,7 +58,7 @@ struct connection_details {
 // Gives the cipher on first need only, so listing connections never creates or reads the host key.
 using cipher_source = std::function<const secret_cipher&()>;
 
-class connection_store {
+class connection_store final {
 public:
     enum class on_duplicate : std::uint8_t { refuse, replace };
 

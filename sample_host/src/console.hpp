@@ -11,7 +11,7 @@ namespace sample_host {
 
 class secret_redactor;
 
-class console {
+class console final {
 public:
     console(std::ostream& out, std::ostream& err, const secret_redactor& redactor, bool json) noexcept;
 

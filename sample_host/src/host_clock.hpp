@@ -16,7 +16,7 @@ namespace sample_host {
 // "2027-01-31T00:00:00Z".
 [[nodiscard]] std::string format_instant(std::chrono::system_clock::time_point instant);
 
-class host_clock {
+class host_clock final {
 public:
     // The system clock.
     host_clock();

@@ -34,7 +34,7 @@ struct global_options {
     bool verbose = false;               // --verbose
 };
 
-class host_context {
+class host_context final {
 public:
     host_context(global_options options, std::filesystem::path executable, environment_lookup env,
                  std::ostream& out, std::ostream& err);

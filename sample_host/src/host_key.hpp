@@ -9,7 +9,7 @@
 
 namespace sample_host {
 
-class host_key {
+class host_key final {
 public:
     static constexpr std::size_t size = 32;
     using bytes = std::array<std::uint8_t, size>;

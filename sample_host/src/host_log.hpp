@@ -13,7 +13,7 @@ namespace sample_host {
 
 class secret_redactor;
 
-class host_log {
+class host_log final {
 public:
     // `file`: where to append (its folder is created 0700); nullopt for no file. Never throws: a log
     // that cannot be written must not stop the host.

@@ -19,7 +19,7 @@ namespace sample_host {
 struct connection_summary;
 
 // key -> label of a form, for messages that speak the user's language.
-class property_labels {
+class property_labels final {
 public:
     explicit property_labels(const std::vector<connector_sdk::property_descriptor>& properties);
     // The label of `key`, the key itself when unknown, "(form)" for the form as a whole ("").

@@ -20,7 +20,7 @@ struct stored_license {
     std::chrono::sys_seconds updated_at{};
 };
 
-class license_repository {
+class license_repository final {
 public:
     explicit license_repository(sqlite_database& database) noexcept : database_(database) {}
 

@@ -38,7 +38,7 @@ struct loaded_plugin {
     [[nodiscard]] connector_sdk::connector& connector() const { return *result.instance; }
 };
 
-class plugin_registry {
+class plugin_registry final {
 public:
     plugin_registry(std::filesystem::path folder, services_factory make_services,
                     connector_sdk::loader_options options = {});

@@ -34,7 +34,7 @@ private:
 // makes it fail to open. Unambiguous (length-prefixed), so ("ab","c") never equals ("a","bc").
 [[nodiscard]] std::string secret_aad(std::string_view tenant, std::string_view connection, std::string_view field_key);
 
-class secret_cipher {
+class secret_cipher final {
 public:
     static constexpr std::size_t nonce_size = 12;
     static constexpr std::size_t tag_size = 16;

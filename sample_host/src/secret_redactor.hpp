@@ -13,7 +13,7 @@ namespace sample_host {
 
 inline constexpr std::string_view secret_mask = "********";
 
-class secret_redactor {
+class secret_redactor final {
 public:
     // Values shorter than this are not searched for: masking every "a" or "on" in the output would
     // make it unreadable, and such values offer no secrecy anyway.

@@ -49,11 +49,20 @@ sqlite_database::sqlite_database(std::filesystem::path file, std::chrono::millis
     }
     ::sqlite3_extended_result_codes(db_, 1);
     ::sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
-    // journal_mode returns a row, so it is read rather than executed. A database another process
-    // already switched to WAL simply answers "wal".
-    sqlite_statement wal(*this, "PRAGMA journal_mode=WAL");
-    wal.step();
-    execute("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+    try {
+        // journal_mode returns a row, so it is read rather than executed. A database another process
+        // already switched to WAL simply answers "wal". A file that is not a database fails here.
+        {
+            sqlite_statement wal(*this, "PRAGMA journal_mode=WAL");
+            wal.step();
+        }
+        execute("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+    } catch (...) {
+        // The destructor does not run for a constructor that throws: close here.
+        ::sqlite3_close_v2(db_);
+        db_ = nullptr;
+        throw;
+    }
 }
 
 sqlite_database::~sqlite_database()

@@ -31,7 +31,7 @@ private:
 class sqlite_database;
 
 // One prepared statement. Parameters are 1-based, columns 0-based, as in SQLite.
-class sqlite_statement {
+class sqlite_statement final {
 public:
     sqlite_statement(sqlite_database& database, std::string_view sql);
     ~sqlite_statement();
@@ -59,7 +59,7 @@ private:
     sqlite3_stmt* statement_ = nullptr;
 };
 
-class sqlite_database {
+class sqlite_database final {
 public:
     // Opens (creating when missing) `file` in WAL mode with foreign keys on and `busy_timeout`, so
     // several processes can use it at once: a writer waits for another rather than failing.
@@ -89,7 +89,7 @@ private:
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed uncommitted. IMMEDIATE takes the write lock
 // at the start, so two processes never both read-then-write and deadlock on the upgrade.
-class sqlite_transaction {
+class sqlite_transaction final {
 public:
     explicit sqlite_transaction(sqlite_database& database);
     ~sqlite_transaction();

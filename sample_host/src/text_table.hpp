@@ -7,7 +7,7 @@
 
 namespace sample_host {
 
-class text_table {
+class text_table final {
 public:
     explicit text_table(std::vector<std::string> headers);
 

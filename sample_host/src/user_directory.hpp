@@ -36,7 +36,7 @@ void check_user_name(std::string_view name);
 // with a letter or digit (tenant names become folder names under the data folder).
 void check_tenant_name(std::string_view name);
 
-class user_directory {
+class user_directory final {
 public:
     explicit user_directory(sqlite_database& database) noexcept : database_(database) {}
 

@@ -38,8 +38,13 @@ void require_nowhere(const sample_host_runner& host, const std::string& secret)
 BOOST_AUTO_TEST_CASE(fixture_secrets_given_through_the_environment_never_appear)
 {
     sample_host_runner host(E2E_PLUGIN_DIR);
-    const std::vector<std::string> form{"--set", "ConnectionName=Secretive", "--secret-env", "ApiKey=E2E_API_KEY",
-                                        "--secret-env", "Password=E2E_PASSWORD"};
+    // An uploaded keystore may hold a private key: the host seals every uploaded file.
+    test_support::temp_dir uploads;
+    const std::string key_pem = "-----BEGIN PRIVATE KEY-----\ne2e-private-key-material-Hq3\n-----END PRIVATE KEY-----\n";
+    test_support::write_file(uploads / "client.pem", key_pem);
+    const std::vector<std::string> form{"--set",        "ConnectionName=Secretive", "--secret-env",
+                                        "ApiKey=E2E_API_KEY", "--secret-env",        "Password=E2E_PASSWORD",
+                                        "--file",       "Certificate=" + (uploads / "client.pem").string()};
     const auto with = [&](std::vector<std::string> head, std::vector<std::string> tail = {}) {
         head.insert(head.end(), form.begin(), form.end());
         head.insert(head.end(), tail.begin(), tail.end());
@@ -68,6 +73,8 @@ BOOST_AUTO_TEST_CASE(fixture_secrets_given_through_the_environment_never_appear)
     BOOST_TEST(contains(test_support::read_file(host.data() / "logs" / "host.log"), "rejected API key ********"));
     require_nowhere(host, api_key);
     require_nowhere(host, password);
+    require_nowhere(host, "e2e-private-key-material-Hq3");
+    BOOST_TEST(contains(host.transcript(), "client.pem (" + std::to_string(key_pem.size()) + " bytes, encrypted)"));
     // Connections were saved, so the check above covered their rows.
     BOOST_TEST(contains(host.transcript(), "Secretive"));
 }

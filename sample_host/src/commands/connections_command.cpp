@@ -22,12 +22,13 @@ namespace json = boost::json;
 
 std::string value_text(const stored_field& field)
 {
+    if (field.secret && field.kind == field_kind::file)
+        return field.file_name + " (" + std::to_string(field.size) + " bytes, encrypted)";
     if (field.secret)
         return std::string(secret_mask);
     if (!field.value)
         return {};
     struct visitor {
-        const stored_field& field;
         std::string operator()(const std::string& text) const { return text; }
         std::string operator()(bool flag) const { return flag ? "true" : "false"; }
         std::string operator()(std::int64_t number) const { return std::to_string(number); }
@@ -43,7 +44,7 @@ std::string value_text(const stored_field& field)
             return out;
         }
     };
-    return std::visit(visitor{field}, *field.value);
+    return std::visit(visitor{}, *field.value);
 }
 
 json::value value_json(const stored_field& field)

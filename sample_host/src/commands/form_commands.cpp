@@ -135,8 +135,9 @@ bool looks_secret(std::string_view key)
 }
 
 // The record as the host stores it: a field is sealed when the connector flags it, when its property
-// is secret, when it holds a value given through --secret-env, or when it is a key-value list carrying
-// a secret-looking entry (Add Configuration may hold ProxyPassword).
+// is secret, when it holds a value given through --secret-env, when it is an uploaded file (a keystore
+// may carry a private key), or when it is a key-value list carrying a secret-looking entry (Add
+// Configuration may hold ProxyPassword).
 connector_sdk::connection_record protect(connector_sdk::connection_record record, const form_session& session,
                                          std::string_view connector_id)
 {
@@ -146,7 +147,7 @@ connector_sdk::connection_record protect(connector_sdk::connection_record record
     for (auto& field : record.fields) {
         if (field.secret)
             continue;
-        if (session.is_secret(field.key))
+        if (session.is_secret(field.key) || std::holds_alternative<connector_sdk::file_value>(field.value))
             field.secret = true;
         else if (const auto* text = std::get_if<std::string>(&field.value))
             field.secret = std::find(env_secrets.begin(), env_secrets.end(), *text) != env_secrets.end();
