@@ -1,5 +1,7 @@
 // Reads connector manifests. The checks mirror manifest/connector-manifest.schema.json member for
 // member; tests/unit/manifest_test.cpp runs both on the same documents to keep them in step.
+#include "manifest_patterns.hpp"
+
 #include <connector_sdk/manifest.hpp>
 
 #include <boost/json/parse.hpp>
@@ -9,7 +11,6 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
-#include <regex>
 #include <set>
 
 CONNECTOR_SDK_BEGIN_NAMESPACE
@@ -32,7 +33,7 @@ public:
     void fail(std::string field, std::string message) { errors.push_back({std::move(field), std::move(message)}); }
 
     // A required (or optional) string member matching `pattern`, at most max_length characters.
-    std::string text(std::string_view key, bool required, const std::regex* pattern, std::string_view what,
+    std::string text(std::string_view key, bool required, bool (*pattern)(std::string_view) noexcept, std::string_view what,
                      std::size_t min_length = 0, std::size_t max_length = std::numeric_limits<std::size_t>::max())
     {
         const json::value* v = doc_.if_contains(key);
@@ -49,7 +50,7 @@ public:
         if (value.size() < min_length || value.size() > max_length)
             fail(std::string(key), "must be " + std::to_string(min_length) + " to " + std::to_string(max_length) +
                                        " characters long");
-        else if (pattern != nullptr && !std::regex_match(value, *pattern))
+        else if (pattern != nullptr && !pattern(value))
             fail(std::string(key), "must be " + std::string(what) + " (got \"" + value + "\")");
         return value;
     }
@@ -85,26 +86,9 @@ private:
     const json::object& doc_;
 };
 
-struct patterns {
-    std::regex id{"^[a-z0-9][a-z0-9-]{0,62}$"};
-    std::regex semver{"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?"
-                      "(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$"};
-    std::regex sdk_abi{"^(0|[1-9][0-9]{0,4})\\.(0|[1-9][0-9]{0,4})$"};
-    std::regex library{"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,254}$"};
-    std::regex sha256{"^[0-9a-f]{64}$"};
-    std::regex host{"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"};
-    std::regex https_url{"^https://[^\\s]+$"};
-};
-
-const patterns& compiled_patterns()
-{
-    static const patterns p;
-    return p;
-}
-
 manifest_parse_result check(const json::object& doc)
 {
-    const patterns& p = compiled_patterns();
+    using namespace host_detail;
     checker c(doc);
     manifest m;
 
@@ -112,10 +96,10 @@ manifest_parse_result check(const json::object& doc)
         if (!known_members.contains(member.key()))
             c.fail(std::string(member.key()), "is not a manifest member (misspelt?)");
 
-    m.id = c.text("id", true, &p.id, "lower-case letters, digits and dashes, at most 63");
+    m.id = c.text("id", true, &is_connector_id, "lower-case letters, digits and dashes, at most 63");
     m.name = c.text("name", true, nullptr, "", 1, 100);
     m.vendor = c.text("vendor", true, nullptr, "", 1, 100);
-    m.version = c.text("version", true, &p.semver, "a semantic version such as 1.2.3");
+    m.version = c.text("version", true, &is_semver, "a semantic version such as 1.2.3");
     m.description = c.text("description", true, nullptr, "", 1, 2000);
     m.tier = c.text("tier", true, nullptr, "");
     if (doc.contains("tier") && m.tier != "free" && m.tier != "premium" && doc.at("tier").is_string())
@@ -155,8 +139,8 @@ manifest_parse_result check(const json::object& doc)
         c.fail("plans", "is required for a premium connector");
     }
 
-    const std::string sdk_abi = c.text("sdk_abi", true, &p.sdk_abi, "major.minor, e.g. \"1.0\"");
-    if (std::regex_match(sdk_abi, p.sdk_abi)) {
+    const std::string sdk_abi = c.text("sdk_abi", true, &is_sdk_abi, "major.minor, e.g. \"1.0\"");
+    if (is_sdk_abi(sdk_abi)) {
         const auto dot = sdk_abi.find('.');
         const auto major = std::stoul(sdk_abi.substr(0, dot));
         const auto minor = std::stoul(sdk_abi.substr(dot + 1));
@@ -165,8 +149,8 @@ manifest_parse_result check(const json::object& doc)
         m.sdk_major = static_cast<std::uint16_t>(major);
         m.sdk_minor = static_cast<std::uint16_t>(minor);
     }
-    m.library = c.text("library", true, &p.library, "a plain file name in the manifest's folder (no path)");
-    m.sha256 = c.text("sha256", false, &p.sha256, "64 lower-case hex digits");
+    m.library = c.text("library", true, &is_library_name, "a plain file name in the manifest's folder (no path)");
+    m.sha256 = c.text("sha256", false, &is_sha256_hex, "64 lower-case hex digits");
 
     if (const json::value* hosts = doc.if_contains("allowed_hosts")) {
         if (!hosts->is_array() || hosts->get_array().empty()) {
@@ -175,7 +159,7 @@ manifest_parse_result check(const json::object& doc)
             const auto& array = hosts->get_array();
             for (std::size_t i = 0; i < array.size(); ++i) {
                 const std::string field = "allowed_hosts[" + std::to_string(i) + "]";
-                if (!array[i].is_string() || !std::regex_match(std::string(array[i].get_string()), p.host)) {
+                if (!array[i].is_string() || !is_host_name(array[i].get_string())) {
                     c.fail(field, "must be a lower-case host name such as api.example.com");
                     continue;
                 }
@@ -189,7 +173,7 @@ manifest_parse_result check(const json::object& doc)
     } else {
         c.fail("allowed_hosts", "is required");
     }
-    m.documentation_url = c.text("documentation_url", true, &p.https_url, "an https:// URL");
+    m.documentation_url = c.text("documentation_url", true, &is_https_url, "an https:// URL");
 
     manifest_parse_result result;
     result.errors = std::move(c.errors);
