@@ -10,6 +10,18 @@ trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build_dir" --prefix "$work/prefix" --component sdk >"$work/install.log"
 test -f "$work/prefix/include/connector_sdk/connector.hpp"
+test -x "$work/prefix/bin/license_keytool"
+
+# The installed connector: its manifest is stamped with the digest of the INSTALLED library, and a
+# host loads it from the installed layout.
+cmake --install "$build_dir" --prefix "$work/prefix" --component plugins >>"$work/install.log"
+installed=$(find "$work/prefix" -path '*/connectors/sage-cloud-accounting/manifest.json' | head -n1)
+[[ -n $installed ]] || { echo "the installed connector has no manifest"; exit 1; }
+digest=$(sha256sum "$(dirname "$installed")/sage_cloud_accounting.so" | cut -d' ' -f1)
+grep -q "\"sha256\" : \"$digest\"" "$installed" || { echo "installed manifest not stamped with $digest"; cat "$installed"; exit 1; }
+out=$("$sample_host" --plugins "$(dirname "$(dirname "$installed")")" --data "$work/data-installed" --json plugins)
+grep -q '"sage-cloud-accounting"' <<<"$out" && grep -q '"loaded"' <<<"$out" ||
+  { echo "the installed connector does not load: $out"; exit 1; }
 test -f "$work/prefix/lib/cmake/connector_sdk/connector_sdk-config.cmake" ||
   test -f "$work/prefix/lib/x86_64-linux-gnu/cmake/connector_sdk/connector_sdk-config.cmake"
 
