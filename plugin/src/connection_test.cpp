@@ -2,12 +2,12 @@
 
 #include "authorization_flow.hpp"
 #include "connection_failures.hpp"
+#include "utc_time_text.hpp"
 #include "sage_api.hpp"
 #include "token_manager.hpp"
 
 #include <algorithm>
 #include <cstdlib>
-#include <ctime>
 
 namespace sage {
 namespace {
@@ -30,16 +30,6 @@ std::optional<std::filesystem::path> home_folder()
     if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
         return std::filesystem::path(home);
     return std::nullopt;
-}
-
-std::string date_text(std::chrono::sys_seconds t)
-{
-    const std::time_t seconds = static_cast<std::time_t>(t.time_since_epoch().count());
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    return buffer;
 }
 
 // The tokens of the form, as a set the manager can start from (InitiateOAuth=REFRESH).
@@ -150,7 +140,7 @@ connector_sdk::test_result run_connection_test(const connection_settings& s, con
             const auto expires = std::chrono::floor<std::chrono::seconds>(*s.oauth_token_timestamp) + *s.oauth_expires_in;
             if (expires <= services.now())
                 return unavailable({error_category::auth,
-                                    "the Access Token expired at " + date_text(expires) +
+                                    "the Access Token expired at " + utc_time_text(expires) +
                                         ": supply a new one, or set InitiateOAuth to REFRESH with a Refresh Token so "
                                         "the connector renews it"});
         }

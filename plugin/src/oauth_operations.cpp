@@ -5,8 +5,8 @@
 #include "form_validation.hpp"
 #include "sage_connector.hpp"
 #include "token_manager.hpp"
+#include "utc_time_text.hpp"
 
-#include <ctime>
 
 namespace sage {
 namespace {
@@ -27,16 +27,6 @@ oauth_operation_result failure(const failure_text& text) { return failure(text.c
 std::string masked(const std::string& token)
 {
     return token.empty() ? std::string() : "******** (" + std::to_string(token.size()) + " characters)";
-}
-
-std::string date_text(std::chrono::sys_seconds t)
-{
-    const std::time_t seconds = static_cast<std::time_t>(t.time_since_epoch().count());
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    return buffer;
 }
 
 std::string first_error(const std::vector<connector_sdk::field_error>& errors)
@@ -132,7 +122,7 @@ oauth_operation_result oauth_operations::authorize(const connector_sdk::form_val
         r.ok = true;
         r.category = error_category::none;
         r.message = "signed in to Sage; tokens stored in " + plan.store->describe() + " (access token valid until " +
-                    date_text(outcome.tokens->expires_at) + ", refreshed automatically from then on)";
+                    utc_time_text(outcome.tokens->expires_at) + ", refreshed automatically from then on)";
         return r;
     });
 }
@@ -170,7 +160,7 @@ connector_sdk::oauth_token_status oauth_operations::status(const connector_sdk::
         status.obtained_at = set.obtained_at;
         const bool fresh = set.fresh_at(services_.now(), std::chrono::seconds(0));
         status.message = std::string("tokens stored in ") + status.location + "; the access token " +
-                         (fresh ? "is valid until " : "expired at ") + date_text(set.expires_at) +
+                         (fresh ? "is valid until " : "expired at ") + utc_time_text(set.expires_at) +
                          (fresh ? "" : " and is refreshed on next use");
         return status;
     });
