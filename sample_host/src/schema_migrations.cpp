@@ -56,8 +56,55 @@ CREATE TABLE licenses (
 );
 )sql";
 
-constexpr std::array<migration, 1> all_migrations{{
+// Version 2: the marketplace's records. A trial is used once per tenant and connector, ever: the row
+// is keyed by connector id and outlives the plugin's files. The current subscription per tenant and
+// connector (plan, paid period, renewal, cancellation), and every licence issued (the token itself is
+// in `licenses`).
+constexpr std::string_view schema_v2 = R"sql(
+CREATE TABLE trials_used (
+    tenant        TEXT NOT NULL REFERENCES tenants(name),
+    connector_id  TEXT NOT NULL,
+    started_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    license_id    TEXT NOT NULL,
+    started_by    TEXT NOT NULL,
+    PRIMARY KEY (tenant, connector_id)
+);
+CREATE TABLE subscriptions (
+    tenant        TEXT NOT NULL REFERENCES tenants(name),
+    connector_id  TEXT NOT NULL,
+    plan          TEXT NOT NULL CHECK (plan IN ('monthly', 'annual')),
+    started_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    renewed_at    INTEGER,
+    cancelled_at  INTEGER,
+    license_id    TEXT NOT NULL,
+    updated_by    TEXT NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    PRIMARY KEY (tenant, connector_id),
+    CHECK (expires_at > started_at)
+);
+CREATE TABLE issued_licenses (
+    sequence      INTEGER PRIMARY KEY,
+    license_id    TEXT NOT NULL UNIQUE,
+    tenant        TEXT NOT NULL REFERENCES tenants(name),
+    connector_id  TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('trial', 'subscription')),
+    plan          TEXT NOT NULL CHECK (plan IN ('trial', 'monthly', 'annual')),
+    key_id        TEXT NOT NULL,
+    issued_at     INTEGER NOT NULL,
+    starts_at     INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    grace_days    INTEGER NOT NULL,
+    issued_by     TEXT NOT NULL,
+    reason        TEXT NOT NULL
+);
+CREATE INDEX issued_licenses_by_connector ON issued_licenses (tenant, connector_id, sequence);
+)sql";
+
+constexpr std::array<migration, 2> all_migrations{{
     {1, "tenants, users, connections, connection_fields, licenses", schema_v1},
+    {2, "marketplace: trials_used, subscriptions, issued_licenses", schema_v2},
 }};
 
 constexpr std::string_view version_table = R"sql(

@@ -8,7 +8,10 @@ foreach(_unit
     license_repository
     schema_migrations
     cli_host_services
-    host_locations)
+    browser_launcher
+    host_locations
+    marketplace
+    marketplace_signing_key)
   connector_add_test(${_unit}_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${_unit}_test.cpp
     LIBRARIES sample_host_core Boost::json OpenSSL::Crypto

@@ -20,5 +20,6 @@ void add_describe_command(CLI::App& app, command_action& chosen);
 void add_form_commands(CLI::App& app, command_action& chosen);      // validate, test, create
 void add_connections_command(CLI::App& app, command_action& chosen); // list, show, delete, check
 void add_users_command(CLI::App& app, command_action& chosen);       // add, list
+void add_marketplace_command(CLI::App& app, command_action& chosen); // start-trial, subscribe, renew, cancel, status, init
 
 } // namespace sample_host

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include "host_context.hpp"
+#include "marketplace.hpp"
 #include "plugin_registry.hpp"
 #include "json_output.hpp"
 #include "text_table.hpp"
@@ -24,6 +25,15 @@ struct plugin_row {
     std::string reason;
     std::optional<connector_sdk::license_status> license;
 };
+
+// The LICENCE cell: trial days left, plan and expiry, grace days left; an invalid licence's reason
+// goes on its own line below the table.
+std::string license_cell(const connector_sdk::license_status& status)
+{
+    if (status.state == connector_sdk::license_state::invalid)
+        return "invalid";
+    return license_summary(status);
+}
 
 int run_plugins(host_context& ctx)
 {
@@ -53,6 +63,7 @@ int run_plugins(host_context& ctx)
             o["vendor"] = row.manifest ? json::value(row.manifest->vendor) : json::value(nullptr);
             o["tier"] = row.manifest ? json::value(row.manifest->tier) : json::value(nullptr);
             o["trial_days"] = row.manifest ? json::value(row.manifest->trial_days) : json::value(nullptr);
+            o["grace_days"] = row.manifest ? json::value(row.manifest->grace_days) : json::value(nullptr);
             o["description"] = row.manifest ? json::value(row.manifest->description) : json::value(nullptr);
             o["status"] = row.status;
             o["loaded"] = row.status == "loaded";
@@ -77,12 +88,15 @@ int run_plugins(host_context& ctx)
         const auto* m = row.manifest ? &*row.manifest : nullptr;
         table.add_row({row.id, m ? m->name : "", m ? m->version : "", m ? m->vendor : "", m ? m->tier : "",
                        m && m->trial_days > 0 ? std::to_string(m->trial_days) + " days" : "-", row.status,
-                       row.license ? std::string(connector_sdk::to_string(row.license->state)) : "-"});
+                       row.license ? license_cell(*row.license) : "-"});
     }
     ctx.out().line(table.render());
     for (const auto& row : rows) {
         if (row.status != "loaded")
             ctx.out().line(row.id + ": refused (" + row.status + "): " + row.reason);
+        else if (row.license && row.license->state == connector_sdk::license_state::invalid)
+            ctx.out().line(row.id + ": licence invalid: " + row.license->reason +
+                           (row.license->user_message.empty() ? "" : " (users see: " + row.license->user_message + ")"));
         else if (row.license && !row.license->user_message.empty())
             ctx.out().line(row.id + ": licence " + std::string(connector_sdk::to_string(row.license->state)) + ": " +
                            row.license->user_message);

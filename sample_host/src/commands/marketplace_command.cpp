@@ -1,0 +1,587 @@
+// `sample_host marketplace start-trial|subscribe|renew|cancel|status|init`: the sample host as the
+// marketplace. Administrators start a tenant's trial, subscribe, renew and cancel; each issues a
+// licence signed with the marketplace key (<data>/marketplace/signing-key.pem) and stores it where
+// the host hands it to the connector. Anyone else gets the marketplace sentence.
+#include "commands.hpp"
+
+#include "host_context.hpp"
+#include "host_error.hpp"
+#include "host_log.hpp"
+#include "json_output.hpp"
+#include "license_repository.hpp"
+#include "marketplace.hpp"
+#include "marketplace_signing_key.hpp"
+#include "plugin_registry.hpp"
+#include "user_directory.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <set>
+
+namespace sample_host {
+namespace {
+
+namespace json = boost::json;
+namespace sdk = connector_sdk;
+using std::chrono::sys_seconds;
+
+struct marketplace_options {
+    std::string connector;
+    std::string plan;
+    std::string signing_key;
+    bool replace = false;
+};
+
+bool same_text_ignoring_case(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// The manifests of the plugin folder (no code loaded), by id.
+std::vector<sdk::manifest> installed_manifests(host_context& ctx)
+{
+    std::vector<sdk::manifest> out;
+    for (auto& plugin : ctx.plugins().discover())
+        if (plugin.manifest.value)
+            out.push_back(std::move(*plugin.manifest.value));
+    std::sort(out.begin(), out.end(), [](const sdk::manifest& a, const sdk::manifest& b) { return a.id < b.id; });
+    return out;
+}
+
+// CONNECTOR by manifest id (or, for people, by its name ignoring case). Throws host_error when absent.
+sdk::manifest resolve_connector(host_context& ctx, std::string_view wanted)
+{
+    plugin_registry& registry = ctx.plugins();
+    registry.require_folder();
+    std::string known;
+    for (auto& plugin : registry.discover()) {
+        if (plugin.manifest.value) {
+            if (plugin.manifest.value->id == wanted || same_text_ignoring_case(plugin.manifest.value->name, wanted))
+                return std::move(*plugin.manifest.value);
+            known += (known.empty() ? "" : ", ") + plugin.manifest.value->id;
+        } else if (plugin.folder.filename() == wanted) {
+            std::string problems;
+            for (const auto& e : plugin.manifest.errors)
+                problems += (problems.empty() ? "" : "; ") + (e.field.empty() ? std::string() : e.field + ": ") + e.message;
+            throw host_error("the manifest of connector '" + std::string(wanted) + "' (" + plugin.manifest_path.string() +
+                             ") cannot be read: " + problems);
+        }
+    }
+    throw host_error("no connector '" + std::string(wanted) + "' in " + registry.folder().string() +
+                     (known.empty() ? std::string(" (no connectors there)") : " (found: " + known + ")") +
+                     ": check the id with `sample_host plugins`, or point --plugins at the right folder");
+}
+
+// A non-administrator gets the marketplace sentence. Without a connector named, the sentence names
+// the first premium connector installed.
+void refuse_unless_admin(host_context& ctx, const sdk::manifest* connector)
+{
+    if (ctx.acting_user().is_admin())
+        return;
+    if (connector != nullptr)
+        require_marketplace_admin(ctx.acting_user(), connector->name);
+    std::vector<sdk::manifest> manifests;
+    try {
+        manifests = installed_manifests(ctx);
+    } catch (const std::exception&) {
+        // No plugin folder: the generic refusal below.
+    }
+    for (const auto& m : manifests)
+        if (m.premium())
+            require_marketplace_admin(ctx.acting_user(), m.name);
+    throw host_error("only an administrator can manage the marketplace: please ask your administrator");
+}
+
+marketplace_signing_key load_signing_key(host_context& ctx)
+{
+    const signing_key_store store(ctx.data_dir(), build_dev_signing_key());
+    auto loaded = store.load();
+    if (loaded.imported_dev_key) {
+        const std::string text = "imported this build's development signing key (" + loaded.key.key_id() + ") from " +
+                                 loaded.imported_dev_key->string() + " into " + store.file().string() +
+                                 "; a real marketplace imports its own with `sample_host marketplace init --signing-key FILE`";
+        ctx.out().note(text);
+        ctx.log().write(sdk::log_level::info, "host", text);
+    }
+    return std::move(loaded.key);
+}
+
+// What the connector itself says about the tenant's licence, when it loads.
+struct connector_view {
+    std::optional<sdk::license_status> status;
+    std::string load_error;
+};
+
+connector_view ask_connector(host_context& ctx, std::string_view connector_id)
+{
+    connector_view view;
+    try {
+        auto plugin = ctx.plugins().load(connector_id);
+        view.status = plugin.connector().check_license();
+    } catch (const host_error& e) {
+        view.load_error = e.what();
+    }
+    return view;
+}
+
+// For status: no licence is issued.
+marketplace make_marketplace(host_context& ctx)
+{
+    return marketplace(ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); });
+}
+
+// For the commands that issue a licence: before committing, the connector (when it loads; the host
+// need not load code to issue) is asked about the licence it would be handed, and a refusal rolls
+// everything back. Its answer is kept in `view` for the report.
+marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
+{
+    return marketplace(ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
+                       [&ctx, &view](const issued_license& issued) -> std::optional<std::string> {
+                           view = ask_connector(ctx, issued.claims.connector_id);
+                           if (view.status && !view.status->permits_use())
+                               return std::string(sdk::to_string(view.status->state)) + ": " + view.status->reason;
+                           return std::nullopt;
+                       });
+}
+
+json::value optional_time(const std::optional<sys_seconds>& t)
+{
+    return t ? json::value(iso_time(*t)) : json::value(nullptr);
+}
+
+json::object claims_json(const sdk::license_claims& c)
+{
+    return {{"license_id", c.license_id},
+            {"key_id", c.key_id},
+            {"connector_id", c.connector_id},
+            {"tenant_id", c.tenant_id},
+            {"kind", c.kind},
+            {"plan", c.plan},
+            {"issued_at", iso_time(c.issued_at)},
+            {"starts_at", iso_time(c.starts_at)},
+            {"expires_at", iso_time(c.expires_at)},
+            {"grace_days", c.grace_days}};
+}
+
+json::value trial_json(const std::optional<trial_record>& t, sys_seconds now)
+{
+    if (!t)
+        return json::object{{"used", false}};
+    return json::object{{"used", true},
+                        {"started_at", iso_time(t->started_at)},
+                        {"expires_at", iso_time(t->expires_at)},
+                        {"ended", now >= t->expires_at},
+                        {"started_by", t->started_by},
+                        {"license_id", t->license_id}};
+}
+
+json::value subscription_json(const std::optional<subscription_record>& s, sys_seconds now)
+{
+    if (!s)
+        return nullptr;
+    return json::object{{"plan", s->plan},
+                        {"started_at", iso_time(s->started_at)},
+                        {"expires_at", iso_time(s->expires_at)},
+                        {"ended", s->ended(now)},
+                        {"renewed_at", optional_time(s->renewed_at)},
+                        {"cancelled", s->cancelled_at.has_value()},
+                        {"cancelled_at", optional_time(s->cancelled_at)},
+                        {"renews", !s->cancelled_at.has_value()},
+                        {"license_id", s->license_id},
+                        {"updated_by", s->updated_by}};
+}
+
+json::value issued_json(const std::optional<issued_license_record>& r)
+{
+    if (!r)
+        return nullptr;
+    return json::object{{"license_id", r->license_id},
+                        {"kind", r->kind},
+                        {"plan", r->plan},
+                        {"key_id", r->key_id},
+                        {"issued_at", iso_time(r->issued_at)},
+                        {"starts_at", iso_time(r->starts_at)},
+                        {"expires_at", iso_time(r->expires_at)},
+                        {"grace_days", r->grace_days},
+                        {"issued_by", r->issued_by},
+                        {"reason", r->reason}};
+}
+
+std::string days_text(long long n)
+{
+    return std::to_string(n) + (n == 1 ? " day" : " days");
+}
+
+// After issuing: the connector's own judgement of the licence it is now handed (asked before the
+// licence was committed), or why it could not be asked.
+json::value report_connector_view(host_context& ctx, const connector_view& view)
+{
+    if (!view.status) {
+        ctx.out().warning("the licence was issued, but the connector could not be loaded to confirm it accepts it: " +
+                          view.load_error);
+        return nullptr;
+    }
+    if (!ctx.out().json())
+        ctx.out().line("connector reports: " + license_summary(*view.status));
+    return license_json(*view.status);
+}
+
+void print_issue(host_context& ctx, std::string_view action, const sdk::manifest& m, const issued_license& issued,
+                 const std::string& headline, const std::optional<subscription_record>& subscription,
+                 const connector_view& connector)
+{
+    if (!ctx.out().json()) {
+        ctx.out().line(headline);
+        ctx.out().line("licence " + issued.claims.license_id + " (key " + issued.claims.key_id + "), issued " +
+                       iso_time(issued.claims.issued_at));
+    }
+    json::value view = report_connector_view(ctx, connector);
+    ctx.log().write(sdk::log_level::info, "host",
+                    std::string(action) + " " + m.id + " for tenant " + issued.claims.tenant_id + " by " +
+                        ctx.acting_user().name + ": licence " + issued.claims.license_id + " (" + issued.claims.kind +
+                        "/" + issued.claims.plan + ") until " + iso_time(issued.claims.expires_at));
+    if (ctx.out().json())
+        ctx.out().document(json::object{{"action", action},
+                                        {"tenant", issued.claims.tenant_id},
+                                        {"connector", connector_json(m)},
+                                        {"license", claims_json(issued.claims)},
+                                        {"subscription", subscription_json(subscription, issued.claims.issued_at)},
+                                        {"connector_license", std::move(view)}});
+}
+
+std::string grace_text(int grace_days)
+{
+    return grace_days > 0 ? ", then " + days_text(grace_days) + " of grace" : std::string(", with no grace period");
+}
+
+int run_start_trial(host_context& ctx, const marketplace_options& options)
+{
+    const sdk::manifest m = resolve_connector(ctx, options.connector);
+    refuse_unless_admin(ctx, &m);
+    connector_view view;
+    auto market = make_issuing_marketplace(ctx, view);
+    const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
+    print_issue(ctx, "start-trial", m, issued,
+                "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id + "': " +
+                    days_text(m.trial_days) + ", until " + iso_time(issued.claims.expires_at) +
+                    grace_text(issued.claims.grace_days) + ".",
+                std::nullopt, view);
+    return 0;
+}
+
+int run_subscribe(host_context& ctx, const marketplace_options& options)
+{
+    const sdk::manifest m = resolve_connector(ctx, options.connector);
+    refuse_unless_admin(ctx, &m);
+    connector_view view;
+    auto market = make_issuing_marketplace(ctx, view);
+    const auto issued = market.subscribe(ctx.acting_user(), m, options.plan, ctx.now_seconds());
+    print_issue(ctx, "subscribe", m, issued,
+                "Tenant '" + issued.claims.tenant_id + "' subscribed to " + m.name + " (" + issued.claims.plan +
+                    "): until " + iso_time(issued.claims.expires_at) + grace_text(issued.claims.grace_days) +
+                    "; renew with `sample_host marketplace renew " + m.id + "`.",
+                market.account(ctx.acting_user(), m.id).subscription, view);
+    return 0;
+}
+
+int run_renew(host_context& ctx, const marketplace_options& options)
+{
+    const sdk::manifest m = resolve_connector(ctx, options.connector);
+    refuse_unless_admin(ctx, &m);
+    connector_view view;
+    auto market = make_issuing_marketplace(ctx, view);
+    const auto before = market.account(ctx.acting_user(), m.id).subscription;
+    const auto issued = market.renew(ctx.acting_user(), m, ctx.now_seconds());
+    std::string headline = "Renewed the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
+                           "' to " + m.name + ": until " + iso_time(issued.claims.expires_at);
+    if (before)
+        headline += before->ended(issued.claims.issued_at)
+                        ? " (it had ended on " + iso_time(before->expires_at) + ", so the new period starts now)"
+                        : " (was " + iso_time(before->expires_at) + ")";
+    print_issue(ctx, "renew", m, issued, headline + ".", market.account(ctx.acting_user(), m.id).subscription, view);
+    return 0;
+}
+
+int run_cancel(host_context& ctx, const marketplace_options& options)
+{
+    const sdk::manifest m = resolve_connector(ctx, options.connector);
+    refuse_unless_admin(ctx, &m);
+    connector_view view;
+    auto market = make_issuing_marketplace(ctx, view);
+    const auto issued = market.cancel(ctx.acting_user(), m, ctx.now_seconds());
+    print_issue(ctx, "cancel", m, issued,
+                "Cancelled the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
+                    "' to " + m.name + ": it keeps working until " + iso_time(issued.claims.expires_at) +
+                    " and is not renewed (no grace period after a cancellation).",
+                market.account(ctx.acting_user(), m.id).subscription, view);
+    return 0;
+}
+
+struct status_entry {
+    std::string id;
+    std::optional<sdk::manifest> manifest; // nullopt: records only, the plugin is not installed
+    connector_view view;
+    marketplace_account account;
+};
+
+json::object status_json(const status_entry& e, sys_seconds now)
+{
+    json::object o;
+    o["id"] = e.id;
+    o["installed"] = e.manifest.has_value();
+    o["name"] = e.manifest ? json::value(e.manifest->name) : json::value(nullptr);
+    o["tier"] = e.manifest ? json::value(e.manifest->tier) : json::value(nullptr);
+    o["trial_days"] = e.manifest ? json::value(e.manifest->trial_days) : json::value(nullptr);
+    o["grace_days"] = e.manifest ? json::value(e.manifest->grace_days) : json::value(nullptr);
+    json::array plans;
+    if (e.manifest)
+        for (const auto& p : e.manifest->plans)
+            plans.push_back(json::object{{"id", p.id}, {"months", p.months}});
+    o["plans"] = std::move(plans);
+    o["license"] = e.view.status ? json::value(license_json(*e.view.status)) : json::value(nullptr);
+    o["load_error"] = e.view.load_error.empty() ? json::value(nullptr) : json::value(e.view.load_error);
+    o["trial"] = trial_json(e.account.trial, now);
+    o["subscription"] = subscription_json(e.account.subscription, now);
+    o["current_license"] = issued_json(e.account.current_license);
+    return o;
+}
+
+void print_status(host_context& ctx, const status_entry& e, sys_seconds now)
+{
+    const auto field = [&](std::string_view label, const std::string& value) {
+        std::string line = "  " + std::string(label) + ":";
+        line.resize(std::max<std::size_t>(line.size() + 1, 17), ' ');
+        ctx.out().line(line + value);
+    };
+    if (e.manifest) {
+        const auto& m = *e.manifest;
+        std::string offer = m.tier;
+        if (m.premium()) {
+            offer += m.trial_days > 0 ? "; trial " + days_text(m.trial_days) : std::string("; no trial");
+            offer += ", grace " + days_text(m.grace_days);
+            for (const auto& p : m.plans)
+                offer += ", " + p.id + " " + std::to_string(p.months) + (p.months == 1 ? " month" : " months");
+        }
+        ctx.out().line(m.id + ": " + m.name + " (" + offer + ")");
+    } else {
+        ctx.out().line(e.id + ": not installed in " + ctx.plugins().folder().string() + " (the host's records remain)");
+    }
+    if (e.view.status) {
+        field("licence", license_summary(*e.view.status));
+        if (!e.view.status->user_message.empty())
+            field("users see", e.view.status->user_message);
+        if (e.view.status->state != sdk::license_state::none)
+            field("reason", e.view.status->reason);
+    } else if (e.manifest) {
+        field("licence", "unknown: the connector could not be loaded: " + e.view.load_error);
+    }
+    if (e.manifest && !e.manifest->premium() && !e.account.trial && !e.account.subscription)
+        return;
+    const auto& t = e.account.trial;
+    field("trial", t ? "used: started " + iso_time(t->started_at) + " by " + t->started_by +
+                           (now >= t->expires_at ? ", ended " : ", ends ") + iso_time(t->expires_at)
+                     : std::string("not used"));
+    const auto& s = e.account.subscription;
+    if (!s) {
+        field("subscription", "none");
+    } else {
+        std::string text = s->plan + ", started " + iso_time(s->started_at) + (s->ended(now) ? ", ended " : ", expires ") +
+                           iso_time(s->expires_at);
+        if (s->cancelled_at)
+            text += ", cancelled " + iso_time(*s->cancelled_at) + " (ends at expiry, not renewed)";
+        else if (s->renewed_at)
+            text += ", last renewed " + iso_time(*s->renewed_at);
+        field("subscription", text);
+    }
+    if (const auto& c = e.account.current_license)
+        field("licence id", c->license_id + " (" + c->kind + "/" + c->plan + ", key " + c->key_id + ", issued " +
+                                iso_time(c->issued_at) + " by " + c->issued_by + ")");
+}
+
+int run_status(host_context& ctx, const marketplace_options& options)
+{
+    std::vector<status_entry> entries;
+    const sys_seconds now = ctx.now_seconds();
+    if (!options.connector.empty()) {
+        sdk::manifest m = resolve_connector(ctx, options.connector);
+        refuse_unless_admin(ctx, &m);
+        entries.push_back({m.id, std::move(m), {}, {}});
+    } else {
+        refuse_unless_admin(ctx, nullptr);
+        ctx.plugins().require_folder();
+        std::set<std::string> seen;
+        for (auto& m : installed_manifests(ctx)) {
+            seen.insert(m.id);
+            entries.push_back({m.id, std::move(m), {}, {}});
+        }
+        const marketplace_records records(ctx.database());
+        for (auto& id : records.connectors_with_records(ctx.acting_user().tenant))
+            if (!seen.contains(id))
+                entries.push_back({id, std::nullopt, {}, {}});
+    }
+    auto market = make_marketplace(ctx);
+    for (auto& e : entries) {
+        e.account = market.account(ctx.acting_user(), e.id);
+        if (e.manifest)
+            e.view = ask_connector(ctx, e.id);
+    }
+
+    if (ctx.out().json()) {
+        json::array list;
+        for (const auto& e : entries)
+            list.push_back(status_json(e, now));
+        ctx.out().document(json::object{{"tenant", ctx.acting_user().tenant},
+                                        {"now", iso_time(now)},
+                                        {"connectors", std::move(list)}});
+        return 0;
+    }
+    if (entries.empty()) {
+        ctx.out().line("no connectors in " + ctx.plugins().folder().string() + " and no marketplace records for tenant '" +
+                       ctx.acting_user().tenant + "'");
+        return 0;
+    }
+    ctx.out().line("Marketplace status for tenant '" + ctx.acting_user().tenant + "' at " + iso_time(now) + ":");
+    for (const auto& e : entries)
+        print_status(ctx, e, now);
+    return 0;
+}
+
+int run_init(host_context& ctx, const marketplace_options& options)
+{
+    refuse_unless_admin(ctx, nullptr);
+    if (ctx.acting_user().tenant != default_tenant)
+        throw host_error("only an administrator of the \"default\" tenant (the host's operators) can set the "
+                         "marketplace signing key: it signs the licences of every tenant");
+    const signing_key_store store(ctx.data_dir(), build_dev_signing_key());
+    const auto result = store.import(options.signing_key, options.replace);
+    std::string outcome;
+    std::string text;
+    switch (result.outcome) {
+    case signing_key_store::import_outcome::imported:
+        outcome = "imported";
+        text = "imported the marketplace signing key " + result.key_id + " into " + store.file().string() + " (mode 0600)";
+        break;
+    case signing_key_store::import_outcome::unchanged:
+        outcome = "unchanged";
+        text = "the marketplace signing key " + result.key_id + " is already in place in " + store.file().string();
+        break;
+    case signing_key_store::import_outcome::replaced:
+        outcome = "replaced";
+        text = "replaced the marketplace signing key " + result.previous_key_id + " with " + result.key_id + " in " +
+               store.file().string() + " (mode 0600); licences signed with " + result.previous_key_id +
+               " stay valid until they end";
+        break;
+    }
+    ctx.log().write(sdk::log_level::info, "host", text + " (by " + ctx.acting_user().name + ")");
+    if (ctx.out().json()) {
+        json::object doc{{"outcome", outcome}, {"key_id", result.key_id}, {"file", store.file().string()}};
+        doc["previous_key_id"] = result.previous_key_id.empty() ? json::value(nullptr) : json::value(result.previous_key_id);
+        ctx.out().document(std::move(doc));
+    } else {
+        ctx.out().line(text);
+        ctx.out().line("connectors accept its licences only when built to trust its public half (key id " +
+                       result.key_id + ")");
+    }
+    return 0;
+}
+
+using runner = int (*)(host_context&, const marketplace_options&);
+
+CLI::App* add_action(CLI::App& group, command_action& chosen, const std::shared_ptr<marketplace_options>& options,
+                     const std::string& name, const std::string& description, runner run)
+{
+    auto* command = group.add_subcommand(name, description);
+    command->callback([&chosen, options, run] {
+        chosen = [options, run](host_context& ctx) { return run(ctx, *options); };
+    });
+    return command;
+}
+
+} // namespace
+
+void add_marketplace_command(CLI::App& app, command_action& chosen)
+{
+    auto* group = app.add_subcommand(
+        "marketplace",
+        "The sample host as the marketplace (administrators only): start a trial, subscribe, renew, cancel, status, "
+        "and the signing key of the licences it issues");
+    group->require_subcommand(1);
+    group->footer(
+        "Every licence is signed with <data>/marketplace/signing-key.pem (Ed25519, mode 0600, folder 0700). When it "
+        "is missing, a development build imports the throw-away key its build generated; otherwise an "
+        "administrator imports one with `marketplace init --signing-key FILE`. A licence belongs to the acting "
+        "administrator's tenant; times come from the host clock (SAMPLE_HOST_NOW). Anyone who is not an "
+        "administrator gets: \"Please request your administrator to start a trial or subscribe to the Premium "
+        "<connector> connector.\" (exit 1).");
+    auto options = std::make_shared<marketplace_options>();
+
+    const std::string connector_help = "The connector: its manifest id (e.g. sage-cloud-accounting) or its name";
+    auto* trial = add_action(*group, chosen, options, "start-trial",
+                             "Start your tenant's trial of a premium connector (trial_days and grace_days from its "
+                             "manifest); once per tenant per connector, ever",
+                             run_start_trial);
+    trial->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
+    trial->footer("Refused for free connectors, when the tenant's trial was already used (even if the plugin was "
+                  "removed and installed again since: the record is in the host database), and when the tenant "
+                  "has or had a subscription. Exit 0 issued, 1 refused, 2 usage error.");
+
+    auto* subscribe = add_action(*group, chosen, options, "subscribe",
+                                 "Subscribe your tenant to a premium connector for one plan period from now "
+                                 "(period lengths from its manifest's plans)",
+                                 run_subscribe);
+    subscribe->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
+    subscribe->add_option("--plan", options->plan, "The plan: monthly or annual (as the manifest offers)")
+        ->required()
+        ->check(CLI::IsMember({"monthly", "annual"}))
+        ->type_name("monthly|annual");
+    subscribe->footer("Supersedes a running trial. Refused while a subscription runs (use renew), including a "
+                      "cancelled one until it has ended. Exit 0 issued, 1 refused, 2 usage error.");
+
+    auto* renew = add_action(*group, chosen, options, "renew",
+                             "Extend your tenant's subscription by one period of its plan: from the current expiry, "
+                             "or from now when it has already ended",
+                             run_renew);
+    renew->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
+    renew->footer("Refused without a subscription and after a cancellation. Exit 0 issued, 1 refused, 2 usage "
+                  "error.");
+
+    auto* cancel = add_action(*group, chosen, options, "cancel",
+                              "Cancel your tenant's subscription at its expiry: the licence keeps working until then "
+                              "(with no grace period after) and is not renewed",
+                              run_cancel);
+    cancel->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
+    cancel->footer("The licence is re-issued with the same expiry and no grace days. Exit 0 cancelled, 1 refused "
+                   "(no subscription, already cancelled or ended), 2 usage error.");
+
+    auto* status = add_action(*group, chosen, options, "status",
+                              "Per connector: tier, the licence state as the connector itself reports it (state, "
+                              "days left, what users see), and the host's records (trial used, plan, expiry, "
+                              "cancelled)",
+                              run_status);
+    status->add_option("connector", options->connector,
+                       "Only this connector (default: every connector installed, and any the tenant has records for)")
+        ->type_name("CONNECTOR");
+    status->footer("Loads each connector to ask it (check_license). Exit 0, 1 when the connector is unknown or you "
+                   "are not an administrator.");
+
+    auto* init = add_action(*group, chosen, options, "init",
+                            "Import the marketplace signing key (administrators of the \"default\" tenant only)",
+                            run_init);
+    init->add_option("--signing-key", options->signing_key,
+                     "An Ed25519 private key in PEM form (e.g. from `openssl genpkey -algorithm ed25519`); it is "
+                     "copied to <data>/marketplace/signing-key.pem with mode 0600 and never printed")
+        ->required()
+        ->type_name("FILE");
+    init->add_flag("--replace", options->replace,
+                   "Replace a different key already in place (licences it signed stay valid until they end)");
+    init->footer("Refused for anything but an unencrypted Ed25519 private key. Connectors accept the licences only "
+                 "when built to trust its public half. Exit 0 imported or unchanged, 1 refused, 2 usage error.");
+}
+
+} // namespace sample_host
