@@ -14,8 +14,61 @@
 #include <iostream>
 #include <iterator>
 #include <utility>
+#include <vector>
 
 namespace sample_host {
+namespace {
+
+int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decoded(std::string_view text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i] == '+' ? ' ' : text[i];
+        }
+    }
+    return out;
+}
+
+// The values of a URL's query (as given and percent-decoded): a pasted callback URL carries the
+// authorization code there.
+std::vector<std::string> query_values(std::string_view answer)
+{
+    std::vector<std::string> values;
+    const auto question = answer.find('?');
+    if (question == std::string_view::npos)
+        return values;
+    std::string_view query = answer.substr(question + 1);
+    query = query.substr(0, query.find('#'));
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        if (const auto eq = pair.find('='); eq != std::string_view::npos) {
+            values.emplace_back(pair.substr(eq + 1));
+            values.push_back(percent_decoded(pair.substr(eq + 1)));
+        }
+        if (amp == std::string_view::npos)
+            break;
+        query.remove_prefix(amp + 1);
+    }
+    return values;
+}
+
+} // namespace
 
 cli_host_services::cli_host_services(host_services_scope scope, const host_clock& clock, host_log& log,
                                      const license_repository& licenses, secret_redactor& redactor)
@@ -111,11 +164,10 @@ std::optional<connector_sdk::oauth_app_credentials> cli_host_services::default_o
 
 bool cli_host_services::open_browser(std::string_view url) noexcept
 {
-    const bool started = open_in_browser(url);
-    log_.write(connector_sdk::log_level::debug, "host",
-               started ? "started xdg-open for the browser" : "no desktop browser available (DISPLAY/WAYLAND_DISPLAY "
-                                                              "unset or xdg-open missing)");
-    return started;
+    const browser_launch launch = open_in_browser(url, process_environment());
+    log_.write(launch.started ? connector_sdk::log_level::debug : connector_sdk::log_level::info, "host",
+               launch.started ? "browser: " + launch.note : "no browser opened: " + launch.note);
+    return launch.started;
 }
 
 void cli_host_services::notify_user(std::string_view text) noexcept
@@ -136,10 +188,16 @@ std::optional<std::string> cli_host_services::prompt_user(std::string_view quest
         std::fputs(line.c_str(), stderr);
         std::fflush(stderr);
         std::string answer;
-        if (!std::getline(std::cin, answer))
+        if (!std::getline(std::cin, answer)) {
+            std::fputs("(no answer: end of input)\n", stderr); // so what follows starts on a line of its own
             return std::nullopt;
+        }
         if (!answer.empty() && answer.back() == '\r')
             answer.pop_back();
+        // An answer may be a pasted callback URL or code: never print or log it back.
+        redactor_.add(answer);
+        for (const auto& value : query_values(answer))
+            redactor_.add(value);
         return answer;
     } catch (...) {
         return std::nullopt;

@@ -37,9 +37,13 @@ public:
     // From <data>/oauth_apps.json: {"<connector id>": {"client_id": "...", "client_secret": "..."}}.
     [[nodiscard]] std::optional<connector_sdk::oauth_app_credentials> default_oauth_app(
         std::string_view connector_id) const noexcept override;
+    // The program BROWSER names, else xdg-open when DISPLAY or WAYLAND_DISPLAY is set (browser_launcher);
+    // whether one was started.
     bool open_browser(std::string_view url) noexcept override;
+    // One line (or block) on standard error, known secrets masked: standard output stays the result.
     void notify_user(std::string_view text) noexcept override;
-    // Asks on standard error, reads one line from standard input; nullopt at end of input.
+    // Asks on standard error, reads one line from standard input; nullopt at end of input (no
+    // terminal, CI). The answer (a pasted callback URL or code) is masked in all later output.
     [[nodiscard]] std::optional<std::string> prompt_user(std::string_view question) noexcept override;
 
 private:

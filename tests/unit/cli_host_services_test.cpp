@@ -17,8 +17,12 @@
 
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
 using namespace sample_host;
 using namespace std::chrono;
@@ -160,17 +164,52 @@ BOOST_AUTO_TEST_CASE(log_lines_carry_their_level_and_never_a_known_secret)
     BOOST_TEST(mode_of(data / "logs") == 0700u);
 }
 
-BOOST_AUTO_TEST_CASE(no_browser_without_a_desktop)
+BOOST_AUTO_TEST_CASE(no_browser_without_browser_or_a_desktop)
 {
+    ::unsetenv("BROWSER");
     ::unsetenv("DISPLAY");
     ::unsetenv("WAYLAND_DISPLAY");
     BOOST_TEST(!services.open_browser("https://example.com/authorize"));
+    const std::string text = test_support::read_file(data / "logs" / "host.log");
+    BOOST_TEST(text.find("no browser opened") != std::string::npos, text);
+}
+
+BOOST_AUTO_TEST_CASE(browser_names_the_program_to_start)
+{
+    const auto marker = data / "opened";
+    test_support::write_file(data / "browser.sh", "#!/bin/sh\nprintf '%s' \"$1\" > \"" + marker.string() + ".tmp\"\nmv \"" +
+                                                      marker.string() + ".tmp\" \"" + marker.string() + "\"\n");
+    ::chmod((data / "browser.sh").c_str(), 0700);
+    ::setenv("BROWSER", (data / "browser.sh").c_str(), 1);
+    ::unsetenv("DISPLAY");
+    ::unsetenv("WAYLAND_DISPLAY");
+    const bool opened = services.open_browser("https://example.com/authorize?state=abc&x=1");
+    ::unsetenv("BROWSER");
+    BOOST_TEST(opened);
+    for (int i = 0; i < 100 && !std::filesystem::exists(marker); ++i)
+        ::usleep(50000);
+    BOOST_TEST(test_support::read_file(marker) == "https://example.com/authorize?state=abc&x=1");
 }
 
 BOOST_AUTO_TEST_CASE(prompt_returns_nothing_at_end_of_input)
 {
     BOOST_REQUIRE(std::freopen("/dev/null", "r", stdin) != nullptr);
     BOOST_TEST(!services.prompt_user("Paste the callback URL:").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(prompt_reads_one_line_and_masks_the_answer_from_then_on)
+{
+    test_support::write_file(data / "answer", "http://127.0.0.1:3333/callback?code=GB%2Fsecret-code-42&state=s1\r\nnext\n");
+    BOOST_REQUIRE(std::freopen((data / "answer").c_str(), "r", stdin) != nullptr);
+    std::cin.clear(); // an earlier case left std::cin at end of input
+    const auto answer = services.prompt_user("Paste the callback URL:");
+    BOOST_REQUIRE(answer.has_value());
+    BOOST_TEST(*answer == "http://127.0.0.1:3333/callback?code=GB%2Fsecret-code-42&state=s1");
+    // The code, as pasted and decoded, never appears in anything printed or logged afterwards.
+    BOOST_TEST(redactor.redact("code GB/secret-code-42 and GB%2Fsecret-code-42") == "code ******** and ********");
+    services.log(connector_sdk::log_level::info, "exchanging GB/secret-code-42");
+    BOOST_TEST(test_support::read_file(data / "logs" / "host.log").find("secret-code") == std::string::npos);
+    BOOST_REQUIRE(std::freopen("/dev/null", "r", stdin) != nullptr);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
