@@ -30,10 +30,11 @@ struct form_sources {
     std::vector<std::string> configs;                // --config KEY=VALUE
     std::vector<std::string> files;                  // --file KEY=PATH
     std::vector<std::string> secret_envs;            // --secret-env KEY=ENVVAR
+    std::optional<std::string> connection;           // --connection NAME: a saved connection underneath
 
     [[nodiscard]] bool empty() const noexcept
     {
-        return !form_file && sets.empty() && configs.empty() && files.empty() && secret_envs.empty();
+        return !form_file && sets.empty() && configs.empty() && files.empty() && secret_envs.empty() && !connection;
     }
 };
 
@@ -49,6 +50,12 @@ struct built_form {
 // Reads a file for the form: file_value{name without folder, bytes}. Refuses a missing file, a folder
 // and files larger than max_form_file_bytes with a usage_error that starts with `origin`.
 [[nodiscard]] connector_sdk::file_value read_form_file(const std::filesystem::path& path, std::string_view origin);
+
+// Lays `overrides` (the command line's FORM) over `base` (a saved connection's values), for one run: a
+// key given in both (compared ignoring case) takes the override's value and spelling; Add
+// Configuration lists are merged entry by entry, an override entry replacing the saved entry of the
+// same key (ignoring case).
+void overlay_form(connector_sdk::form_values& base, const connector_sdk::form_values& overrides);
 
 // Converts text values of boolean and integer properties to bool / int64 when they read as such
 // ("true", "no", "1", "60"...); anything else is left as text for the connector to judge.

@@ -6,6 +6,10 @@ namespace sample_host {
 
 void add_form_options(CLI::App& command, form_sources& sources)
 {
+    command.add_option("--connection", sources.connection,
+                       "Start from this saved connection of your tenant (secrets decrypted in memory only); the "
+                       "FORM options below override its values for this run only")
+        ->type_name("NAME");
     // One value per use, so "--set A=1 CONNECTOR" never swallows the positional argument.
     command.add_option("--form", sources.form_file,
                        "JSON file with the form: an object of strings, booleans and integers; {\"path\": \"FILE\"} "
@@ -40,9 +44,11 @@ void add_form_options(CLI::App& command, form_sources& sources)
 
 const char* form_help_footer() noexcept
 {
-    return "FORM sources are applied in this order, later ones overriding earlier ones: --form, then --set, "
-           "--config, --file, --secret-env (and within one option, later uses win). Text given for a boolean or "
-           "integer property is converted when it reads as one (true/false/yes/no/on/off/1/0, 60).";
+    return "FORM sources are applied in this order, later ones overriding earlier ones: --connection (a saved "
+           "connection, which must belong to CONNECTOR; nothing is saved back), then --form, --set, --config, "
+           "--file, --secret-env (and within one option, later uses win; --config entries are merged into the "
+           "saved Add Configuration). Text given for a boolean or integer property is converted when it reads as "
+           "one (true/false/yes/no/on/off/1/0, 60).";
 }
 
 } // namespace sample_host

@@ -1,4 +1,5 @@
-// The FORM options shared by validate, test and create: --form, --set, --config, --file, --secret-env.
+// The FORM options shared by every command that takes a form (validate, test, create, oauth ...):
+// --connection, --form, --set, --config, --file, --secret-env.
 #pragma once
 
 #include "form_builder.hpp"

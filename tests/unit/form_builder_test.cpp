@@ -1,5 +1,6 @@
-// form_builder: every FORM source, the order in which they override each other, typed conversion from
-// descriptors, and bad inputs refused with messages that never repeat a value.
+// form_builder: every FORM source, the order in which they override each other, the command line laid
+// over a saved connection, typed conversion from descriptors, and bad inputs refused with messages that
+// never repeat a value.
 #define BOOST_TEST_MODULE form_builder
 #include <boost/test/unit_test.hpp>
 
@@ -179,6 +180,74 @@ BOOST_AUTO_TEST_CASE(form_file_then_set_then_config_then_file_then_secret_env)
     BOOST_TEST(pairs[0].value == "20"); // --config replaces the form file's entry
     BOOST_TEST(pairs[1].key == "Scope");
     BOOST_TEST(pairs[1].value == "readonly"); // and keeps the others
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(saved_connection_overlay)
+
+namespace {
+
+connector_sdk::form_values saved_connection()
+{
+    connector_sdk::form_values saved;
+    saved.set("ConnectionName", std::string("Books"));
+    saved.set("ClientSecret", std::string("saved-secret"));
+    saved.set("EnableSSL", true);
+    saved.set("KeystoreFile", file_value{"ca.pem", {'P', 'E', 'M'}});
+    saved.set("AdditionalConfiguration", key_value_pairs{{"Timeout", "30"}, {"Scope", "readonly"}});
+    return saved;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(nothing_given_leaves_the_saved_values)
+{
+    auto form = saved_connection();
+    overlay_form(form, {});
+    BOOST_TEST(form.size() == 5u);
+    BOOST_TEST(*form.get_if<std::string>("ClientSecret") == "saved-secret");
+}
+
+BOOST_AUTO_TEST_CASE(a_key_given_again_replaces_the_saved_one_ignoring_case)
+{
+    auto form = saved_connection();
+    connector_sdk::form_values overrides;
+    overrides.set("clientsecret", std::string("new-secret"));
+    overrides.set("EnableSSL", std::string("false")); // typed later by apply_property_types
+    overrides.set("OAuthVerifier", std::string("code"));
+    overlay_form(form, overrides);
+    BOOST_TEST(!form.contains("ClientSecret"));
+    BOOST_TEST(*form.get_if<std::string>("clientsecret") == "new-secret");
+    BOOST_TEST(*form.get_if<std::string>("EnableSSL") == "false");
+    BOOST_TEST(*form.get_if<std::string>("OAuthVerifier") == "code");
+    BOOST_TEST(form.get_if<file_value>("KeystoreFile") != nullptr); // untouched
+    BOOST_TEST(form.size() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(configuration_entries_merge_into_the_saved_list)
+{
+    auto form = saved_connection();
+    connector_sdk::form_values overrides;
+    overrides.set("AdditionalConfiguration", key_value_pairs{{"timeout", "90"}, {"ProxyServer", "proxy.local"}});
+    overlay_form(form, overrides);
+    const auto* pairs = form.get_if<key_value_pairs>("AdditionalConfiguration");
+    BOOST_REQUIRE(pairs != nullptr);
+    BOOST_REQUIRE(pairs->size() == 3u);
+    BOOST_TEST((*pairs)[0].key == "timeout");
+    BOOST_TEST((*pairs)[0].value == "90");
+    BOOST_TEST((*pairs)[1].key == "Scope");
+    BOOST_TEST((*pairs)[1].value == "readonly");
+    BOOST_TEST((*pairs)[2].key == "ProxyServer");
+}
+
+BOOST_AUTO_TEST_CASE(a_configuration_given_as_text_replaces_the_saved_list)
+{
+    auto form = saved_connection();
+    connector_sdk::form_values overrides;
+    overrides.set("AdditionalConfiguration", std::string("Timeout=5"));
+    overlay_form(form, overrides);
+    BOOST_TEST(*form.get_if<std::string>("AdditionalConfiguration") == "Timeout=5");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,8 +1,10 @@
-// `sample_host validate|test|create CONNECTOR FORM`: builds the form from the command line, hands it
-// to the connector, reports per-field errors, the TEST outcome, and saves what CREATE returns.
+// `sample_host validate|test|create CONNECTOR FORM`: builds the form from the command line (over a
+// saved connection with --connection), hands it to the connector, reports per-field errors, the TEST
+// outcome, and saves what CREATE returns.
 #include "commands.hpp"
 
 #include "connection_store.hpp"
+#include "connector_session.hpp"
 #include "form_builder.hpp"
 #include "form_options.hpp"
 #include "host_context.hpp"
@@ -24,47 +26,12 @@ namespace sample_host {
 namespace {
 
 namespace json = boost::json;
-using connector_sdk::property_descriptor;
 
 struct form_command_options {
     std::string connector_id;
     form_sources sources;
     bool no_test = false;
     bool replace = false;
-};
-
-// A connector loaded with its form descriptors and the user's form, secrets registered for masking.
-struct form_session {
-    loaded_plugin plugin;
-    std::vector<property_descriptor> properties;
-    built_form form;
-
-    form_session(host_context& ctx, const form_command_options& options)
-        : plugin(ctx.plugins().load(options.connector_id)), properties(plugin.connector().describe_properties())
-    {
-        form = build_form(options.sources, ctx.env());
-        apply_property_types(form.values, properties);
-        for (const auto& secret : form.env_secrets)
-            ctx.redactor().add(secret);
-        for (const auto& secret : secret_texts(form.values, properties))
-            ctx.redactor().add(secret);
-        for (const auto& key : form.argv_keys)
-            if (is_secret(key))
-                ctx.out().warning(key + " is a secret but was given on the command line, where other users can "
-                                        "see it in the process list: prefer --secret-env " + key + "=ENVVAR");
-        ctx.log().write(connector_sdk::log_level::info, "host",
-                        "form for " + options.connector_id + " with " + std::to_string(form.values.size()) + " value(s)");
-    }
-
-    [[nodiscard]] bool is_secret(std::string_view key) const
-    {
-        return std::any_of(properties.begin(), properties.end(), [&](const property_descriptor& p) {
-            return p.secret && p.key.size() == key.size() &&
-                   std::equal(p.key.begin(), p.key.end(), key.begin(), [](char a, char b) {
-                       return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-                   });
-        });
-    }
 };
 
 void print_field_errors(host_context& ctx, const std::vector<connector_sdk::field_error>& errors,
@@ -89,9 +56,9 @@ void print_test_result(host_context& ctx, const connector_sdk::test_result& resu
 
 int run_validate(host_context& ctx, const form_command_options& options)
 {
-    form_session session(ctx, options);
-    const property_labels labels(session.properties);
-    const auto result = session.plugin.connector().validate(session.form.values);
+    connector_session session(ctx, options.connector_id, options.sources);
+    const property_labels labels(session.properties());
+    const auto result = session.connector().validate(session.values());
     if (ctx.out().json()) {
         ctx.out().document(json::object{{"connector", options.connector_id},
                                         {"valid", result.ok()},
@@ -99,7 +66,7 @@ int run_validate(host_context& ctx, const form_command_options& options)
         return result.ok() ? 0 : 1;
     }
     if (result.ok()) {
-        ctx.out().line("the form is valid (" + std::to_string(session.form.values.size()) + " value(s) checked, no "
+        ctx.out().line("the form is valid (" + std::to_string(session.values().size()) + " value(s) checked, no "
                        "network used)");
         return 0;
     }
@@ -110,9 +77,9 @@ int run_validate(host_context& ctx, const form_command_options& options)
 
 int run_test(host_context& ctx, const form_command_options& options)
 {
-    form_session session(ctx, options);
-    const property_labels labels(session.properties);
-    const auto result = session.plugin.connector().test(session.form.values);
+    connector_session session(ctx, options.connector_id, options.sources);
+    const property_labels labels(session.properties());
+    const auto result = session.connector().test(session.values());
     ctx.log().write(connector_sdk::log_level::info, "host", "TEST " + options.connector_id + ": " + result.headline());
     if (ctx.out().json()) {
         json::object doc = test_result_json(result, labels);
@@ -124,30 +91,22 @@ int run_test(host_context& ctx, const form_command_options& options)
     return result.available ? 0 : 1;
 }
 
-bool looks_secret(std::string_view key)
-{
-    std::string lower(key);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (std::string_view word : {"secret", "password", "token", "passphrase"})
-        if (lower.find(word) != std::string::npos)
-            return true;
-    return false;
-}
-
 // The record as the host stores it: a field is sealed when the connector flags it, when its property
 // is secret, when it holds a value given through --secret-env, when it is an uploaded file (a keystore
 // may carry a private key), or when it is a key-value list carrying a secret-looking entry (Add
-// Configuration may hold ProxyPassword).
-connector_sdk::connection_record protect(connector_sdk::connection_record record, const form_session& session,
+// Configuration may hold ProxyPassword), or when it was sealed in the saved connection (--connection)
+// the form started from.
+connector_sdk::connection_record protect(connector_sdk::connection_record record, const connector_session& session,
                                          std::string_view connector_id)
 {
     if (record.connector_id.empty())
         record.connector_id = std::string(connector_id);
-    const auto& env_secrets = session.form.env_secrets;
+    const auto& env_secrets = session.env_secrets();
     for (auto& field : record.fields) {
         if (field.secret)
             continue;
-        if (session.is_secret(field.key) || std::holds_alternative<connector_sdk::file_value>(field.value))
+        if (session.is_secret(field.key) || session.was_sealed(field.key) ||
+            std::holds_alternative<connector_sdk::file_value>(field.value))
             field.secret = true;
         else if (const auto* text = std::get_if<std::string>(&field.value))
             field.secret = std::find(env_secrets.begin(), env_secrets.end(), *text) != env_secrets.end();
@@ -163,13 +122,13 @@ connector_sdk::connection_record protect(connector_sdk::connection_record record
 int run_create(host_context& ctx, const form_command_options& options)
 {
     const user_account& user = ctx.acting_user();
-    form_session session(ctx, options);
-    const property_labels labels(session.properties);
+    connector_session session(ctx, options.connector_id, options.sources);
+    const property_labels labels(session.properties());
 
     // Refuse a taken name before the connector spends a TEST (network) on it. The store checks again
     // when saving; an unusable name (only blanks...) is left to the connector to report, with its label.
     if (!options.replace)
-        if (const auto* name = session.form.values.get_if<std::string>("ConnectionName")) {
+        if (const auto* name = session.values().get_if<std::string>("ConnectionName")) {
             std::optional<std::string> normalised;
             try {
                 normalised = normalise_connection_name(*name);
@@ -183,7 +142,7 @@ int run_create(host_context& ctx, const form_command_options& options)
 
     connector_sdk::create_options create_options;
     create_options.run_test = !options.no_test;
-    auto result = session.plugin.connector().create(session.form.values, create_options);
+    auto result = session.connector().create(session.values(), create_options);
     ctx.log().write(connector_sdk::log_level::info, "host",
                     "CREATE " + options.connector_id + ": " + (result.created ? "created" : "refused: " + result.message));
 
