@@ -24,7 +24,8 @@ constexpr const char* global_footer =
     "                       without waiting\n"
     "Data folder: host.db (SQLite: tenants, users, connections, licences), host.key (mode 0600: the\n"
     "AES-256-GCM key that encrypts saved secrets), logs/host.log, state/<tenant>/<connector>/,\n"
-    "oauth_apps.json (optional: {\"<connector id>\": {\"client_id\", \"client_secret\"}}).\n"
+    "oauth_apps.json (optional: {\"<connector id>\": {\"client_id\", \"client_secret\"}}),\n"
+    "marketplace/signing-key.pem (mode 0600: the Ed25519 key that signs the licences it issues).\n"
     "Exit codes: 0 ok, 1 refused/unavailable/invalid/not found, 2 usage error.";
 
 // CLI11 lists unexpected arguments verbatim; one of them may be a secret that lost its option, so
@@ -58,8 +59,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 {
     try {
         CLI::App app("sample_host: the reference marketplace host. It discovers connector plugins, shows their "
-                     "connection forms, runs VALIDATE, TEST and CREATE, and keeps connections, tenants and users "
-                     "in its data folder.",
+                     "connection forms, runs VALIDATE, TEST and CREATE, plays the marketplace (trials, subscriptions, "
+                     "signed licences), and keeps connections, tenants and users in its data folder.",
                      "sample_host");
         app.require_subcommand(1);
         app.fallthrough(); // global options may also follow the command
