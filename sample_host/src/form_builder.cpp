@@ -272,33 +272,28 @@ built_form build_form(const form_sources& sources, const environment_lookup& env
 void overlay_form(connector_sdk::form_values& base, const connector_sdk::form_values& overrides)
 {
     for (const auto& [key, value] : overrides) {
-        std::vector<std::string> same_keys;
+        // The saved spelling (the connector's own, from CREATE) wins over the one typed.
+        std::string target = key;
         for (const auto& existing : base)
-            if (iequals(existing.first, key))
-                same_keys.push_back(existing.first);
+            if (iequals(existing.first, key)) {
+                target = existing.first;
+                break;
+            }
         const auto* added = std::get_if<key_value_pairs>(&value);
-        key_value_pairs merged;
-        bool merge = false;
-        if (added != nullptr && iequals(key, additional_configuration_key))
-            for (const auto& existing_key : same_keys)
-                if (const auto* saved = base.get_if<key_value_pairs>(existing_key)) {
-                    merged = *saved;
-                    merge = true;
-                }
-        for (const auto& existing_key : same_keys)
-            base.erase(existing_key);
-        if (!merge) {
-            base.set(key, value);
+        const auto* saved = base.get_if<key_value_pairs>(target);
+        if (added == nullptr || saved == nullptr || !iequals(key, additional_configuration_key)) {
+            base.set(target, value);
             continue;
         }
+        key_value_pairs merged = *saved;
         for (const auto& pair : *added) {
             auto same = std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return iequals(p.key, pair.key); });
             if (same != merged.end())
-                *same = pair;
+                same->value = pair.value;
             else
                 merged.push_back(pair);
         }
-        base.set(key, std::move(merged));
+        base.set(target, std::move(merged));
     }
 }
 

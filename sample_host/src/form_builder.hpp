@@ -52,9 +52,8 @@ struct built_form {
 [[nodiscard]] connector_sdk::file_value read_form_file(const std::filesystem::path& path, std::string_view origin);
 
 // Lays `overrides` (the command line's FORM) over `base` (a saved connection's values), for one run: a
-// key given in both (compared ignoring case) takes the override's value and spelling; Add
-// Configuration lists are merged entry by entry, an override entry replacing the saved entry of the
-// same key (ignoring case).
+// key given in both (compared ignoring case) takes the override's value under the saved spelling (the
+// connector's own); Add Configuration lists are merged entry by entry the same way.
 void overlay_form(connector_sdk::form_values& base, const connector_sdk::form_values& overrides);
 
 // Converts text values of boolean and integer properties to bool / int64 when they read as such

@@ -217,8 +217,8 @@ BOOST_AUTO_TEST_CASE(a_key_given_again_replaces_the_saved_one_ignoring_case)
     overrides.set("EnableSSL", std::string("false")); // typed later by apply_property_types
     overrides.set("OAuthVerifier", std::string("code"));
     overlay_form(form, overrides);
-    BOOST_TEST(!form.contains("ClientSecret"));
-    BOOST_TEST(*form.get_if<std::string>("clientsecret") == "new-secret");
+    BOOST_TEST(!form.contains("clientsecret"));
+    BOOST_TEST(*form.get_if<std::string>("ClientSecret") == "new-secret"); // the saved spelling
     BOOST_TEST(*form.get_if<std::string>("EnableSSL") == "false");
     BOOST_TEST(*form.get_if<std::string>("OAuthVerifier") == "code");
     BOOST_TEST(form.get_if<file_value>("KeystoreFile") != nullptr); // untouched
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(configuration_entries_merge_into_the_saved_list)
     const auto* pairs = form.get_if<key_value_pairs>("AdditionalConfiguration");
     BOOST_REQUIRE(pairs != nullptr);
     BOOST_REQUIRE(pairs->size() == 3u);
-    BOOST_TEST((*pairs)[0].key == "timeout");
+    BOOST_TEST((*pairs)[0].key == "Timeout");
     BOOST_TEST((*pairs)[0].value == "90");
     BOOST_TEST((*pairs)[1].key == "Scope");
     BOOST_TEST((*pairs)[1].value == "readonly");
