@@ -21,5 +21,6 @@ void add_form_commands(CLI::App& app, command_action& chosen);      // validate,
 void add_connections_command(CLI::App& app, command_action& chosen); // list, show, delete, check
 void add_users_command(CLI::App& app, command_action& chosen);       // add, list
 void add_marketplace_command(CLI::App& app, command_action& chosen); // start-trial, subscribe, renew, cancel, status, init
+void add_oauth_command(CLI::App& app, command_action& chosen);       // authorize, status, revoke
 
 } // namespace sample_host
