@@ -18,7 +18,8 @@ function(connector_enable_warnings target)
       target_compile_options(${target} PRIVATE -Werror)
       if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
         # GCC 12's flow-based warnings report false positives inside libstdc++'s own string, regex and
-        # variant code once optimisation inlines it (GCC bugs 105329, 105651, 107138): shown, not fatal.
+        # variant code once optimisation inlines it (e.g. -Wrestrict on std::string operator+): shown,
+        # not fatal.
         target_compile_options(${target} PRIVATE
           -Wno-error=restrict -Wno-error=maybe-uninitialized -Wno-error=array-bounds
           -Wno-error=stringop-overflow -Wno-error=stringop-overread)
