@@ -22,6 +22,8 @@ constexpr const char* global_footer =
     "  SAMPLE_HOST_NOW      testing aid: the host clock starts at this instant (ISO-8601 UTC such as\n"
     "                       2027-01-31T00:00:00Z, or Unix seconds), so licence expiry can be tested\n"
     "                       without waiting\n"
+    "  BROWSER              the program(s) that open a sign-in address (oauth authorize, TEST), else xdg-open\n"
+    "                       when DISPLAY or WAYLAND_DISPLAY is set; see `sample_host oauth authorize --help`\n"
     "Data folder: host.db (SQLite: tenants, users, connections, licences), host.key (mode 0600: the\n"
     "AES-256-GCM key that encrypts saved secrets), logs/host.log, state/<tenant>/<connector>/,\n"
     "oauth_apps.json (optional: {\"<connector id>\": {\"client_id\", \"client_secret\"}}),\n"
