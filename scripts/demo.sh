@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# The main job, end to end: builds the project, then the sample host drives the Sage Cloud Accounting
-# connector: marketplace list, connection form, validation, TEST and CREATE, the saved connection.
+# The main job, end to end: builds the project, starts the local Sage sandbox, and has the sample host
+# drive the Premium Sage Cloud Accounting connector as a marketplace would: the marketplace list, a
+# user refused before any licence, the administrator starting the trial, the connection form, TEST
+# (which signs in to Sage through the OAuth authorization-code flow: the sandbox consents and a small
+# script plays the browser), CREATE, and the saved connection. Stops the sandbox at the end.
+# Usage: scripts/demo.sh   (no arguments; set DEMO_KEEP=1 to keep the data folder for a look)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -9,28 +13,81 @@ build_preset dev
 cd "$root"
 
 bin=$root/build/dev
-data=$(mktemp -d "${TMPDIR:-/tmp}/sage-demo-XXXXXX")
-trap 'rm -rf "$data"' EXIT
-host() { "$bin/sample_host/sample_host" --data "$data" "$@"; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/sage-demo-XXXXXX")
+sandbox_pid=
+cleanup() {
+  [[ -n $sandbox_pid ]] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
+  if [[ ${DEMO_KEEP:-} == 1 ]]; then echo "data kept in $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
 
-step() { printf '\n\033[1;36m$ sample_host %s\033[0m\n' "$*"; }
+step() { printf '\n\033[1;36m$ %s\033[0m\n' "$*"; }
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 
-step plugins
+# --- the Sage sandbox, with an OAuth app registered for this demo --------------------------------
+callback_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+client_id="$(cat /proc/sys/kernel/random/uuid)/$(cat /proc/sys/kernel/random/uuid)"
+export DEMO_CLIENT_SECRET=$(openssl rand -hex 24)
+step "sage_sandbox --port 0 --client-id ... --redirect-uri http://127.0.0.1:$callback_port/callback"
+"$bin/tests/sandbox/sage_sandbox" --port 0 --state-dir "$work/sandbox" --contacts 25 \
+  --client-id "$client_id" --client-secret "$DEMO_CLIENT_SECRET" \
+  --redirect-uri "http://127.0.0.1:$callback_port/callback" >"$work/sandbox.json" 2>"$work/sandbox.log" &
+sandbox_pid=$!
+for _ in $(seq 100); do [[ -s $work/sandbox.json ]] && break; sleep 0.1; done
+[[ -s $work/sandbox.json ]] || { cat "$work/sandbox.log"; echo "the sandbox did not start" >&2; exit 1; }
+base_url=$(json_field "$work/sandbox.json" base_url)
+ca_file=$(json_field "$work/sandbox.json" ca_file)
+echo "Sage sandbox at $base_url (its CA: $ca_file)"
+
+# The connection form as a user would fill it; the client secret comes from the environment.
+cat >"$work/books.json" <<EOF
+{
+  "ConnectionName": "Books",
+  "ClientId": "$client_id",
+  "KeystoreFile": {"path": "$ca_file"},
+  "AdditionalConfiguration": {
+    "CallbackURL": "http://127.0.0.1:$callback_port/callback",
+    "AuthorizeURL": "$base_url/oauth2/auth/central?filter=apiv3.1",
+    "TokenURL": "$base_url/token",
+    "ApiBaseURL": "$base_url/v3.1"
+  }
+}
+EOF
+
+host() { "$bin/sample_host/sample_host" --data "$work/host" "$@"; }
+form=(--form "$work/books.json" --secret-env ClientSecret=DEMO_CLIENT_SECRET)
+
+# --- the marketplace ------------------------------------------------------------------------------
+step "sample_host plugins"
 host plugins
 
-step describe sage-cloud-accounting
+step "sample_host users add jo --role user"
+host users add jo --role user
+
+step "sample_host --as jo test sage-cloud-accounting --form books.json ...   # before any licence"
+host --as jo test sage-cloud-accounting "${form[@]}" || true
+
+step "sample_host marketplace start-trial sage-cloud-accounting             # as the administrator"
+host marketplace start-trial sage-cloud-accounting
+
+step "sample_host plugins"
+host plugins
+
+# --- the connection -------------------------------------------------------------------------------
+step "sample_host describe sage-cloud-accounting"
 host describe sage-cloud-accounting
 
-step validate sage-cloud-accounting --set ConnectionName=Books --set InitiateOAuth=OFF
-host validate sage-cloud-accounting --set ConnectionName=Books --set InitiateOAuth=OFF || true
+step "sample_host test sage-cloud-accounting --form books.json ...   # signs in through the browser first"
+BROWSER="$root/tests/tools/sandbox_browser.sh" SANDBOX_CA="$ca_file" \
+  host test sage-cloud-accounting "${form[@]}"
 
-export DEMO_ACCESS_TOKEN=demo-access-token
-step test sage-cloud-accounting --set ConnectionName=Books --set InitiateOAuth=OFF --secret-env AccessToken=DEMO_ACCESS_TOKEN
-host test sage-cloud-accounting --set ConnectionName=Books --set InitiateOAuth=OFF --secret-env AccessToken=DEMO_ACCESS_TOKEN || true
+step "sample_host create sage-cloud-accounting --form books.json ..."
+host create sage-cloud-accounting "${form[@]}"
 
-step create sage-cloud-accounting --no-test --set ConnectionName=Books ...
-host create sage-cloud-accounting --no-test --set ConnectionName=Books --set InitiateOAuth=OFF \
-  --secret-env AccessToken=DEMO_ACCESS_TOKEN
-
-step connections list
+step "sample_host connections list"
 host connections list
+
+step "sample_host oauth status sage-cloud-accounting --connection Books"
+host oauth status sage-cloud-accounting --connection Books
+
+printf '\n\033[1;32mDemo complete:\033[0m the trial started, TEST said "connection available", the connection "Books" is saved.\n'
