@@ -1,6 +1,7 @@
 #include "host_key.hpp"
 
 #include "host_error.hpp"
+#include "private_file.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -17,11 +18,6 @@
 
 namespace sample_host {
 namespace {
-
-std::string errno_text(int error)
-{
-    return std::strerror(error);
-}
 
 std::string fingerprint(const host_key::bytes& key)
 {
@@ -45,22 +41,6 @@ std::string fingerprint(const host_key::bytes& key)
     }
     return id;
 }
-
-class file_descriptor {
-public:
-    explicit file_descriptor(int fd) noexcept : fd_(fd) {}
-    ~file_descriptor()
-    {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    file_descriptor(const file_descriptor&) = delete;
-    file_descriptor& operator=(const file_descriptor&) = delete;
-    [[nodiscard]] int get() const noexcept { return fd_; }
-
-private:
-    int fd_;
-};
 
 host_key read_key_file(const std::filesystem::path& file)
 {
@@ -96,57 +76,20 @@ host_key read_key_file(const std::filesystem::path& file)
     return result;
 }
 
-void write_all(int fd, const std::uint8_t* data, std::size_t size, const std::filesystem::path& file)
-{
-    std::size_t done = 0;
-    while (done < size) {
-        const ssize_t n = ::write(fd, data + done, size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw host_error("cannot write the host key " + file.string() + ": " + errno_text(errno) +
-                             ": check free space and permissions of the data folder");
-        done += static_cast<std::size_t>(n);
-    }
-}
-
-// Creates the key file unless it already exists. Returns normally in both cases.
+// Creates the key file unless it already exists. Returns normally in both cases: when another
+// process created the key meanwhile, its key wins and ours is discarded (nothing was sealed with ours).
 void create_key_file(const std::filesystem::path& file)
 {
-    const std::filesystem::path folder = file.parent_path();
-    // mkostemp: a unique name per call (threads of one process share a pid), created O_EXCL, mode 0600.
-    std::string temporary = (folder / (file.filename().string() + ".tmp.XXXXXX")).string();
-    {
-        file_descriptor fd(::mkostemp(temporary.data(), O_CLOEXEC));
-        if (fd.get() < 0)
-            throw host_error("cannot create the host key in " + folder.string() + ": " + errno_text(errno) +
-                             ": check that the data folder exists and is writable by you");
-        host_key::bytes key{};
-        try {
-            if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
-                throw host_error("OpenSSL's random generator failed: the host key was not created; retry");
-            write_all(fd.get(), key.data(), key.size(), file);
-            if (::fsync(fd.get()) != 0)
-                throw host_error("cannot flush the host key " + file.string() + " to disk: " + errno_text(errno));
-        } catch (...) {
-            OPENSSL_cleanse(key.data(), key.size());
-            ::unlink(temporary.c_str());
-            throw;
-        }
+    host_key::bytes key{};
+    try {
+        if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
+            throw host_error("OpenSSL's random generator failed: the host key was not created; retry");
+        publish_private_file(file, key, publish_mode::keep_existing, "the host key");
+    } catch (...) {
         OPENSSL_cleanse(key.data(), key.size());
+        throw;
     }
-    // link(2) never replaces an existing file: if another process created the key meanwhile, its key
-    // wins and ours is discarded (nothing was sealed with ours yet).
-    const int linked = ::link(temporary.c_str(), file.c_str());
-    const int link_error = errno;
-    ::unlink(temporary.c_str());
-    if (linked != 0 && link_error != EEXIST)
-        throw host_error("cannot create the host key " + file.string() + ": " + errno_text(link_error) +
-                         ": check that the data folder is writable by you");
-    // Make the new directory entry durable too.
-    file_descriptor dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() >= 0)
-        ::fsync(dir.get());
+    OPENSSL_cleanse(key.data(), key.size());
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "marketplace_signing_key.hpp"
 
 #include "host_error.hpp"
+#include "private_file.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -36,11 +37,6 @@ struct bio_free {
 using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
 using bio_ptr = std::unique_ptr<BIO, bio_free>;
 
-std::string errno_text(int error)
-{
-    return std::strerror(error);
-}
-
 void wipe(std::string& text) noexcept
 {
     if (!text.empty())
@@ -52,22 +48,6 @@ void wipe(std::string& text) noexcept
 struct wipe_on_exit {
     std::string& text;
     ~wipe_on_exit() { wipe(text); }
-};
-
-class file_descriptor {
-public:
-    explicit file_descriptor(int fd) noexcept : fd_(fd) {}
-    ~file_descriptor()
-    {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    file_descriptor(const file_descriptor&) = delete;
-    file_descriptor& operator=(const file_descriptor&) = delete;
-    [[nodiscard]] int get() const noexcept { return fd_; }
-
-private:
-    int fd_;
 };
 
 // Refuses passphrase-protected keys instead of prompting on the terminal.
@@ -166,20 +146,6 @@ std::string read_key_text(const fs::path& file, bool private_file)
     return text;
 }
 
-void write_all(int fd, const std::string& text, const fs::path& file)
-{
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw host_error("cannot write " + file.string() + ": " + errno_text(errno) +
-                             ": check free space and permissions of the data folder");
-        done += static_cast<std::size_t>(n);
-    }
-}
-
 } // namespace
 
 marketplace_signing_key::marketplace_signing_key(std::string pem, std::string_view source)
@@ -264,43 +230,9 @@ void signing_key_store::ensure_folder() const
 bool signing_key_store::write_key(const std::string& pem, bool replace) const
 {
     ensure_folder();
-    // mkostemp: a unique name, created O_EXCL with mode 0600 whatever the umask.
-    std::string temporary = (folder_ / (file_.filename().string() + ".tmp.XXXXXX")).string();
-    {
-        file_descriptor fd(::mkostemp(temporary.data(), O_CLOEXEC));
-        if (fd.get() < 0)
-            throw host_error("cannot create a file in " + folder_.string() + ": " + errno_text(errno));
-        try {
-            if (::fchmod(fd.get(), 0600) != 0)
-                throw host_error("cannot set mode 0600 on " + temporary + ": " + errno_text(errno));
-            write_all(fd.get(), pem, file_);
-            if (::fsync(fd.get()) != 0)
-                throw host_error("cannot flush " + file_.string() + " to disk: " + errno_text(errno));
-        } catch (...) {
-            ::unlink(temporary.c_str());
-            throw;
-        }
-    }
-    bool written = true;
-    if (replace) {
-        if (::rename(temporary.c_str(), file_.c_str()) != 0) {
-            const int error = errno;
-            ::unlink(temporary.c_str());
-            throw host_error("cannot write " + file_.string() + ": " + errno_text(error));
-        }
-    } else {
-        // link(2) never replaces: when another process put a key in place meanwhile, that key stays.
-        const int linked = ::link(temporary.c_str(), file_.c_str());
-        const int error = errno;
-        ::unlink(temporary.c_str());
-        if (linked != 0 && error != EEXIST)
-            throw host_error("cannot write " + file_.string() + ": " + errno_text(error));
-        written = linked == 0;
-    }
-    file_descriptor dir(::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() >= 0)
-        ::fsync(dir.get());
-    return written;
+    return publish_private_file(file_, std::span(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()),
+                                replace ? publish_mode::replace : publish_mode::keep_existing,
+                                "the marketplace signing key");
 }
 
 signing_key_store::loaded signing_key_store::load() const

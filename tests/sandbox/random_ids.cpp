@@ -28,6 +28,9 @@ std::string hex(const std::vector<unsigned char>& bytes)
     return out;
 }
 
+// A byte as an unsigned int: shifts on it stay unsigned (no promotion to int).
+unsigned byte(char c) { return static_cast<unsigned char>(c); }
+
 } // namespace
 
 std::string base64url(std::string_view data)
@@ -37,8 +40,8 @@ std::string base64url(std::string_view data)
     out.reserve((data.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 3 <= data.size(); i += 3) {
-        const unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8) |
-                           static_cast<unsigned char>(data[i + 2]);
+        const unsigned v = (byte(data[i]) << 16) | (byte(data[i + 1]) << 8) |
+                           byte(data[i + 2]);
         out.push_back(alphabet[(v >> 18) & 63]);
         out.push_back(alphabet[(v >> 12) & 63]);
         out.push_back(alphabet[(v >> 6) & 63]);
@@ -46,11 +49,11 @@ std::string base64url(std::string_view data)
     }
     const std::size_t rest = data.size() - i;
     if (rest == 1) {
-        const unsigned v = static_cast<unsigned char>(data[i]) << 16;
+        const unsigned v = byte(data[i]) << 16;
         out.push_back(alphabet[(v >> 18) & 63]);
         out.push_back(alphabet[(v >> 12) & 63]);
     } else if (rest == 2) {
-        const unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8);
+        const unsigned v = (byte(data[i]) << 16) | (byte(data[i + 1]) << 8);
         out.push_back(alphabet[(v >> 18) & 63]);
         out.push_back(alphabet[(v >> 12) & 63]);
         out.push_back(alphabet[(v >> 6) & 63]);

@@ -1,0 +1,37 @@
+// Files only the host's user may read (the host key, the marketplace signing key), published so that
+// no reader ever sees half of one: written to a unique 0600 temporary file in the same folder, flushed,
+// then linked into place (never replacing: whoever came first wins) or renamed over the old one, and
+// the folder flushed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+
+namespace sample_host {
+
+// Owns a POSIX file descriptor.
+class file_descriptor {
+public:
+    explicit file_descriptor(int fd) noexcept : fd_(fd) {}
+    ~file_descriptor();
+    file_descriptor(const file_descriptor&) = delete;
+    file_descriptor& operator=(const file_descriptor&) = delete;
+    [[nodiscard]] int get() const noexcept { return fd_; }
+
+private:
+    int fd_;
+};
+
+enum class publish_mode { keep_existing, replace };
+
+// Publishes `bytes` as `file` (mode 0600). With keep_existing, returns false and leaves an existing file
+// alone. Throws host_error naming `what` ("the host key") and the remedy.
+bool publish_private_file(const std::filesystem::path& file, std::span<const std::uint8_t> bytes, publish_mode mode,
+                          const std::string& what);
+
+// strerror as a std::string.
+std::string errno_text(int error);
+
+} // namespace sample_host
