@@ -32,13 +32,20 @@ using namespace std::chrono_literals;
 
 namespace {
 
-sage_sandbox::sandbox& shared_sandbox()
-{
-    static sage_sandbox::sandbox sandbox(sage_sandbox::sandbox_options{});
-    static const bool started = (sandbox.start(), true);
-    (void)started;
-    return sandbox;
-}
+// One sandbox for the whole module, started before the first test and stopped after the last one
+// (not at process exit, where OpenSSL's own clean-up may already have run).
+struct sandbox_owner {
+    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
+    sandbox_owner()
+    {
+        sage_sandbox::sandbox_options options;
+        instance = std::make_unique<sage_sandbox::sandbox>(options);
+        instance->start();
+    }
+    ~sandbox_owner() { instance.reset(); }
+};
+
+sage_sandbox::sandbox& shared_sandbox() { return *sandbox_owner::instance; }
 
 unsigned short free_port()
 {
@@ -146,6 +153,8 @@ struct fixture {
 };
 
 } // namespace
+
+BOOST_TEST_GLOBAL_FIXTURE(sandbox_owner);
 
 BOOST_FIXTURE_TEST_SUITE(browser_flow, fixture)
 

@@ -28,20 +28,24 @@ using namespace std::chrono_literals;
 
 namespace {
 
-sage_sandbox::sandbox& shared_sandbox()
-{
-    static sage_sandbox::sandbox sandbox = [] {
+// One sandbox for the whole module, started before the first test and stopped after the last one
+// (not at process exit, where OpenSSL's own clean-up may already have run).
+struct sandbox_owner {
+    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
+    sandbox_owner()
+    {
         sage_sandbox::sandbox_options options;
         options.contacts = 5;
         options.proxy = true;
         options.proxy_username = "proxy-user";
         options.proxy_password = "proxy-secret-value";
-        return sage_sandbox::sandbox(options);
-    }();
-    static const bool started = (sandbox.start(), true);
-    (void)started;
-    return sandbox;
-}
+        instance = std::make_unique<sage_sandbox::sandbox>(options);
+        instance->start();
+    }
+    ~sandbox_owner() { instance.reset(); }
+};
+
+sage_sandbox::sandbox& shared_sandbox() { return *sandbox_owner::instance; }
 
 file_value file_of(const std::filesystem::path& path)
 {
@@ -134,6 +138,8 @@ unsigned mode_of(const std::filesystem::path& path)
 }
 
 } // namespace
+
+BOOST_TEST_GLOBAL_FIXTURE(sandbox_owner);
 
 BOOST_FIXTURE_TEST_SUITE(available, fixture)
 

@@ -30,17 +30,21 @@ using namespace std::chrono_literals;
 
 namespace {
 
-sage_sandbox::sandbox& shared_sandbox()
-{
-    static sage_sandbox::sandbox sandbox = [] {
+// One sandbox for the whole module, started before the first test and stopped after the last one
+// (not at process exit, where OpenSSL's own clean-up may already have run).
+struct sandbox_owner {
+    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
+    sandbox_owner()
+    {
         sage_sandbox::sandbox_options options;
         options.io_threads = 2;
-        return sage_sandbox::sandbox(options);
-    }();
-    static const bool started = (sandbox.start(), true);
-    (void)started;
-    return sandbox;
-}
+        instance = std::make_unique<sage_sandbox::sandbox>(options);
+        instance->start();
+    }
+    ~sandbox_owner() { instance.reset(); }
+};
+
+sage_sandbox::sandbox& shared_sandbox() { return *sandbox_owner::instance; }
 
 std::string file_text(const std::filesystem::path& path)
 {
@@ -131,6 +135,8 @@ int wait_exit(pid_t pid)
 }
 
 } // namespace
+
+BOOST_TEST_GLOBAL_FIXTURE(sandbox_owner);
 
 BOOST_FIXTURE_TEST_CASE(thirty_two_threads_share_one_expiring_token_and_refresh_once, fixture)
 {
