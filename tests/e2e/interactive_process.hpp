@@ -16,8 +16,8 @@ namespace e2e {
 
 class interactive_process {
 public:
-    // Starts argv[0] (a path) with the environment changes of `options` (input and working_directory
-    // are ignored: standard input is a pipe the test writes to).
+    // Starts argv[0] (a path) with the environment changes and working directory of `options` (its
+    // input is ignored: standard input is a pipe the test writes to, through answer()).
     interactive_process(const std::vector<std::string>& argv, const test_support::process_options& options);
     ~interactive_process(); // kills the child (its process group) if it is still running
     interactive_process(const interactive_process&) = delete;

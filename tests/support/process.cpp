@@ -58,10 +58,10 @@ std::vector<std::string> build_environment(const process_options& options)
 
 } // namespace
 
-process_result run_process(const std::vector<std::string>& argv, const process_options& options)
+started_process start_process(const std::vector<std::string>& argv, const process_options& options, bool pipe_input)
 {
     if (argv.empty())
-        throw std::invalid_argument("run_process: empty argv");
+        throw std::invalid_argument("start_process: empty argv");
     // A child that exits before reading all its input must not kill the test with SIGPIPE.
     ::signal(SIGPIPE, SIG_IGN);
 
@@ -79,11 +79,11 @@ process_result run_process(const std::vector<std::string>& argv, const process_o
     std::string directory = options.working_directory ? options.working_directory->string() : std::string();
 
     pipe_pair in_pipe, out_pipe, err_pipe;
-    pid_t pid = ::fork();
+    const pid_t pid = ::fork();
     if (pid < 0)
         throw std::system_error(errno, std::generic_category(), "fork");
     if (pid == 0) {
-        if (options.input) {
+        if (pipe_input) {
             ::dup2(in_pipe.read_end, STDIN_FILENO);
         } else {
             int null_fd = ::open("/dev/null", O_RDONLY);
@@ -100,28 +100,52 @@ process_result run_process(const std::vector<std::string>& argv, const process_o
     close_fd(in_pipe.read_end);
     close_fd(out_pipe.write_end);
     close_fd(err_pipe.write_end);
-    if (!options.input)
+    if (!pipe_input)
         close_fd(in_pipe.write_end);
-    else
-        ::fcntl(in_pipe.write_end, F_SETFL, O_NONBLOCK);
+    return {pid, in_pipe.write_end, out_pipe.read_end, err_pipe.read_end};
+}
+
+void kill_process_group(pid_t pid) noexcept
+{
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+}
+
+int wait_for_exit(pid_t pid) noexcept
+{
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return -1;
+}
+
+process_result run_process(const std::vector<std::string>& argv, const process_options& options)
+{
+    started_process child = start_process(argv, options, options.input.has_value());
+    if (child.input >= 0)
+        ::fcntl(child.input, F_SETFL, O_NONBLOCK);
+    const pid_t pid = child.pid;
 
     process_result result;
     std::size_t written = 0;
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
     char buffer[65536];
-    while (out_pipe.read_end >= 0 || err_pipe.read_end >= 0) {
+    while (child.output >= 0 || child.error >= 0) {
         std::vector<pollfd> fds;
-        if (out_pipe.read_end >= 0)
-            fds.push_back({out_pipe.read_end, POLLIN, 0});
-        if (err_pipe.read_end >= 0)
-            fds.push_back({err_pipe.read_end, POLLIN, 0});
-        if (in_pipe.write_end >= 0)
-            fds.push_back({in_pipe.write_end, POLLOUT, 0});
+        if (child.output >= 0)
+            fds.push_back({child.output, POLLIN, 0});
+        if (child.error >= 0)
+            fds.push_back({child.error, POLLIN, 0});
+        if (child.input >= 0)
+            fds.push_back({child.input, POLLOUT, 0});
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             result.timed_out = true;
-            ::kill(-pid, SIGKILL);
-            ::kill(pid, SIGKILL);
+            kill_process_group(pid);
             break;
         }
         int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(left.count(), 1000)));
@@ -130,7 +154,7 @@ process_result run_process(const std::vector<std::string>& argv, const process_o
         for (const auto& p : fds) {
             if (p.revents == 0)
                 continue;
-            if (p.fd == in_pipe.write_end) {
+            if (p.fd == child.input) {
                 const std::string& input = *options.input;
                 ssize_t n = ::write(p.fd, input.data() + written, input.size() - written);
                 if (n > 0)
@@ -138,32 +162,26 @@ process_result run_process(const std::vector<std::string>& argv, const process_o
                 if (n < 0 && errno != EAGAIN)
                     written = input.size();
                 if (written >= input.size())
-                    close_fd(in_pipe.write_end);
+                    close_fd(child.input);
                 continue;
             }
             ssize_t n = ::read(p.fd, buffer, sizeof buffer);
-            std::string& sink = p.fd == out_pipe.read_end ? result.out : result.err;
+            std::string& sink = p.fd == child.output ? result.out : result.err;
             if (n > 0) {
                 sink.append(buffer, static_cast<std::size_t>(n));
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-                if (p.fd == out_pipe.read_end)
-                    close_fd(out_pipe.read_end);
+                if (p.fd == child.output)
+                    close_fd(child.output);
                 else
-                    close_fd(err_pipe.read_end);
+                    close_fd(child.error);
             }
         }
     }
-    close_fd(in_pipe.write_end);
-    close_fd(out_pipe.read_end);
-    close_fd(err_pipe.read_end);
+    close_fd(child.input);
+    close_fd(child.output);
+    close_fd(child.error);
 
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status))
-        result.exit_code = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status))
-        result.exit_code = 128 + WTERMSIG(status);
+    result.exit_code = wait_for_exit(pid);
     return result;
 }
 
