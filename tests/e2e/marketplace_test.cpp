@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <memory>
 
@@ -40,15 +41,11 @@ const std::string sentence =
 
 std::string iso(sys_seconds t)
 {
-    using namespace std::chrono;
-    const auto day = floor<days>(t);
-    const year_month_day date{day};
-    const hh_mm_ss time{t - day};
+    const std::time_t seconds_since_epoch = std::chrono::system_clock::to_time_t(t);
+    std::tm parts{};
+    ::gmtime_r(&seconds_since_epoch, &parts);
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                  static_cast<long>(time.hours().count()), static_cast<long>(time.minutes().count()),
-                  static_cast<long long>(time.seconds().count()));
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
     return buffer;
 }
 
