@@ -207,7 +207,12 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(files_made_at_run_time, loader_fixture)
 
-std::string real_library_bytes() { return test_support::read_file(REAL_PLUGIN_LIBRARY); }
+// The built plugin's bytes (tens of megabytes in debug and sanitizer builds), read once.
+const std::string& real_library_bytes()
+{
+    static const std::string bytes = test_support::read_file(REAL_PLUGIN_LIBRARY);
+    return bytes;
+}
 
 BOOST_AUTO_TEST_CASE(a_copied_real_plugin_loads)
 {

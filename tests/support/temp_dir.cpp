@@ -44,10 +44,15 @@ void write_file(const std::filesystem::path& file, std::string_view content)
 
 std::string read_file(const std::filesystem::path& file)
 {
-    std::ifstream in(file, std::ios::binary);
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
     if (!in)
         throw std::runtime_error("cannot read " + file.string());
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::string content(static_cast<std::size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    in.read(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!in)
+        throw std::runtime_error("cannot read " + file.string());
+    return content;
 }
 
 } // namespace test_support
