@@ -4,6 +4,17 @@
 
 namespace sample_host {
 
+CLI::App* add_connector_form_subcommand(CLI::App& parent, const char* name, const char* description,
+                                        std::string& connector_id, form_sources& sources)
+{
+    auto* command = parent.add_subcommand(name, description);
+    command->add_option("connector", connector_id, "Connector id from its manifest, e.g. sage-cloud-accounting")
+        ->required()
+        ->type_name("CONNECTOR");
+    add_form_options(*command, sources);
+    return command;
+}
+
 void add_form_options(CLI::App& command, form_sources& sources)
 {
     command.add_option("--connection", sources.connection,

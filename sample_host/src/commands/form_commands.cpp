@@ -197,12 +197,7 @@ int run_create(host_context& ctx, const form_command_options& options)
 CLI::App* add_form_command(CLI::App& app, const char* name, const char* description,
                            const std::shared_ptr<form_command_options>& options)
 {
-    auto* command = app.add_subcommand(name, description);
-    command->add_option("connector", options->connector_id, "Connector id from its manifest, e.g. sage-cloud-accounting")
-        ->required()
-        ->type_name("CONNECTOR");
-    add_form_options(*command, options->sources);
-    return command;
+    return add_connector_form_subcommand(app, name, description, options->connector_id, options->sources);
 }
 
 } // namespace

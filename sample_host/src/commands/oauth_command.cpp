@@ -169,12 +169,7 @@ int run_revoke(host_context& ctx, const oauth_command_options& options)
 CLI::App* add_oauth_subcommand(CLI::App& group, const char* name, const char* description,
                                const std::shared_ptr<oauth_command_options>& options)
 {
-    auto* command = group.add_subcommand(name, description);
-    command->add_option("connector", options->connector_id, "Connector id from its manifest, e.g. sage-cloud-accounting")
-        ->required()
-        ->type_name("CONNECTOR");
-    add_form_options(*command, options->sources);
-    return command;
+    return add_connector_form_subcommand(group, name, description, options->connector_id, options->sources);
 }
 
 } // namespace
