@@ -7,6 +7,7 @@
 
 #include "sage_connector.hpp"
 #include "sandbox.hpp"
+#include "token_set.hpp"
 
 #include <fake_host_services.hpp>
 #include <sdk_printing.hpp>
@@ -417,6 +418,66 @@ BOOST_AUTO_TEST_CASE(an_oversize_body)
     huge.oversize_bytes = 20ull * 1024 * 1024;
     sage.service().arm_fault(huge);
     expect_unavailable(connector->test(form()), error_category::remote, "larger than the connector accepts");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// OAuthSettingsLocation holding something that is not this connection's token set: a `config` error
+// naming the file, and the file left exactly as it was (it may be another program's, or the only copy
+// of a refresh token a person could still rescue).
+BOOST_FIXTURE_TEST_SUITE(settings_location_problems, fixture)
+
+BOOST_AUTO_TEST_CASE(a_corrupt_file_is_reported_and_left_untouched)
+{
+    const auto file = state / "oauth" / "books.json";
+    test_support::write_file(file, "{\"format\": \"sage-cloud-accounting/token-set/1\", \"access_token\": ");
+    const auto r = connector->test(form());
+    expect_unavailable(r, error_category::config, file.string());
+    BOOST_TEST(r.message.find("left untouched") != std::string::npos, r.message);
+    BOOST_TEST(test_support::read_file(file) ==
+               "{\"format\": \"sage-cloud-accounting/token-set/1\", \"access_token\": ");
+    BOOST_TEST(sage.counters()[counter::refreshes] == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(another_json_file_is_never_taken_for_a_token_set)
+{
+    const auto file = state / "oauth" / "books.json";
+    const std::string settings = R"({"theme": "dark", "refresh_token": "looks-like-one"})";
+    test_support::write_file(file, settings);
+    expect_unavailable(connector->test(form()), error_category::config, file.string());
+    BOOST_TEST(test_support::read_file(file) == settings);
+    BOOST_TEST(sage.counters()[counter::refreshes] == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_tokens_of_another_client_are_reported_and_kept)
+{
+    const auto file = state / "oauth" / "books.json";
+    sage::token_set other;
+    other.client_id = "another-client/id";
+    other.access_token = "access-of-another-client";
+    other.refresh_token = "refresh-of-another-client";
+    other.expires_at = std::chrono::floor<std::chrono::seconds>(services.now()) + 300s;
+    other.obtained_at = std::chrono::floor<std::chrono::seconds>(services.now());
+    const std::string text = sage::to_json(other);
+    test_support::write_file(file, text);
+    const auto r = connector->test(form());
+    expect_unavailable(r, error_category::config, "another OAuth client");
+    BOOST_TEST(r.message.find(file.string()) != std::string::npos, r.message);
+    BOOST_TEST(r.message.find("refresh-of-another-client") == std::string::npos, r.message);
+    BOOST_TEST(test_support::read_file(file) == text);
+}
+
+BOOST_AUTO_TEST_CASE(a_location_whose_folder_cannot_be_made)
+{
+    test_support::write_file(state / "a-file", "not a folder");
+    form_values f = form();
+    f.set("OAuthSettingsLocation", (state / "a-file" / "books.json").string());
+    const auto r = connector->test(f);
+    expect_unavailable(r, error_category::config, (state / "a-file").string());
+    BOOST_TEST(r.message.find("OAuthSettingsLocation") != std::string::npos, r.message);
+    // Found before the refresh: the supplied refresh token was not spent on a set that could not be kept.
+    BOOST_TEST(sage.counters()[counter::refreshes] == 0u);
+    BOOST_TEST_MESSAGE(r.message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,7 +7,8 @@ foreach(_unit
     connection_settings
     keystore
     form_validation
-    sage_connector)
+    sage_connector
+    token_store)
   connector_add_test(${_unit}_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${_unit}_test.cpp
     LIBRARIES sage_connector_core OpenSSL::SSL
