@@ -8,6 +8,8 @@
 #include "secret_redactor.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/parse_query.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -19,33 +21,8 @@
 namespace sample_host {
 namespace {
 
-int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::string percent_decoded(std::string_view text)
-{
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
-            i += 2;
-        } else {
-            out += text[i] == '+' ? ' ' : text[i];
-        }
-    }
-    return out;
-}
-
 // The values of a URL's query (as given and percent-decoded): a pasted callback URL carries the
-// authorization code there.
+// authorization code there. A query that is not valid percent-encoding is returned whole.
 std::vector<std::string> query_values(std::string_view answer)
 {
     std::vector<std::string> values;
@@ -54,16 +31,18 @@ std::vector<std::string> query_values(std::string_view answer)
         return values;
     std::string_view query = answer.substr(question + 1);
     query = query.substr(0, query.find('#'));
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        if (const auto eq = pair.find('='); eq != std::string_view::npos) {
-            values.emplace_back(pair.substr(eq + 1));
-            values.push_back(percent_decoded(pair.substr(eq + 1)));
-        }
-        if (amp == std::string_view::npos)
-            break;
-        query.remove_prefix(amp + 1);
+    const auto params = boost::urls::parse_query(query);
+    if (!params) {
+        values.emplace_back(query);
+        return values;
+    }
+    boost::urls::encoding_opts form_encoding;
+    form_encoding.space_as_plus = true;
+    for (const auto& param : *params) {
+        if (!param.has_value)
+            continue;
+        values.emplace_back(param.value);
+        values.push_back(param.value.decode(form_encoding));
     }
     return values;
 }

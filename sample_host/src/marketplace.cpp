@@ -207,7 +207,8 @@ issued_license marketplace::start_trial(const user_account& actor, const sdk::ma
         c.expires_at = now + std::chrono::days(m.trial_days);
         return c;
     };
-    decide(); // refuse before the signing key is touched
+    // Decided inside the write transaction, so two administrators acting at once cannot both pass
+    // the checks; a refusal rolls it back before the signing key is touched.
     sqlite_transaction transaction(database_);
     auto issued = issue(actor, m, decide(), "start-trial", [&](const issued_license& i) {
         if (!records_.record_trial({actor.tenant, m.id, now, i.claims.expires_at, i.claims.license_id, actor.name}))
@@ -242,7 +243,6 @@ issued_license marketplace::subscribe(const user_account& actor, const sdk::mani
         c.expires_at = add_months(now, chosen->months);
         return c;
     };
-    decide();
     sqlite_transaction transaction(database_);
     auto issued = issue(actor, m, decide(), "subscribe", [&](const issued_license& i) {
         subscription_record s;
@@ -283,7 +283,6 @@ issued_license marketplace::renew(const user_account& actor, const sdk::manifest
         c.expires_at = add_months(ended ? now : s.expires_at, plan->months);
         return c;
     };
-    decide();
     sqlite_transaction transaction(database_);
     auto issued = issue(actor, m, decide(), "renew", [&](const issued_license& i) {
         subscription_record s = running_subscription(records_, actor, m, "renew");
@@ -320,7 +319,6 @@ issued_license marketplace::cancel(const user_account& actor, const sdk::manifes
         c.grace_days = 0; // a cancelled subscription stops at its expiry
         return c;
     };
-    decide();
     sqlite_transaction transaction(database_);
     auto issued = issue(actor, m, decide(), "cancel", [&](const issued_license& i) {
         subscription_record s = running_subscription(records_, actor, m, "cancel");

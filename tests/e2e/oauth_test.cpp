@@ -225,6 +225,16 @@ struct sandbox_fixture {
         }
     }
 
+    // After a sign-in: tokens are stored, TEST works without a browser, and no secret was shown.
+    void require_signed_in_and_test_works()
+    {
+        BOOST_TEST(status_json(form()).at("present").as_bool());
+        const auto tested = host.run(with({"test", sage_id}, form()), env(false));
+        BOOST_TEST(tested.exit_code == 0, describe(tested));
+        const fs::path store = token_file(form());
+        require_no_secret_shown(secrets(store), store);
+    }
+
     // `oauth authorize` with the browser script: signs in.
     void sign_in_with_browser(const std::vector<std::string>& form_args)
     {
@@ -369,11 +379,7 @@ BOOST_AUTO_TEST_CASE(the_callback_address_pasted_on_standard_input)
     BOOST_TEST(browser_visits().empty()); // headless: no browser started
     BOOST_TEST(counter("codes_redeemed") == 1);
 
-    BOOST_TEST(status_json(form()).at("present").as_bool());
-    const auto tested = host.run(with({"test", sage_id}, form()), env(false));
-    BOOST_TEST(tested.exit_code == 0, describe(tested));
-    const fs::path store = token_file(form());
-    require_no_secret_shown(secrets(store), store);
+    require_signed_in_and_test_works();
 }
 
 BOOST_AUTO_TEST_CASE(nobody_answers_then_oauth_verifier_finishes_the_sign_in)
@@ -408,12 +414,7 @@ BOOST_AUTO_TEST_CASE(nobody_answers_then_oauth_verifier_finishes_the_sign_in)
     BOOST_TEST_REQUIRE(finished.exit_code == 0, describe(finished));
     BOOST_TEST(contains(finished.out, "signed in to Sage"), describe(finished));
     BOOST_TEST(counter("codes_redeemed") == 1);
-    BOOST_TEST(status_json(form()).at("present").as_bool());
-
-    const auto tested = host.run(with({"test", sage_id}, form()), env(false));
-    BOOST_TEST(tested.exit_code == 0, describe(tested));
-    const fs::path store = token_file(form());
-    require_no_secret_shown(secrets(store), store);
+    require_signed_in_and_test_works();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
