@@ -10,6 +10,7 @@
 #include "host_key.hpp"
 #include "schema_migrations.hpp"
 #include "sqlite_database.hpp"
+#include "refusal.hpp"
 #include "temp_dir.hpp"
 #include "user_directory.hpp"
 
@@ -24,6 +25,8 @@
 using namespace sample_host;
 using connector_sdk::connection_record;
 using connector_sdk::record_field;
+
+using test_support::refusal_of;
 
 namespace {
 
@@ -96,17 +99,6 @@ connection_record record(std::string name)
     return r;
 }
 
-std::string refusal_of(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const host_error& e) {
-        return e.what();
-    }
-    BOOST_FAIL("the store accepted what it must refuse");
-    return {};
-}
-
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(names, store_fixture)
@@ -122,11 +114,11 @@ BOOST_AUTO_TEST_CASE(names_are_trimmed)
 BOOST_AUTO_TEST_CASE(empty_and_unusable_names_are_refused)
 {
     for (const char* bad : {"", "   ", "\t\n"})
-        BOOST_TEST(refusal_of([&] { store.save("default", record(bad), "admin", t0); }).find("Connection Name is empty") !=
+        BOOST_TEST(refusal_of<host_error>([&] { store.save("default", record(bad), "admin", t0); }).find("Connection Name is empty") !=
                    std::string::npos);
-    BOOST_TEST(refusal_of([&] { store.save("default", record("a\x01z"), "admin", t0); }).find("control characters") !=
+    BOOST_TEST(refusal_of<host_error>([&] { store.save("default", record("a\x01z"), "admin", t0); }).find("control characters") !=
                std::string::npos);
-    BOOST_TEST(refusal_of([&] { store.save("default", record(std::string(201, 'n')), "admin", t0); }).find("200") !=
+    BOOST_TEST(refusal_of<host_error>([&] { store.save("default", record(std::string(201, 'n')), "admin", t0); }).find("200") !=
                std::string::npos);
     BOOST_TEST(store.list("default").empty());
 }
@@ -134,7 +126,7 @@ BOOST_AUTO_TEST_CASE(empty_and_unusable_names_are_refused)
 BOOST_AUTO_TEST_CASE(names_are_unique_per_tenant_ignoring_case)
 {
     store.save("default", record("Books"), "admin", t0);
-    const std::string why = refusal_of([&] { store.save("default", record(" BOOKS "), "admin", t0); });
+    const std::string why = refusal_of<host_error>([&] { store.save("default", record(" BOOKS "), "admin", t0); });
     BOOST_TEST(why.find("a connection named 'Books' already exists in tenant 'default'") != std::string::npos, why);
     BOOST_TEST(why.find("--replace") != std::string::npos, why);
     // Another tenant may use the same name.

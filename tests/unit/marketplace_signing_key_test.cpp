@@ -8,6 +8,7 @@
 
 #include "host_error.hpp"
 #include "marketplace_signing_key.hpp"
+#include "refusal.hpp"
 #include "temp_dir.hpp"
 
 #include <connector_sdk/license.hpp>
@@ -23,6 +24,8 @@
 
 using namespace sample_host;
 namespace fs = std::filesystem;
+
+using test_support::refusal_of;
 
 namespace {
 
@@ -99,19 +102,6 @@ std::vector<std::string> body_lines(const std::string& pem)
     return lines;
 }
 
-// The message of the host_error `f` throws.
-template <typename F>
-std::string refusal_of(F&& f)
-{
-    try {
-        f();
-    } catch (const host_error& e) {
-        return e.what();
-    }
-    BOOST_FAIL("expected a refusal");
-    return {};
-}
-
 bool contains(const std::string& text, std::string_view part)
 {
     return text.find(part) != std::string::npos;
@@ -157,7 +147,7 @@ BOOST_AUTO_TEST_CASE(without_a_key_or_dev_key_the_refusal_names_marketplace_init
 {
     for (const fs::path& dev : {fs::path(), dir / "no-such-dev-key.pem"}) {
         const signing_key_store store(data, dev);
-        const std::string message = refusal_of([&] { (void)store.load(); });
+        const std::string message = refusal_of<host_error>([&] { (void)store.load(); });
         BOOST_TEST(contains(message, "sample_host marketplace init --signing-key FILE"), message);
         BOOST_TEST(contains(message, store.file().string()), message);
         BOOST_TEST(!store.present());
@@ -191,7 +181,7 @@ BOOST_AUTO_TEST_CASE(a_different_key_is_replaced_only_when_asked)
     const signing_key_store store(data, {});
     const auto first = store.import(dir / "first.pem", false);
 
-    const std::string message = refusal_of([&] { (void)store.import(dir / "second.pem", false); });
+    const std::string message = refusal_of<host_error>([&] { (void)store.import(dir / "second.pem", false); });
     BOOST_TEST(contains(message, "--replace"), message);
     BOOST_TEST(store.load().key.key_id() == first.key_id);
 
@@ -224,7 +214,7 @@ BOOST_AUTO_TEST_CASE(import_refuses_anything_but_an_ed25519_private_key)
     const signing_key_store store(data, {});
     for (const auto& c : cases) {
         test_support::write_file(dir / c.name, c.pem);
-        const std::string message = refusal_of([&] { (void)store.import(dir / c.name, false); });
+        const std::string message = refusal_of<host_error>([&] { (void)store.import(dir / c.name, false); });
         BOOST_TEST(contains(message, c.expected), c.name << ": " << message);
         BOOST_TEST(contains(message, c.name), c.name << ": " << message);
         for (const auto& line : body_lines(c.pem))
@@ -234,7 +224,7 @@ BOOST_AUTO_TEST_CASE(import_refuses_anything_but_an_ed25519_private_key)
     // A refused import leaves a key in place untouched.
     test_support::write_file(dir / "good.pem", ed25519);
     const auto good = store.import(dir / "good.pem", false);
-    (void)refusal_of([&] { (void)store.import(dir / "rsa.pem", true); });
+    (void)refusal_of<host_error>([&] { (void)store.import(dir / "rsa.pem", true); });
     BOOST_TEST(store.load().key.key_id() == good.key_id);
 }
 
@@ -250,7 +240,7 @@ BOOST_AUTO_TEST_CASE(a_key_file_others_can_read_is_refused_and_a_loose_folder_is
     BOOST_TEST(mode_of(store.folder()) == 0700u);
 
     fs::permissions(store.file(), fs::perms(0644));
-    const std::string message = refusal_of([&] { (void)store.load(); });
+    const std::string message = refusal_of<host_error>([&] { (void)store.load(); });
     BOOST_TEST(contains(message, "chmod 600"), message);
     for (const auto& line : body_lines(pem))
         BOOST_TEST(!contains(message, line));
@@ -264,7 +254,7 @@ BOOST_AUTO_TEST_CASE(a_symbolic_link_in_place_of_the_key_is_refused)
     const signing_key_store store(data, {});
     fs::create_directories(store.folder());
     fs::create_symlink(dir / "elsewhere.pem", store.file());
-    const std::string message = refusal_of([&] { (void)store.load(); });
+    const std::string message = refusal_of<host_error>([&] { (void)store.load(); });
     BOOST_TEST(contains(message, store.file().string()), message);
 }
 

@@ -13,6 +13,7 @@
 #include "plugin_registry.hpp"
 #include "schema_migrations.hpp"
 #include "sqlite_database.hpp"
+#include "refusal.hpp"
 #include "temp_dir.hpp"
 #include "user_directory.hpp"
 
@@ -32,6 +33,8 @@ using std::chrono::hours;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
 
+using test_support::refusal_of;
+
 namespace {
 
 const sys_seconds t0 = sys_seconds(std::chrono::sys_days(std::chrono::year{2027} / 1 / 31)) + hours(9);
@@ -43,17 +46,6 @@ sdk::manifest sage_manifest()
     auto parsed = sdk::read_manifest(fs::path(CONNECTOR_TEST_SOURCE_DIR) / "manifest" / "sage-cloud-accounting.json");
     BOOST_REQUIRE_MESSAGE(parsed.value.has_value(), "the Sage manifest does not parse");
     return *parsed.value;
-}
-
-std::string refusal_of(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const host_error& e) {
-        return e.what();
-    }
-    BOOST_FAIL("expected a refusal");
-    return {};
 }
 
 bool contains(const std::string& text, std::string_view part)
@@ -217,7 +209,7 @@ BOOST_AUTO_TEST_CASE(subscriptions_run_one_plan_period_and_supersede_a_trial)
 BOOST_AUTO_TEST_CASE(a_second_subscription_while_one_runs_is_refused)
 {
     (void)market.subscribe(admin, sage, "monthly", t0);
-    const std::string message = refusal_of([&] { (void)market.subscribe(admin, sage, "annual", t0 + days(5)); });
+    const std::string message = refusal_of<host_error>([&] { (void)market.subscribe(admin, sage, "annual", t0 + days(5)); });
     BOOST_TEST(contains(message, "already subscribed"), message);
     BOOST_TEST(contains(message, "marketplace renew"), message);
     // Once it has ended (in grace, even), a new one may start.
@@ -227,7 +219,7 @@ BOOST_AUTO_TEST_CASE(a_second_subscription_while_one_runs_is_refused)
 
 BOOST_AUTO_TEST_CASE(an_unknown_plan_and_free_or_trial_less_connectors_are_refused)
 {
-    const std::string plan = refusal_of([&] { (void)market.subscribe(admin, sage, "weekly", t0); });
+    const std::string plan = refusal_of<host_error>([&] { (void)market.subscribe(admin, sage, "weekly", t0); });
     BOOST_TEST(contains(plan, "no plan 'weekly'"), plan);
     BOOST_TEST(contains(plan, "monthly (1 month), annual (12 months)"), plan);
 
@@ -235,13 +227,13 @@ BOOST_AUTO_TEST_CASE(an_unknown_plan_and_free_or_trial_less_connectors_are_refus
     free_connector.id = "free-thing";
     free_connector.tier = "free";
     for (const auto& message :
-         {refusal_of([&] { (void)market.start_trial(admin, free_connector, t0); }),
-          refusal_of([&] { (void)market.subscribe(admin, free_connector, "monthly", t0); })})
+         {refusal_of<host_error>([&] { (void)market.start_trial(admin, free_connector, t0); }),
+          refusal_of<host_error>([&] { (void)market.subscribe(admin, free_connector, "monthly", t0); })})
         BOOST_TEST(contains(message, "free connector: it needs no licence"), message);
 
     sdk::manifest no_trial = sage;
     no_trial.trial_days = 0;
-    BOOST_TEST(contains(refusal_of([&] { (void)market.start_trial(admin, no_trial, t0); }), "offers no trial"));
+    BOOST_TEST(contains(refusal_of<host_error>([&] { (void)market.start_trial(admin, no_trial, t0); }), "offers no trial"));
     BOOST_TEST(count_rows(db, "issued_licenses") == 0);
     BOOST_TEST(key_loads == 0);
 }
@@ -253,14 +245,14 @@ BOOST_FIXTURE_TEST_SUITE(trial_once, marketplace_fixture)
 BOOST_AUTO_TEST_CASE(a_second_trial_is_refused_even_after_it_ended_and_the_token_was_removed)
 {
     const auto first = market.start_trial(admin, sage, t0);
-    const std::string message = refusal_of([&] { (void)market.start_trial(admin, sage, t0 + days(1)); });
+    const std::string message = refusal_of<host_error>([&] { (void)market.start_trial(admin, sage, t0 + days(1)); });
     BOOST_TEST(contains(message, "already used by tenant 'default'"), message);
     BOOST_TEST(contains(message, "once per tenant"), message);
     BOOST_TEST(contains(message, "marketplace subscribe sage-cloud-accounting"), message);
 
     // Long after it ended, and with the licence token gone (as if the connector were reinstalled).
     BOOST_TEST(licenses.remove("default", sage.id));
-    BOOST_TEST(contains(refusal_of([&] { (void)market.start_trial(admin, sage, t0 + days(400)); }), "already used"));
+    BOOST_TEST(contains(refusal_of<host_error>([&] { (void)market.start_trial(admin, sage, t0 + days(400)); }), "already used"));
     BOOST_TEST(!licenses.token("default", sage.id).has_value());
     BOOST_TEST(market.account(admin, sage.id).trial->license_id == first.claims.license_id);
 
@@ -293,14 +285,14 @@ BOOST_AUTO_TEST_CASE(removing_and_restoring_the_plugin_folder_does_not_give_a_ne
     // ...and installed again: the trial record is in the host database, keyed by connector id.
     fs::rename(dir / "removed-plugin", folder);
     BOOST_REQUIRE(resolve().has_value());
-    const std::string message = refusal_of([&] { (void)market.start_trial(admin, *resolve(), t0 + days(2)); });
+    const std::string message = refusal_of<host_error>([&] { (void)market.start_trial(admin, *resolve(), t0 + days(2)); });
     BOOST_TEST(contains(message, "already used"), message);
 
     // Another process (a fresh connection to the same database) sees the same record.
     sqlite_database other_db(dir / "host.db");
     license_repository other_licenses(other_db);
     marketplace other(other_db, other_licenses, [this] { return key; });
-    BOOST_TEST(contains(refusal_of([&] { (void)other.start_trial(admin, *resolve(), t0 + days(3)); }), "already used"));
+    BOOST_TEST(contains(refusal_of<host_error>([&] { (void)other.start_trial(admin, *resolve(), t0 + days(3)); }), "already used"));
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_first_trials_issue_exactly_one)
@@ -331,7 +323,7 @@ BOOST_AUTO_TEST_CASE(concurrent_first_trials_issue_exactly_one)
 BOOST_AUTO_TEST_CASE(a_tenant_that_subscribed_gets_no_trial)
 {
     (void)market.subscribe(admin, sage, "monthly", t0);
-    const std::string message = refusal_of([&] { (void)market.start_trial(admin, sage, t0 + days(1)); });
+    const std::string message = refusal_of<host_error>([&] { (void)market.start_trial(admin, sage, t0 + days(1)); });
     BOOST_TEST(contains(message, "trials are for tenants that have not subscribed"), message);
     BOOST_TEST(licenses.token("default", sage.id).has_value());
     BOOST_TEST(judge(admin, t0 + days(1)).status.kind == "subscription");
@@ -344,11 +336,11 @@ BOOST_FIXTURE_TEST_SUITE(roles, marketplace_fixture)
 BOOST_AUTO_TEST_CASE(a_user_gets_exactly_the_marketplace_sentence_and_nothing_changes)
 {
     BOOST_TEST(sdk::unlicensed_sentence(sage.name) == sentence);
-    BOOST_TEST(refusal_of([&] { (void)market.start_trial(bob, sage, t0); }) == sentence);
-    BOOST_TEST(refusal_of([&] { (void)market.subscribe(bob, sage, "monthly", t0); }) == sentence);
-    BOOST_TEST(refusal_of([&] { (void)market.renew(bob, sage, t0); }) == sentence);
-    BOOST_TEST(refusal_of([&] { (void)market.cancel(bob, sage, t0); }) == sentence);
-    BOOST_TEST(refusal_of([&] { require_marketplace_admin(bob, sage.name); }) == sentence);
+    BOOST_TEST(refusal_of<host_error>([&] { (void)market.start_trial(bob, sage, t0); }) == sentence);
+    BOOST_TEST(refusal_of<host_error>([&] { (void)market.subscribe(bob, sage, "monthly", t0); }) == sentence);
+    BOOST_TEST(refusal_of<host_error>([&] { (void)market.renew(bob, sage, t0); }) == sentence);
+    BOOST_TEST(refusal_of<host_error>([&] { (void)market.cancel(bob, sage, t0); }) == sentence);
+    BOOST_TEST(refusal_of<host_error>([&] { require_marketplace_admin(bob, sage.name); }) == sentence);
     require_marketplace_admin(admin, sage.name); // does not throw
     BOOST_TEST(key_loads == 0);
     BOOST_TEST(count_rows(db, "trials_used") == 0);
@@ -358,8 +350,8 @@ BOOST_AUTO_TEST_CASE(a_user_gets_exactly_the_marketplace_sentence_and_nothing_ch
 
     // A user's refusal stays the sentence once the tenant is licensed too.
     (void)market.subscribe(admin, sage, "monthly", t0);
-    BOOST_TEST(refusal_of([&] { (void)market.renew(bob, sage, t0 + days(1)); }) == sentence);
-    BOOST_TEST(refusal_of([&] { (void)market.cancel(bob, sage, t0 + days(1)); }) == sentence);
+    BOOST_TEST(refusal_of<host_error>([&] { (void)market.renew(bob, sage, t0 + days(1)); }) == sentence);
+    BOOST_TEST(refusal_of<host_error>([&] { (void)market.cancel(bob, sage, t0 + days(1)); }) == sentence);
     BOOST_TEST(market.account(admin, sage.id).subscription->cancelled_at.has_value() == false);
 }
 
@@ -412,10 +404,10 @@ BOOST_AUTO_TEST_CASE(renew_starts_a_new_period_from_now_once_ended)
 BOOST_AUTO_TEST_CASE(renew_without_a_subscription_is_refused)
 {
     (void)market.start_trial(admin, sage, t0);
-    const std::string message = refusal_of([&] { (void)market.renew(admin, sage, t0); });
+    const std::string message = refusal_of<host_error>([&] { (void)market.renew(admin, sage, t0); });
     BOOST_TEST(contains(message, "has no subscription"), message);
     BOOST_TEST(contains(message, "marketplace subscribe"), message);
-    BOOST_TEST(contains(refusal_of([&] { (void)market.cancel(admin, sage, t0); }), "has no subscription"));
+    BOOST_TEST(contains(refusal_of<host_error>([&] { (void)market.cancel(admin, sage, t0); }), "has no subscription"));
 }
 
 BOOST_AUTO_TEST_CASE(cancel_takes_effect_at_expiry_with_no_grace_and_no_renewal)
@@ -437,11 +429,11 @@ BOOST_AUTO_TEST_CASE(cancel_takes_effect_at_expiry_with_no_grace_and_no_renewal)
     BOOST_TEST((at.status.state == sdk::license_state::expired), at.status.reason);
     BOOST_TEST(at.status.user_message == sentence);
 
-    BOOST_TEST(contains(refusal_of([&] { (void)market.renew(admin, sage, t0 + days(6)); }), "was cancelled"));
-    BOOST_TEST(contains(refusal_of([&] { (void)market.cancel(admin, sage, t0 + days(6)); }), "already cancelled"));
-    BOOST_TEST(contains(refusal_of([&] { (void)market.subscribe(admin, sage, "annual", t0 + days(6)); }),
+    BOOST_TEST(contains(refusal_of<host_error>([&] { (void)market.renew(admin, sage, t0 + days(6)); }), "was cancelled"));
+    BOOST_TEST(contains(refusal_of<host_error>([&] { (void)market.cancel(admin, sage, t0 + days(6)); }), "already cancelled"));
+    BOOST_TEST(contains(refusal_of<host_error>([&] { (void)market.subscribe(admin, sage, "annual", t0 + days(6)); }),
                         "subscribe again once it has ended"));
-    BOOST_TEST(contains(refusal_of([&] { (void)market.renew(admin, sage, sub.claims.expires_at + days(1)); }),
+    BOOST_TEST(contains(refusal_of<host_error>([&] { (void)market.renew(admin, sage, sub.claims.expires_at + days(1)); }),
                         "was cancelled"));
     // After it ended, subscribing again works and clears the cancellation.
     const auto fresh = market.subscribe(admin, sage, "monthly", sub.claims.expires_at + days(1));
@@ -452,7 +444,7 @@ BOOST_AUTO_TEST_CASE(cancel_takes_effect_at_expiry_with_no_grace_and_no_renewal)
 BOOST_AUTO_TEST_CASE(an_ended_subscription_cannot_be_cancelled)
 {
     const auto sub = market.subscribe(admin, sage, "monthly", t0);
-    const std::string message = refusal_of([&] { (void)market.cancel(admin, sage, sub.claims.expires_at + hours(1)); });
+    const std::string message = refusal_of<host_error>([&] { (void)market.cancel(admin, sage, sub.claims.expires_at + hours(1)); });
     BOOST_TEST(contains(message, "already ended"), message);
 }
 
@@ -520,7 +512,7 @@ BOOST_AUTO_TEST_CASE(a_licence_the_connector_refuses_is_rolled_back_and_the_tria
         seen_in_store = licenses.token(i.claims.tenant_id, i.claims.connector_id);
         return std::string("invalid: signed with key id 'mk-x', which this connector does not trust");
     });
-    const std::string message = refusal_of([&] { (void)picky.start_trial(admin, sage, t0); });
+    const std::string message = refusal_of<host_error>([&] { (void)picky.start_trial(admin, sage, t0); });
     BOOST_TEST(contains(message, "does not accept the licence"), message);
     BOOST_TEST(contains(message, "the trial is still unused"), message);
     // The connector was asked with the token already visible where the host reads it...

@@ -6,10 +6,13 @@
 #include "host_error.hpp"
 #include "schema_migrations.hpp"
 #include "sqlite_database.hpp"
+#include "refusal.hpp"
 #include "temp_dir.hpp"
 #include "user_directory.hpp"
 
 using namespace sample_host;
+
+using test_support::refusal_of;
 
 namespace {
 
@@ -28,17 +31,6 @@ struct directory_fixture {
 
     user_account admin() const { return *users.find("admin"); }
 };
-
-std::string refusal_of(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const host_error& e) {
-        return e.what();
-    }
-    BOOST_FAIL("accepted what must be refused");
-    return {};
-}
 
 } // namespace
 
@@ -66,7 +58,7 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_users_to_their_tenant)
 BOOST_AUTO_TEST_CASE(a_non_admin_is_refused_clearly)
 {
     const auto bob = users.add(admin(), "bob", role::user, std::nullopt, t0);
-    const std::string why = refusal_of([&] { users.add(bob, "eve", role::admin, std::nullopt, t0); });
+    const std::string why = refusal_of<host_error>([&] { users.add(bob, "eve", role::admin, std::nullopt, t0); });
     BOOST_TEST(why.find("only an administrator can add users") != std::string::npos, why);
     BOOST_TEST(why.find("'bob' is a user of tenant 'default'") != std::string::npos, why);
     BOOST_TEST(!users.find("eve").has_value());
@@ -75,14 +67,14 @@ BOOST_AUTO_TEST_CASE(a_non_admin_is_refused_clearly)
 BOOST_AUTO_TEST_CASE(duplicate_and_invalid_names_are_refused)
 {
     users.add(admin(), "bob", role::user, std::nullopt, t0);
-    BOOST_TEST(refusal_of([&] { users.add(admin(), "bob", role::admin, std::nullopt, t0); }).find("already exists") !=
+    BOOST_TEST(refusal_of<host_error>([&] { users.add(admin(), "bob", role::admin, std::nullopt, t0); }).find("already exists") !=
                std::string::npos);
     for (const char* bad : {"", "with space", "semi;colon", "x/y"})
-        BOOST_TEST(refusal_of([&] { users.add(admin(), bad, role::user, std::nullopt, t0); }).find("not a valid user name") !=
+        BOOST_TEST(refusal_of<host_error>([&] { users.add(admin(), bad, role::user, std::nullopt, t0); }).find("not a valid user name") !=
                    std::string::npos);
-    BOOST_TEST(refusal_of([&] { users.add(admin(), "ok", role::user, std::string_view("Bad Tenant"), t0); })
+    BOOST_TEST(refusal_of<host_error>([&] { users.add(admin(), "ok", role::user, std::string_view("Bad Tenant"), t0); })
                    .find("not a valid tenant name") != std::string::npos);
-    BOOST_TEST(refusal_of([&] { users.add(admin(), "ok", role::user, std::string_view("../etc"), t0); })
+    BOOST_TEST(refusal_of<host_error>([&] { users.add(admin(), "ok", role::user, std::string_view("../etc"), t0); })
                    .find("not a valid tenant name") != std::string::npos);
 }
 
@@ -92,7 +84,7 @@ BOOST_AUTO_TEST_CASE(operators_create_tenants_and_tenant_admins_stay_in_theirs)
     BOOST_TEST(users.tenant_exists("acme"));
     const auto carol = users.add(acme_admin, "carol", role::user, std::nullopt, t0);
     BOOST_TEST(carol.tenant == "acme");
-    const std::string why = refusal_of([&] { users.add(acme_admin, "dan", role::user, std::string_view("default"), t0); });
+    const std::string why = refusal_of<host_error>([&] { users.add(acme_admin, "dan", role::user, std::string_view("default"), t0); });
     BOOST_TEST(why.find("cannot add users to tenant 'default'") != std::string::npos, why);
 }
 
