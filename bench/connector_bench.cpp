@@ -3,7 +3,7 @@
 // token and opened the connection (kept alive, TLS session cached).
 //   connector_bench --base-url URL --ca FILE --client-id ID --client-secret S --refresh-token T [--count N]
 // Prints one JSON object: count, first_ms, median_ms (of the others), p90_ms, all_available.
-#include "sage_connector.hpp"
+#include "connector/sage_connector.hpp"
 
 #include <fake_host_services.hpp>
 #include <temp_dir.hpp>
@@ -34,7 +34,7 @@ int main(int argc, char** argv)
     test_support::temp_dir state("connector-bench");
     test_support::fake_host_services services(state.path());
     services.set_license_token(test_support::test_license(services.now()));
-    auto connector = sage::sage_connector::create(services, test_support::test_marketplace_keys());
+    auto connector = sage::sage_connector::make(services, test_support::test_marketplace_keys());
 
     std::ifstream ca_in(args["--ca"], std::ios::binary);
     std::vector<std::uint8_t> ca{std::istreambuf_iterator<char>(ca_in), std::istreambuf_iterator<char>()};

@@ -17,6 +17,8 @@ done
 
 ensure_packages
 cd "$root"
+say "checking the C++ format"
+bash scripts/check_format.sh
 for preset in "${presets[@]}"; do
   build_preset "$preset"
   say "testing ($preset)"

@@ -1,5 +1,5 @@
 // Ed25519 keys for marketplace licences, through OpenSSL's EVP API.
-#include "openssl_handles.hpp"
+#include <connector_support/openssl_handles.hpp>
 
 #include <connector_sdk/license.hpp>
 
@@ -12,10 +12,10 @@ CONNECTOR_SDK_BEGIN_NAMESPACE
 
 std::string generate_license_signing_key()
 {
-    host_detail::pkey_ptr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+    connector_support::pkey_ptr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
     if (!key)
         throw std::runtime_error("OpenSSL could not generate an Ed25519 key");
-    host_detail::bio_ptr bio(BIO_new(BIO_s_mem()));
+    connector_support::bio_ptr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
         throw std::runtime_error("OpenSSL could not write the Ed25519 key");
     char* data = nullptr;
@@ -25,7 +25,7 @@ std::string generate_license_signing_key()
 
 std::array<std::uint8_t, 32> license_public_key(std::string_view pem)
 {
-    host_detail::pkey_ptr key = host_detail::read_pem_key(pem);
+    connector_support::pkey_ptr key = connector_support::read_pem_key(pem);
     if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
         throw std::runtime_error("not an Ed25519 key in PEM form");
     std::array<std::uint8_t, 32> raw{};

@@ -2,7 +2,7 @@
 // over the exact bytes received before the payload is even decoded, so nothing an attacker writes in
 // the payload is ever interpreted unless the marketplace signed it.
 #include "base64url.hpp"
-#include "openssl_handles.hpp"
+#include <connector_support/openssl_handles.hpp>
 
 #include <connector_sdk/license.hpp>
 
@@ -30,7 +30,10 @@ std::string date_text(sys_seconds t)
     return buffer;
 }
 
-std::string days_text(long long days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
+std::string days_text(long long days)
+{
+    return std::to_string(days) + (days == 1 ? " day" : " days");
+}
 
 long long days_until(std::chrono::system_clock::time_point now, sys_seconds end)
 {
@@ -38,15 +41,18 @@ long long days_until(std::chrono::system_clock::time_point now, sys_seconds end)
     return left <= 0 ? 0 : (left + 86399) / 86400; // a part of a day counts as a day
 }
 
-std::string premium_name(std::string_view display) { return "Premium " + std::string(display) + " connector"; }
+std::string premium_name(std::string_view display)
+{
+    return "Premium " + std::string(display) + " connector";
+}
 
 license_evaluation invalid(const license_check& check, std::string reason,
                            std::optional<license_claims> claims = std::nullopt)
 {
     license_evaluation e;
     e.status.state = license_state::invalid;
-    e.status.user_message = "The licence of the " + premium_name(check.connector_display) +
-                            " cannot be used (" + reason + "). " + unlicensed_sentence(check.connector_display);
+    e.status.user_message = "The licence of the " + premium_name(check.connector_display) + " cannot be used (" +
+                            reason + "). " + unlicensed_sentence(check.connector_display);
     e.status.reason = std::move(reason);
     e.claims = std::move(claims);
     return e;
@@ -122,12 +128,13 @@ std::variant<license_claims, std::string> read_claims(const json::object& o)
 bool verify_signature(const std::array<std::uint8_t, 32>& public_key, std::string_view signed_bytes,
                       std::string_view signature)
 {
-    host_detail::pkey_ptr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(), public_key.size()));
-    host_detail::md_ctx_ptr ctx(EVP_MD_CTX_new());
-    const bool ok = key && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
-                    EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                                     signature.size(), reinterpret_cast<const unsigned char*>(signed_bytes.data()),
-                                     signed_bytes.size()) == 1;
+    connector_support::pkey_ptr key(
+        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(), public_key.size()));
+    connector_support::md_ctx_ptr ctx(EVP_MD_CTX_new());
+    const bool ok =
+        key && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
+        EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                         reinterpret_cast<const unsigned char*>(signed_bytes.data()), signed_bytes.size()) == 1;
     ERR_clear_error();
     return ok;
 }
@@ -144,8 +151,8 @@ license_evaluation evaluate(const license_check& check, std::span<const trusted_
     }
     if (check.token.size() > max_license_token_size)
         return invalid(check, "the licence token is " + std::to_string(check.token.size()) +
-                                  " bytes long, more than a licence can be (" +
-                                  std::to_string(max_license_token_size) + ")");
+                                  " bytes long, more than a licence can be (" + std::to_string(max_license_token_size) +
+                                  ")");
     const auto first_dot = check.token.find('.');
     const auto second_dot = first_dot == std::string_view::npos ? first_dot : check.token.find('.', first_dot + 1);
     if (second_dot == std::string_view::npos || check.token.find('.', second_dot + 1) != std::string_view::npos)
@@ -176,7 +183,8 @@ license_evaluation evaluate(const license_check& check, std::span<const trusted_
         return invalid(check, "malformed licence: the signature is not a base64url Ed25519 signature");
     const std::string_view signed_bytes = check.token.substr(0, second_dot);
     if (!verify_signature(key->ed25519_public, signed_bytes, *signature))
-        return invalid(check, "the signature does not match: the licence was altered or was not issued by the marketplace");
+        return invalid(check,
+                       "the signature does not match: the licence was altered or was not issued by the marketplace");
 
     // Signed by a trusted key: now the payload may be read.
     const auto payload_bytes = host_detail::base64url_decode(payload_text);
@@ -191,18 +199,26 @@ license_evaluation evaluate(const license_check& check, std::span<const trusted_
     if (claims.key_id != kid)
         return invalid(check, "the payload names key id '" + claims.key_id + "' but the header '" + kid + "'", claims);
     if (claims.connector_id != check.connector_id)
-        return invalid(check, "issued for the connector '" + claims.connector_id + "', not '" +
-                                  std::string(check.connector_id) + "'", claims);
+        return invalid(check,
+                       "issued for the connector '" + claims.connector_id + "', not '" +
+                           std::string(check.connector_id) + "'",
+                       claims);
     if (claims.tenant_id != check.tenant_id)
-        return invalid(check, "issued to another tenant ('" + claims.tenant_id + "', this is '" +
-                                  std::string(check.tenant_id) + "')", claims);
+        return invalid(check,
+                       "issued to another tenant ('" + claims.tenant_id + "', this is '" +
+                           std::string(check.tenant_id) + "')",
+                       claims);
     const auto now = check.now;
     if (claims.issued_at > now + check.max_clock_skew)
-        return invalid(check, "issued in the future (" + date_text(claims.issued_at) +
-                                  "): this machine's clock is behind, or the licence is not genuine", claims);
+        return invalid(check,
+                       "issued in the future (" + date_text(claims.issued_at) +
+                           "): this machine's clock is behind, or the licence is not genuine",
+                       claims);
     if (check.last_seen && now + check.max_clock_skew < *check.last_seen)
-        return invalid(check, "the clock was set back: it reads earlier than " + date_text(*check.last_seen) +
-                                  ", a time this connector has already seen", claims);
+        return invalid(check,
+                       "the clock was set back: it reads earlier than " + date_text(*check.last_seen) +
+                           ", a time this connector has already seen",
+                       claims);
     if (now + check.max_clock_skew < claims.starts_at)
         return invalid(check, "not valid before " + date_text(claims.starts_at), claims);
 
@@ -239,8 +255,8 @@ license_evaluation evaluate(const license_check& check, std::span<const trusted_
         } else {
             e.status.state = license_state::subscription_active;
             e.status.reason = claims.plan + " subscription until " + date_text(claims.expires_at);
-            e.status.user_message = "The " + premium_name(display) + " is subscribed (" + claims.plan +
-                                    ") until " + date_text(claims.expires_at) + ".";
+            e.status.user_message = "The " + premium_name(display) + " is subscribed (" + claims.plan + ") until " +
+                                    date_text(claims.expires_at) + ".";
         }
     }
     e.claims = std::move(claims);
@@ -291,7 +307,7 @@ license_evaluation evaluate_license(const license_check& check, std::span<const 
 
 std::string sign_license(const license_claims& claims, std::string_view private_key_pem)
 {
-    host_detail::pkey_ptr key = host_detail::read_pem_key(private_key_pem);
+    connector_support::pkey_ptr key = connector_support::read_pem_key(private_key_pem);
     if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
         throw std::runtime_error("the marketplace signing key is not an Ed25519 private key");
     if (license_key_id(license_public_key(private_key_pem)) != claims.key_id)
@@ -302,7 +318,7 @@ std::string sign_license(const license_claims& claims, std::string_view private_
     header["kid"] = claims.key_id;
     const std::string signed_part = host_detail::base64url_encode(json::serialize(header)) + "." +
                                     host_detail::base64url_encode(json::serialize(claims_json(claims)));
-    host_detail::md_ctx_ptr ctx(EVP_MD_CTX_new());
+    connector_support::md_ctx_ptr ctx(EVP_MD_CTX_new());
     unsigned char signature[64];
     std::size_t length = sizeof signature;
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||

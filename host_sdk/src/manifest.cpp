@@ -1,5 +1,5 @@
 // Reads connector manifests. The checks mirror manifest/connector-manifest.schema.json member for
-// member; tests/unit/manifest_test.cpp runs both on the same documents to keep them in step.
+// member; tests/unit/host_sdk/manifest_test.cpp runs both on the same documents to keep them in step.
 #include "manifest_patterns.hpp"
 
 #include <connector_sdk/manifest.hpp>
@@ -21,8 +21,8 @@ namespace json = boost::json;
 constexpr std::size_t max_manifest_bytes = 1024 * 1024;
 
 const std::set<std::string, std::less<>> known_members = {
-    "$schema", "id",  "name",    "vendor",  "version", "description",   "tier",         "trial_days",
-    "grace_days", "plans", "sdk_abi", "library", "sha256",  "allowed_hosts", "documentation_url"};
+    "$schema", "id",      "name",    "vendor", "version",       "description",      "tier", "trial_days", "grace_days",
+    "plans",   "sdk_abi", "library", "sha256", "allowed_hosts", "documentation_url"};
 
 class checker {
 public:
@@ -33,8 +33,9 @@ public:
     void fail(std::string field, std::string message) { errors.push_back({std::move(field), std::move(message)}); }
 
     // A required (or optional) string member matching `pattern`, at most max_length characters.
-    std::string text(std::string_view key, bool required, bool (*pattern)(std::string_view) noexcept, std::string_view what,
-                     std::size_t min_length = 0, std::size_t max_length = std::numeric_limits<std::size_t>::max())
+    std::string text(std::string_view key, bool required, bool (*pattern)(std::string_view) noexcept,
+                     std::string_view what, std::size_t min_length = 0,
+                     std::size_t max_length = std::numeric_limits<std::size_t>::max())
     {
         const json::value* v = doc_.if_contains(key);
         if (v == nullptr) {
@@ -48,8 +49,8 @@ public:
         }
         std::string value(v->get_string());
         if (value.size() < min_length || value.size() > max_length)
-            fail(std::string(key), "must be " + std::to_string(min_length) + " to " + std::to_string(max_length) +
-                                       " characters long");
+            fail(std::string(key),
+                 "must be " + std::to_string(min_length) + " to " + std::to_string(max_length) + " characters long");
         else if (pattern != nullptr && !pattern(value))
             fail(std::string(key), "must be " + std::string(what) + " (got \"" + value + "\")");
         return value;
@@ -72,8 +73,9 @@ public:
             fail(field, "must be a whole number");
             return 0;
         }
-        const auto n = v.is_int64() ? v.get_int64() : static_cast<std::int64_t>(std::min<std::uint64_t>(
-                                                           v.get_uint64(), std::numeric_limits<std::int64_t>::max()));
+        const auto n = v.is_int64() ? v.get_int64()
+                                    : static_cast<std::int64_t>(std::min<std::uint64_t>(
+                                          v.get_uint64(), std::numeric_limits<std::int64_t>::max()));
         if (n < min || n > max) {
             fail(field, "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (got " +
                             std::to_string(n) + ")");
@@ -124,7 +126,8 @@ manifest_parse_result check(const json::object& doc)
                     if (member.key() != "id" && member.key() != "months")
                         c.fail(field + "." + std::string(member.key()), "is not a plan member");
                 const json::value* id = plan.if_contains("id");
-                if (id == nullptr || !id->is_string() || (id->get_string() != "monthly" && id->get_string() != "annual"))
+                if (id == nullptr || !id->is_string() ||
+                    (id->get_string() != "monthly" && id->get_string() != "annual"))
                     c.fail(field + ".id", "must be \"monthly\" or \"annual\"");
                 else
                     out.id = std::string(id->get_string());

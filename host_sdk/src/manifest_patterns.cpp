@@ -3,9 +3,18 @@
 namespace connector_sdk::host_detail {
 namespace {
 
-bool lower_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool alnum(char c) noexcept { return lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
-bool digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool lower_alnum(char c) noexcept
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool alnum(char c) noexcept
+{
+    return lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+bool digit(char c) noexcept
+{
+    return c >= '0' && c <= '9';
+}
 
 // A number without a leading zero (0 itself allowed), of at most max_digits digits.
 bool plain_number(std::string_view s, std::size_t max_digits) noexcept

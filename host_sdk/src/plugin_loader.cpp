@@ -64,8 +64,8 @@ std::string check_elf_header(const fs::path& file)
         return "is not a shared library (no ELF header)";
     const unsigned char expected_class = sizeof(void*) == 8 ? ELFCLASS64 : ELFCLASS32;
     if (header[EI_CLASS] != expected_class)
-        return "is built for a different word size (" +
-               std::string(header[EI_CLASS] == ELFCLASS64 ? "64" : "32") + "-bit) than this host";
+        return "is built for a different word size (" + std::string(header[EI_CLASS] == ELFCLASS64 ? "64" : "32") +
+               "-bit) than this host";
     if (got < (expected_class == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
         return "is truncated (incomplete ELF header)";
     std::uint16_t type = 0;
@@ -82,8 +82,9 @@ std::string check_elf_header(const fs::path& file)
 std::string compatibility_reason_for_manifest(const manifest& m)
 {
     const compatibility c = check_manifest_sdk_abi(m.sdk_major, m.sdk_minor);
-    return c.compatible ? std::string() : "manifest.json declares sdk_abi " + std::to_string(m.sdk_major) + "." +
-                                              std::to_string(m.sdk_minor) + ": " + c.reason;
+    return c.compatible ? std::string()
+                        : "manifest.json declares sdk_abi " + std::to_string(m.sdk_major) + "." +
+                              std::to_string(m.sdk_minor) + ": " + c.reason;
 }
 
 } // namespace
@@ -125,9 +126,9 @@ load_result plugin_loader::inspect(const discovered_plugin& plugin) const noexce
                           "no manifest.json in " + plugin.folder.string() +
                               ": a plugin folder must hold manifest.json next to the library it names");
         if (!plugin.manifest.value)
-            return refuse(load_status::manifest_invalid, "manifest.json is invalid: " +
-                                                             join_errors(plugin.manifest.errors) +
-                                                             ". Reinstall the connector or fix its manifest");
+            return refuse(load_status::manifest_invalid,
+                          "manifest.json is invalid: " + join_errors(plugin.manifest.errors) +
+                              ". Reinstall the connector or fix its manifest");
         const manifest& m = *plugin.manifest.value;
         if (std::string why = compatibility_reason_for_manifest(m); !why.empty())
             return refuse(load_status::incompatible_abi, why);
@@ -135,12 +136,14 @@ load_result plugin_loader::inspect(const discovered_plugin& plugin) const noexce
         const fs::path library = plugin.folder / m.library;
         const auto status = fs::symlink_status(library, ec);
         if (ec || !fs::exists(status))
-            return refuse(load_status::library_missing, "the library " + m.library + " named by manifest.json is not in " +
+            return refuse(load_status::library_missing, "the library " + m.library +
+                                                            " named by manifest.json is not in " +
                                                             plugin.folder.string() + ": reinstall the connector");
         if (!fs::is_regular_file(status))
-            return refuse(load_status::not_a_library, library.string() + " is not a regular file (" +
-                                                          (fs::is_symlink(status) ? "a symbolic link" : "a folder or device") +
-                                                          "): install the library itself");
+            return refuse(load_status::not_a_library,
+                          library.string() + " is not a regular file (" +
+                              (fs::is_symlink(status) ? "a symbolic link" : "a folder or device") +
+                              "): install the library itself");
         const auto size = fs::file_size(library, ec);
         if (ec)
             return refuse(load_status::library_missing, "cannot read " + library.string() + ": " + ec.message());
@@ -151,9 +154,10 @@ load_result plugin_loader::inspect(const discovered_plugin& plugin) const noexce
                                                           " bytes, more than this host accepts (" +
                                                           std::to_string(options_.max_library_size) + ")");
         if (m.sha256.empty())
-            return refuse(load_status::digest_mismatch,
-                          "manifest.json carries no sha256, so " + m.library +
-                              " cannot be verified: install a build whose manifest was stamped with the library's digest");
+            return refuse(
+                load_status::digest_mismatch,
+                "manifest.json carries no sha256, so " + m.library +
+                    " cannot be verified: install a build whose manifest was stamped with the library's digest");
         std::string hash_error;
         const auto digest = host_detail::sha256_file(library, hash_error);
         if (!digest)
@@ -173,9 +177,9 @@ load_result plugin_loader::inspect(const discovered_plugin& plugin) const noexce
             boost::dll::library_info info(library);
             aliases = info.symbols("boostdll");
         } catch (const std::exception& e) {
-            return refuse(load_status::not_a_library, library.string() +
-                                                          " is damaged or truncated (its ELF tables cannot be read: " +
-                                                          e.what() + "): reinstall the connector");
+            return refuse(load_status::not_a_library,
+                          library.string() + " is damaged or truncated (its ELF tables cannot be read: " + e.what() +
+                              "): reinstall the connector");
         }
         auto exports = [&](std::string_view name) {
             return std::find(aliases.begin(), aliases.end(), name) != aliases.end();
@@ -219,8 +223,8 @@ load_result plugin_loader::load(const discovered_plugin& plugin, host_services& 
                                                         (why != nullptr ? why : "unknown reason") +
                                                         ". Reinstall the connector");
         }
-        auto shared = std::make_shared<boost::dll::shared_library>(
-            library, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        auto shared = std::make_shared<boost::dll::shared_library>(library, boost::dll::load_mode::rtld_now |
+                                                                                boost::dll::load_mode::rtld_local);
         ::dlclose(probe);
 
         if (!shared->has(abi_descriptor_alias))
@@ -229,7 +233,8 @@ load_result plugin_loader::load(const discovered_plugin& plugin, host_services& 
         // Read only the fixed prefix first: a descriptor from another SDK generation may be shorter.
         if (exported->magic != abi_descriptor_magic)
             return refuse(load_status::incompatible_abi,
-                          m.library + "'s ABI descriptor has the wrong magic number: it was not built with this connector SDK");
+                          m.library +
+                              "'s ABI descriptor has the wrong magic number: it was not built with this connector SDK");
         load_result result;
         if (exported->descriptor_size >= sizeof(abi_descriptor))
             result.descriptor = *exported;
@@ -257,8 +262,8 @@ load_result plugin_loader::load(const discovered_plugin& plugin, host_services& 
             created = factory(services);
         } catch (const std::exception& e) {
             result.status = load_status::factory_failed;
-            result.reason = "the connector's factory failed: " + std::string(e.what()) +
-                            ". Report this to the connector's vendor";
+            result.reason =
+                "the connector's factory failed: " + std::string(e.what()) + ". Report this to the connector's vendor";
             return result;
         } catch (...) {
             result.status = load_status::factory_failed;

@@ -1,5 +1,5 @@
 // sample_host: the reference marketplace host. Everything lives in sample_host_core (see cli.hpp).
-#include "cli.hpp"
+#include "commands/cli.hpp"
 
 #include <iostream>
 

@@ -8,7 +8,7 @@ required_packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libssl-dev openssl libsqlite3-dev libcli11-dev
-  python3 python3-jsonschema curl binutils
+  python3 python3-jsonschema curl binutils clang-format
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -13,14 +13,17 @@ BOOST_AUTO_TEST_CASE(every_command_has_help_naming_its_options)
 {
     sample_host_runner host;
     const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
-        {{"--help"}, {"--plugins", "--data", "--as", "--json", "--verbose", "plugins", "describe", "validate", "test",
-                      "create", "connections", "users", "SAMPLE_HOST_NOW", "SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA",
-                      "SAMPLE_HOST_USER", "Exit codes"}},
+        {{"--help"},
+         {"--plugins", "--data", "--as", "--json", "--verbose", "plugins", "describe", "validate", "test", "create",
+          "connections", "users", "SAMPLE_HOST_NOW", "SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA", "SAMPLE_HOST_USER",
+          "Exit codes"}},
         {{"plugins", "--help"}, {"load status", "licence"}},
         {{"describe", "--help"}, {"CONNECTOR"}},
         {{"validate", "--help"}, {"CONNECTOR", "--form", "--set", "--config", "--file", "--secret-env", "10 MiB"}},
-        {{"test", "--help"}, {"CONNECTOR", "--form", "--set", "--config", "--file", "--secret-env", "connection available"}},
-        {{"create", "--help"}, {"CONNECTOR", "--form", "--set", "--config", "--file", "--secret-env", "--no-test", "--replace"}},
+        {{"test", "--help"},
+         {"CONNECTOR", "--form", "--set", "--config", "--file", "--secret-env", "connection available"}},
+        {{"create", "--help"},
+         {"CONNECTOR", "--form", "--set", "--config", "--file", "--secret-env", "--no-test", "--replace"}},
         {{"connections", "--help"}, {"list", "show", "delete", "check"}},
         {{"connections", "list", "--help"}, {"list"}},
         {{"connections", "show", "--help"}, {"NAME", "masked"}},

@@ -23,8 +23,9 @@ const std::map<std::string, std::string> key_env{{"E2E_API_KEY", "fixture-api-ke
 
 std::vector<std::string> create_args(const std::string& name, std::vector<std::string> extra = {})
 {
-    std::vector<std::string> args{"create", fixture_id, "--set", "ConnectionName=" + name, "--secret-env",
-                                  "ApiKey=E2E_API_KEY", "--set", "Retries=3", "--set", "Verbose=yes"};
+    std::vector<std::string> args{"create",       fixture_id,           "--set", "ConnectionName=" + name,
+                                  "--secret-env", "ApiKey=E2E_API_KEY", "--set", "Retries=3",
+                                  "--set",        "Verbose=yes"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }

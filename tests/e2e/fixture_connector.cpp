@@ -97,7 +97,8 @@ public:
                 if (number == nullptr || *number < 0 || *number > 10)
                     result.errors.push_back({"Retries", "Retries must be a whole number from 0 to 10"});
             }
-            if (const auto* verbose = form.find("Verbose"); verbose != nullptr && !std::holds_alternative<bool>(*verbose))
+            if (const auto* verbose = form.find("Verbose");
+                verbose != nullptr && !std::holds_alternative<bool>(*verbose))
                 result.errors.push_back({"Verbose", "Verbose must be true or false"});
         } catch (...) {
             result.errors.push_back({"", "internal error while validating"});

@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 using namespace e2e;
@@ -74,10 +74,7 @@ std::string dev_key_id()
 struct private_plugins {
     test_support::temp_dir dir{"marketplace-plugins"};
     fs::path folder = dir / sage_id;
-    private_plugins()
-    {
-        fs::copy(fs::path(CONNECTOR_TEST_PLUGIN_DIR) / sage_id, folder, fs::copy_options::recursive);
-    }
+    private_plugins() { fs::copy(fs::path(CONNECTOR_TEST_PLUGIN_DIR) / sage_id, folder, fs::copy_options::recursive); }
 };
 
 // The Sage sandbox and a valid TEST form against it; each TEST run gets a refresh token of its own
@@ -97,18 +94,17 @@ struct sage_sandbox_fixture {
 
     std::vector<std::string> test_args()
     {
-        return {"test",
-                sage_id,
-                "--set", "ConnectionName=Books",
-                "--set", "InitiateOAuth=REFRESH",
-                "--set", "ClientId=" + client_id,
+        return {"test",         sage_id,
+                "--set",        "ConnectionName=Books",
+                "--set",        "InitiateOAuth=REFRESH",
+                "--set",        "ClientId=" + client_id,
                 "--secret-env", "ClientSecret=E2E_SAGE_CLIENT_SECRET",
                 "--secret-env", "RefreshToken=E2E_SAGE_REFRESH_TOKEN",
-                "--file", "KeystoreFile=" + sage.text("ca_file"),
-                "--set", "AuthorizeURL=" + sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1",
-                "--set", "TokenURL=" + sage.text("token_url"),
-                "--set", "ApiBaseURL=" + sage.text("api_base_url"),
-                "--set", "OAuthSettingsLocation=memory://marketplace-e2e"};
+                "--file",       "KeystoreFile=" + sage.text("ca_file"),
+                "--set",        "AuthorizeURL=" + sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1",
+                "--set",        "TokenURL=" + sage.text("token_url"),
+                "--set",        "ApiBaseURL=" + sage.text("api_base_url"),
+                "--set",        "OAuthSettingsLocation=memory://marketplace-e2e"};
     }
 
     std::map<std::string, std::string> secrets()
@@ -212,8 +208,9 @@ BOOST_AUTO_TEST_CASE(unlicensed_then_trial_then_expired_then_subscribed)
     BOOST_TEST(trial_test.exit_code == 0, describe(trial_test));
     BOOST_TEST(first_line(trial_test.out) == "connection available", describe(trial_test));
     const auto listing = host.run({"plugins"}, at(t0 + hours(1)));
-    BOOST_TEST(contains(listing.out, "trial, 30 days left (until " + iso(t0 + seconds(2) + days(30)).substr(0, 10) + ")"),
-               describe(listing));
+    BOOST_TEST(
+        contains(listing.out, "trial, 30 days left (until " + iso(t0 + seconds(2) + days(30)).substr(0, 10) + ")"),
+        describe(listing));
 
     // In the grace period it still works.
     const auto grace_test = run_test(host, t0 + days(31));
@@ -250,7 +247,8 @@ BOOST_AUTO_TEST_CASE(unlicensed_then_trial_then_expired_then_subscribed)
     const auto text_status = host.run({"marketplace", "status"}, at(after + hours(2)));
     BOOST_TEST(text_status.exit_code == 0, describe(text_status));
     BOOST_TEST(contains(text_status.out, "monthly subscription until"), describe(text_status));
-    BOOST_TEST(contains(text_status.out, "trial:         used: started " + iso(t0 + seconds(2))), describe(text_status));
+    BOOST_TEST(contains(text_status.out, "trial:         used: started " + iso(t0 + seconds(2))),
+               describe(text_status));
 
     check_nothing_secret_printed(host);
     BOOST_TEST(!contains(host.transcript(), "PRIVATE KEY"));
@@ -311,7 +309,8 @@ BOOST_AUTO_TEST_CASE(a_second_trial_is_refused_even_after_the_plugin_folder_is_m
     sample_host_runner host(plugins.dir.path());
     const auto first = host.run({"marketplace", "start-trial", sage_id}, at(t0));
     BOOST_TEST(first.exit_code == 0, describe(first));
-    BOOST_TEST(contains(first.out, "Trial of Sage Cloud Accounting started for tenant 'default': 30 days"), describe(first));
+    BOOST_TEST(contains(first.out, "Trial of Sage Cloud Accounting started for tenant 'default': 30 days"),
+               describe(first));
 
     const auto again = host.run({"marketplace", "start-trial", sage_id}, at(t0 + seconds(1)));
     BOOST_TEST(again.exit_code == 1, describe(again));
@@ -338,7 +337,8 @@ BOOST_AUTO_TEST_CASE(a_second_trial_is_refused_even_after_the_plugin_folder_is_m
     BOOST_TEST(license_state(host, t0 + seconds(5)) == "trial_active");
 
     // Another tenant has a trial of its own.
-    BOOST_TEST_REQUIRE(host.run({"users", "add", "carol", "--role", "admin", "--tenant", "acme"}, at(t0 + seconds(6))).exit_code == 0);
+    BOOST_TEST_REQUIRE(
+        host.run({"users", "add", "carol", "--role", "admin", "--tenant", "acme"}, at(t0 + seconds(6))).exit_code == 0);
     const auto acme = host.run_json({"--as", "carol", "marketplace", "start-trial", sage_id}, 0, at(t0 + seconds(7)));
     BOOST_TEST(acme.at("license").at("tenant_id").as_string() == "acme");
 }
@@ -394,12 +394,12 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2)
 {
     private_plugins plugins;
     sample_host_runner host(plugins.dir.path());
-    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"marketplace"},
-             {"marketplace", "subscribe", sage_id},
-             {"marketplace", "subscribe", sage_id, "--plan", "weekly"},
-             {"marketplace", "start-trial"},
-             {"marketplace", "init"}}) {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"marketplace"},
+                                               {"marketplace", "subscribe", sage_id},
+                                               {"marketplace", "subscribe", sage_id, "--plan", "weekly"},
+                                               {"marketplace", "start-trial"},
+                                               {"marketplace", "init"}}) {
         const auto r = host.run(args, at(t0));
         BOOST_TEST(r.exit_code == 2, args.back() << describe(r));
     }
@@ -429,7 +429,8 @@ BOOST_AUTO_TEST_CASE(init_refuses_a_non_ed25519_key_and_a_key_the_connector_does
 
     // An Ed25519 key the connector was not built to trust: imported, but no licence is issued with it.
     test_support::write_file(keys / "other.pem", connector_sdk::generate_license_signing_key());
-    const auto imported = host.run_json({"marketplace", "init", "--signing-key", (keys / "other.pem").string()}, 0, at(t0));
+    const auto imported =
+        host.run_json({"marketplace", "init", "--signing-key", (keys / "other.pem").string()}, 0, at(t0));
     BOOST_TEST(imported.at("outcome").as_string() == "imported");
     BOOST_TEST(imported.at("key_id").as_string() != dev_key_id());
     BOOST_TEST(mode_of(host.data() / "marketplace" / "signing-key.pem") == 0600u);

@@ -99,8 +99,8 @@ std::string printed_authorize_url(const std::string& err)
 // the browser is sent to (the CallbackURL with code and state), for pasting by hand.
 std::string consent_without_following(const std::string& url, const std::string& ca)
 {
-    const auto run = test_support::run_process(
-        {"/usr/bin/curl", "-s", "--max-time", "30", "--cacert", ca, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", url});
+    const auto run = test_support::run_process({"/usr/bin/curl", "-s", "--max-time", "30", "--cacert", ca, "-o",
+                                                "/dev/null", "-w", "%{http_code} %{redirect_url}", url});
     BOOST_TEST_REQUIRE(run.out.substr(0, 4) == "302 ", "Sage did not redirect: " << run.out);
     return run.out.substr(4);
 }
@@ -110,12 +110,12 @@ struct sandbox_fixture {
     std::string callback = "http://127.0.0.1:" + std::to_string(port) + "/callback";
     std::string client_id = random_uuid() + "/" + random_uuid();
     std::string client_secret = "e2e-oauth-client-secret-" + random_hex(16);
-    test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX,
-                                       {"--port", "0", "--client-id", client_id, "--client-secret", client_secret,
-                                        "--redirect-uri", callback}};
+    test_support::sandbox_process sage{
+        CONNECTOR_TEST_SAGE_SANDBOX,
+        {"--port", "0", "--client-id", client_id, "--client-secret", client_secret, "--redirect-uri", callback}};
     sample_host_runner host;
     test_support::temp_dir scratch{"e2e-oauth"};
-    std::vector<std::string> codes;  // every authorization code issued in this test
+    std::vector<std::string> codes; // every authorization code issued in this test
     std::string interactive_output; // what interactive runs printed (the runner's transcript has the rest)
 
     sandbox_fixture()
@@ -128,14 +128,19 @@ struct sandbox_fixture {
 
     [[nodiscard]] std::vector<std::string> form() const
     {
-        return {"--set", "ConnectionName=Books", "--set", "ClientId=" + client_id, "--secret-env",
-                "ClientSecret=E2E_CLIENT_SECRET", "--set", "CallbackURL=" + callback, "--file", "KeystoreFile=" + ca(),
-                "--set", "AuthorizeURL=" + sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1", "--set",
-                "TokenURL=" + sage.text("token_url"), "--set", "ApiBaseURL=" + sage.text("api_base_url"), "--set",
-                "OAuthAuthorizationTimeout=20"};
+        return {"--set",        "ConnectionName=Books",
+                "--set",        "ClientId=" + client_id,
+                "--secret-env", "ClientSecret=E2E_CLIENT_SECRET",
+                "--set",        "CallbackURL=" + callback,
+                "--file",       "KeystoreFile=" + ca(),
+                "--set",        "AuthorizeURL=" + sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1",
+                "--set",        "TokenURL=" + sage.text("token_url"),
+                "--set",        "ApiBaseURL=" + sage.text("api_base_url"),
+                "--set",        "OAuthAuthorizationTimeout=20"};
     }
 
-    [[nodiscard]] std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& form_args) const
+    [[nodiscard]] std::vector<std::string> with(std::vector<std::string> args,
+                                                const std::vector<std::string>& form_args) const
     {
         args.insert(args.end(), form_args.begin(), form_args.end());
         return args;
@@ -144,7 +149,8 @@ struct sandbox_fixture {
     [[nodiscard]] fs::path browser_log() const { return scratch / "browser.log"; }
 
     // The environment of a run: the client secret for --secret-env, and the browser script or none.
-    [[nodiscard]] std::map<std::string, std::string> env(bool browser, std::map<std::string, std::string> more = {}) const
+    [[nodiscard]] std::map<std::string, std::string> env(bool browser,
+                                                         std::map<std::string, std::string> more = {}) const
     {
         more["E2E_CLIENT_SECRET"] = client_secret;
         more["SANDBOX_CA"] = ca();
@@ -153,10 +159,7 @@ struct sandbox_fixture {
         return more;
     }
 
-    [[nodiscard]] json::object counters() const
-    {
-        return json::parse(sage.control("/counters")).as_object();
-    }
+    [[nodiscard]] json::object counters() const { return json::parse(sage.control("/counters")).as_object(); }
 
     [[nodiscard]] std::int64_t counter(std::string_view name) const { return counters().at(name).as_int64(); }
 
@@ -219,7 +222,8 @@ struct sandbox_fixture {
         BOOST_TEST_REQUIRE(secret_values.size() >= 1u);
         for (const auto& secret : secret_values) {
             BOOST_TEST_REQUIRE(secret.size() >= 8u);
-            BOOST_TEST(printed.find(secret) == std::string::npos, "a secret of " << secret.size() << " characters was printed");
+            BOOST_TEST(printed.find(secret) == std::string::npos,
+                       "a secret of " << secret.size() << " characters was printed");
             BOOST_TEST(at_rest.find(secret) == std::string::npos,
                        "a secret of " << secret.size() << " characters is stored outside the token store");
         }
@@ -313,7 +317,8 @@ BOOST_AUTO_TEST_CASE(authorize_then_test_without_a_browser_then_revoke_then_test
     // A TEST with no browser at hand answers at once and says how to sign in.
     const auto after = host.run(with({"test", sage_id}, form()), env(false));
     BOOST_TEST(after.exit_code == 1, describe(after));
-    BOOST_TEST(first_line(after.out).starts_with("Connection unavailable: no OAuth tokens are stored"), describe(after));
+    BOOST_TEST(first_line(after.out).starts_with("Connection unavailable: no OAuth tokens are stored"),
+               describe(after));
     BOOST_TEST(contains(after.out, "sample_host oauth authorize"), describe(after));
     BOOST_TEST(browser_visits().size() == 2u);
 
@@ -355,17 +360,25 @@ BOOST_FIXTURE_TEST_SUITE(headless_sign_in, sandbox_fixture)
 
 BOOST_AUTO_TEST_CASE(the_callback_address_pasted_on_standard_input)
 {
-    std::vector<std::string> argv{CONNECTOR_TEST_SAMPLE_HOST, "--plugins", host.plugins().string(), "--data",
-                                  host.data().string(), "oauth", "authorize", sage_id, "--headless"};
+    std::vector<std::string> argv{CONNECTOR_TEST_SAMPLE_HOST,
+                                  "--plugins",
+                                  host.plugins().string(),
+                                  "--data",
+                                  host.data().string(),
+                                  "oauth",
+                                  "authorize",
+                                  sage_id,
+                                  "--headless"};
     const auto form_args = form();
     argv.insert(argv.end(), form_args.begin(), form_args.end());
     test_support::process_options options;
     options.environment = env(false);
-    options.unset_environment = {"SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA", "SAMPLE_HOST_USER", "SAMPLE_HOST_NOW",
-                                 "DISPLAY", "WAYLAND_DISPLAY"};
+    options.unset_environment = {"SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA", "SAMPLE_HOST_USER",
+                                 "SAMPLE_HOST_NOW",     "DISPLAY",          "WAYLAND_DISPLAY"};
     interactive_process sample_host(argv, options);
     const bool asked = sample_host.wait_for_stderr(
-        [](const std::string& err) { return err.find("or just its code:") != std::string::npos; }, std::chrono::seconds(30));
+        [](const std::string& err) { return err.find("or just its code:") != std::string::npos; },
+        std::chrono::seconds(30));
     BOOST_TEST_REQUIRE(asked, "no question on standard error:\n" << sample_host.err());
     const std::string url = printed_authorize_url(sample_host.err());
     BOOST_TEST_REQUIRE(!url.empty(), sample_host.err());
@@ -431,8 +444,9 @@ BOOST_AUTO_TEST_CASE(authorize_and_test_by_connection_name)
     BOOST_TEST(status.at("connection").as_string() == "Books");
     BOOST_TEST(!status.at("present").as_bool());
     const auto hint = host.run(with({"oauth", "status", sage_id}, by_name), env(false));
-    BOOST_TEST(contains(hint.out, "sign in with: sample_host oauth authorize sage-cloud-accounting --connection 'Books'"),
-               describe(hint));
+    BOOST_TEST(
+        contains(hint.out, "sign in with: sample_host oauth authorize sage-cloud-accounting --connection 'Books'"),
+        describe(hint));
 
     sign_in_with_browser(by_name);
     status = status_json(by_name);
@@ -447,9 +461,8 @@ BOOST_AUTO_TEST_CASE(authorize_and_test_by_connection_name)
     BOOST_TEST(first_line(tested.out) == "connection available");
 
     // FORM options override the saved values for one run only.
-    const auto overridden =
-        host.run(with({"test", sage_id, "--set", "ApiBaseURL=" + sage.text("api_base_url") + "-nowhere"}, by_name),
-                 env(false));
+    const auto overridden = host.run(
+        with({"test", sage_id, "--set", "ApiBaseURL=" + sage.text("api_base_url") + "-nowhere"}, by_name), env(false));
     BOOST_TEST(overridden.exit_code == 1, describe(overridden));
     const auto again = host.run(with({"test", sage_id}, by_name), env(false));
     BOOST_TEST(again.exit_code == 0, describe(again));
@@ -470,7 +483,8 @@ BOOST_AUTO_TEST_CASE(a_connector_without_the_extension_is_refused_clearly)
     sample_host_runner host(E2E_PLUGIN_DIR);
     const auto r = host.run({"oauth", "status", fixture_id});
     BOOST_TEST(r.exit_code == 1, describe(r));
-    BOOST_TEST(contains(r.err, "the connector 'e2e-fixture' offers no OAuth sign-in for the host to manage"), describe(r));
+    BOOST_TEST(contains(r.err, "the connector 'e2e-fixture' offers no OAuth sign-in for the host to manage"),
+               describe(r));
     BOOST_TEST(contains(r.err, "oauth_management.v1"), describe(r));
     const auto doc = host.run_json({"oauth", "authorize", fixture_id}, 1);
     BOOST_TEST(contains(std::string(doc.at("error").as_string()), "oauth_management.v1"));
@@ -481,15 +495,15 @@ BOOST_AUTO_TEST_CASE(a_connector_without_the_extension_is_refused_clearly)
 BOOST_AUTO_TEST_CASE(usage_errors_exit_2)
 {
     sample_host_runner host;
-    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"oauth"},
-             {"oauth", "authorize"},
-             {"oauth", "sign-in", sage_id},
-             {"oauth", "authorize", sage_id, "--wait", "0"},
-             {"oauth", "authorize", sage_id, "--wait", "soon"},
-             {"oauth", "authorize", sage_id, "--headless", "--wait", "5"},
-             {"oauth", "status", sage_id, "--set", "novalue"},
-             {"oauth", "revoke", sage_id, "--connection"}}) {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"oauth"},
+                                               {"oauth", "authorize"},
+                                               {"oauth", "sign-in", sage_id},
+                                               {"oauth", "authorize", sage_id, "--wait", "0"},
+                                               {"oauth", "authorize", sage_id, "--wait", "soon"},
+                                               {"oauth", "authorize", sage_id, "--headless", "--wait", "5"},
+                                               {"oauth", "status", sage_id, "--set", "novalue"},
+                                               {"oauth", "revoke", sage_id, "--connection"}}) {
         const auto r = host.run(args);
         BOOST_TEST(r.exit_code == 2, describe(r));
         BOOST_TEST(r.out.empty(), describe(r));

@@ -15,8 +15,8 @@ namespace {
 
 struct expected_property {
     const char* key;
-    const char* type;      // nullptr: not pinned by the issue
-    int secret;            // 1 secret, 0 not secret, -1 not pinned
+    const char* type; // nullptr: not pinned by the issue
+    int secret;       // 1 secret, 0 not secret, -1 not pinned
     bool advanced;
 };
 
@@ -118,7 +118,8 @@ BOOST_AUTO_TEST_CASE(describe_json_lists_every_key_of_the_form_with_type_and_sec
 
     const auto& initiate = *find_property(doc, "InitiateOAuth");
     BOOST_TEST(initiate.at("default").as_string() == "GETANDREFRESH");
-    BOOST_TEST((values_of(initiate.at("allowed_values")) == std::vector<std::string>{"OFF", "GETANDREFRESH", "REFRESH"}));
+    BOOST_TEST(
+        (values_of(initiate.at("allowed_values")) == std::vector<std::string>{"OFF", "GETANDREFRESH", "REFRESH"}));
     const auto scope = values_of(find_property(doc, "Scope")->at("allowed_values"));
     BOOST_TEST((std::find(scope.begin(), scope.end(), "full_access") != scope.end()));
     BOOST_TEST((std::find(scope.begin(), scope.end(), "readonly") != scope.end()));

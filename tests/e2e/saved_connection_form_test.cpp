@@ -76,7 +76,8 @@ BOOST_AUTO_TEST_CASE(a_saved_secret_echoed_by_the_connector_is_masked)
 
 BOOST_AUTO_TEST_CASE(create_from_a_saved_connection_keeps_its_secrets_sealed)
 {
-    const auto copied = host.run({"create", fixture_id, "--connection", "Ledger", "--set", "ConnectionName=Ledger copy"});
+    const auto copied =
+        host.run({"create", fixture_id, "--connection", "Ledger", "--set", "ConnectionName=Ledger copy"});
     BOOST_TEST(copied.exit_code == 0, describe(copied));
     const auto key = field("Ledger copy", "ApiKey");
     BOOST_TEST_REQUIRE(key.is_object());

@@ -40,11 +40,12 @@ BOOST_AUTO_TEST_CASE(fixture_secrets_given_through_the_environment_never_appear)
     sample_host_runner host(E2E_PLUGIN_DIR);
     // An uploaded keystore may hold a private key: the host seals every uploaded file.
     test_support::temp_dir uploads;
-    const std::string key_pem = "-----BEGIN PRIVATE KEY-----\ne2e-private-key-material-Hq3\n-----END PRIVATE KEY-----\n";
+    const std::string key_pem =
+        "-----BEGIN PRIVATE KEY-----\ne2e-private-key-material-Hq3\n-----END PRIVATE KEY-----\n";
     test_support::write_file(uploads / "client.pem", key_pem);
-    const std::vector<std::string> form{"--set",        "ConnectionName=Secretive", "--secret-env",
-                                        "ApiKey=E2E_API_KEY", "--secret-env",        "Password=E2E_PASSWORD",
-                                        "--file",       "Certificate=" + (uploads / "client.pem").string()};
+    const std::vector<std::string> form{
+        "--set",        "ConnectionName=Secretive", "--secret-env", "ApiKey=E2E_API_KEY",
+        "--secret-env", "Password=E2E_PASSWORD",    "--file",       "Certificate=" + (uploads / "client.pem").string()};
     const auto with = [&](std::vector<std::string> head, std::vector<std::string> tail = {}) {
         head.insert(head.end(), form.begin(), form.end());
         head.insert(head.end(), tail.begin(), tail.end());
@@ -55,14 +56,13 @@ BOOST_AUTO_TEST_CASE(fixture_secrets_given_through_the_environment_never_appear)
         if (json)
             mode.push_back("--json");
         auto args = mode;
-        for (const auto& command : {with({"validate", fixture_id}), with({"test", fixture_id}),
-                                    with({"test", fixture_id}, {"--set", "Endpoint=echo-secret"}),
-                                    with({"create", fixture_id}, {"--set", "Endpoint=echo-secret"}),
-                                    with({"create", fixture_id}, {"--no-test", "--replace"}),
-                                    std::vector<std::string>{"connections", "list"},
-                                    std::vector<std::string>{"connections", "show", "Secretive"},
-                                    std::vector<std::string>{"connections", "check"},
-                                    std::vector<std::string>{"describe", fixture_id}}) {
+        for (const auto& command :
+             {with({"validate", fixture_id}), with({"test", fixture_id}),
+              with({"test", fixture_id}, {"--set", "Endpoint=echo-secret"}),
+              with({"create", fixture_id}, {"--set", "Endpoint=echo-secret"}),
+              with({"create", fixture_id}, {"--no-test", "--replace"}), std::vector<std::string>{"connections", "list"},
+              std::vector<std::string>{"connections", "show", "Secretive"},
+              std::vector<std::string>{"connections", "check"}, std::vector<std::string>{"describe", fixture_id}}) {
             args = mode;
             args.insert(args.end(), command.begin(), command.end());
             (void)host.run(args, env);
@@ -82,10 +82,10 @@ BOOST_AUTO_TEST_CASE(fixture_secrets_given_through_the_environment_never_appear)
 BOOST_AUTO_TEST_CASE(sage_secrets_given_through_the_environment_never_appear)
 {
     sample_host_runner host;
-    const std::vector<std::string> form{"--set",        "ConnectionName=Sage Books",        "--set",
-                                        "ClientId=e2e-client-id", "--secret-env",                "ClientSecret=E2E_CLIENT_SECRET",
-                                        "--secret-env", "RefreshToken=E2E_REFRESH",          "--config",
-                                        "InitiateOAuth=REFRESH", "--config", "Timeout=5"};
+    const std::vector<std::string> form{
+        "--set",        "ConnectionName=Sage Books",      "--set",        "ClientId=e2e-client-id",
+        "--secret-env", "ClientSecret=E2E_CLIENT_SECRET", "--secret-env", "RefreshToken=E2E_REFRESH",
+        "--config",     "InitiateOAuth=REFRESH",          "--config",     "Timeout=5"};
     for (const char* command : {"validate", "test", "create"}) {
         std::vector<std::string> args{"--verbose", command, sage_id};
         args.insert(args.end(), form.begin(), form.end());

@@ -68,13 +68,14 @@ BOOST_AUTO_TEST_CASE(tenants_keep_their_connections_apart)
     sample_host_runner host(E2E_PLUGIN_DIR);
     BOOST_TEST(host.run({"users", "add", "alice", "--role", "admin", "--tenant", "acme"}).exit_code == 0);
     BOOST_TEST(host.run({"--as", "alice", "users", "add", "carol", "--role", "user"}).exit_code == 0);
-    const auto other_tenant = host.run({"--as", "alice", "users", "add", "dan", "--role", "user", "--tenant", "default"});
+    const auto other_tenant =
+        host.run({"--as", "alice", "users", "add", "dan", "--role", "user", "--tenant", "default"});
     BOOST_TEST(other_tenant.exit_code == 1, describe(other_tenant));
 
     const std::map<std::string, std::string> env{{"SAMPLE_HOST_USER", "carol"}, {"E2E_KEY", "tenant-key-123"}};
-    const auto created = host.run({"create", fixture_id, "--set", "ConnectionName=Shared Name", "--secret-env",
-                                   "ApiKey=E2E_KEY", "--no-test"},
-                                  env);
+    const auto created = host.run(
+        {"create", fixture_id, "--set", "ConnectionName=Shared Name", "--secret-env", "ApiKey=E2E_KEY", "--no-test"},
+        env);
     BOOST_TEST(created.exit_code == 0, describe(created));
     BOOST_TEST(contains(created.out, "tenant 'acme'"), describe(created));
     // The same name is free in the default tenant.

@@ -5,7 +5,7 @@
 #define BOOST_TEST_MODULE authorization_flow
 #include <boost/test/unit_test.hpp>
 
-#include "sage_connector.hpp"
+#include "connector/sage_connector.hpp"
 #include "sandbox.hpp"
 
 #include <connector_sdk/oauth_management.hpp>
@@ -45,7 +45,10 @@ struct sandbox_owner {
     ~sandbox_owner() { instance.reset(); }
 };
 
-sage_sandbox::sandbox& shared_sandbox() { return *sandbox_owner::instance; }
+sage_sandbox::sandbox& shared_sandbox()
+{
+    return *sandbox_owner::instance;
+}
 
 unsigned short free_port()
 {
@@ -87,7 +90,8 @@ browser_visit visit_sage(const std::string& url, const std::filesystem::path& ca
 
 int deliver(const std::string& callback)
 {
-    const auto run = test_support::run_process({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", callback});
+    const auto run =
+        test_support::run_process({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", callback});
     return std::atoi(run.out.c_str());
 }
 
@@ -101,9 +105,9 @@ struct fixture {
     test_support::temp_dir state{"authorization-flow"};
     test_support::fake_host_services services{state.path()};
     std::unique_ptr<connector_sdk::connector> connector =
-        sage::sage_connector::create(services, test_support::test_marketplace_keys());
-    connector_sdk::oauth_management* oauth = static_cast<connector_sdk::oauth_management*>(
-        connector->query_extension(connector_sdk::oauth_management_id));
+        sage::sage_connector::make(services, test_support::test_marketplace_keys());
+    connector_sdk::oauth_management* oauth =
+        static_cast<connector_sdk::oauth_management*>(connector->query_extension(connector_sdk::oauth_management_id));
     unsigned short port = free_port();
     std::string callback = "http://127.0.0.1:" + std::to_string(port) + "/callback";
     sage_sandbox::oauth_client client;

@@ -4,15 +4,15 @@
 // A value "@PATH" is read from a file and passed as an uploaded file (KeystoreFile=@ca.pem).
 // The process signs its own licence with a throw-away marketplace key it also trusts, so it needs no
 // host; its clock is the real one plus --clock-offset, to follow the sandbox's advanced clock.
-#include "sage_connector.hpp"
+#include "connector/sage_connector.hpp"
 
 #include <fake_host_services.hpp>
 #include <test_marketplace.hpp>
 
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 int main(int argc, char** argv)
@@ -38,8 +38,7 @@ int main(int argc, char** argv)
             } else {
                 form.set(arg.substr(0, eq), value);
             }
-        }
-        else {
+        } else {
             std::cerr << "usage: connector_driver --state DIR --clock-offset SECONDS [--tenant T] [KEY=VALUE...]\n";
             return 2;
         }
@@ -48,7 +47,7 @@ int main(int argc, char** argv)
     services.set_now(std::chrono::system_clock::now() + std::chrono::seconds(offset));
     services.set_tenant(tenant);
     services.set_license_token(test_support::test_license(services.now(), tenant));
-    auto connector = sage::sage_connector::create(services, test_support::test_marketplace_keys());
+    auto connector = sage::sage_connector::make(services, test_support::test_marketplace_keys());
     const auto result = connector->test(form);
     std::cout << result.headline() << std::endl;
     return result.available ? 0 : 1;

@@ -4,10 +4,10 @@
 #define BOOST_TEST_MODULE token_sharing
 #include <boost/test/unit_test.hpp>
 
-#include "sage_connector.hpp"
+#include "connector/sage_connector.hpp"
+#include "oauth/token_set.hpp"
+#include "oauth/token_store.hpp"
 #include "sandbox.hpp"
-#include "token_set.hpp"
-#include "token_store.hpp"
 
 #include <fake_host_services.hpp>
 #include <sdk_printing.hpp>
@@ -44,7 +44,10 @@ struct sandbox_owner {
     ~sandbox_owner() { instance.reset(); }
 };
 
-sage_sandbox::sandbox& shared_sandbox() { return *sandbox_owner::instance; }
+sage_sandbox::sandbox& shared_sandbox()
+{
+    return *sandbox_owner::instance;
+}
 
 std::string file_text(const std::filesystem::path& path)
 {
@@ -142,7 +145,7 @@ BOOST_FIXTURE_TEST_CASE(thirty_two_threads_share_one_expiring_token_and_refresh_
 {
     test_support::fake_host_services services(state.path());
     services.set_license_token(test_support::test_license(services.now()));
-    auto connector = sage::sage_connector::create(services, test_support::test_marketplace_keys());
+    auto connector = sage::sage_connector::make(services, test_support::test_marketplace_keys());
     BOOST_TEST_REQUIRE(connector->test(form()).available); // seeds the store: one refresh
     BOOST_TEST(sage.counters()[counter::refreshes] == 1u);
 
@@ -156,7 +159,8 @@ BOOST_FIXTURE_TEST_CASE(thirty_two_threads_share_one_expiring_token_and_refresh_
         // Round 0: 32 threads on one connector. Round 1: 32 connectors (one per thread) on one file.
         std::vector<std::unique_ptr<connector_sdk::connector>> own;
         for (int i = 0; i < 32; ++i)
-            own.push_back(round == 0 ? nullptr : sage::sage_connector::create(services, test_support::test_marketplace_keys()));
+            own.push_back(round == 0 ? nullptr
+                                     : sage::sage_connector::make(services, test_support::test_marketplace_keys()));
         for (int i = 0; i < 32; ++i)
             threads.emplace_back([&, i] {
                 const auto f = form();
@@ -197,7 +201,8 @@ BOOST_FIXTURE_TEST_CASE(a_process_killed_during_refreshes_never_leaves_a_broken_
     expire_access_token();
     auto started = std::chrono::steady_clock::now();
     BOOST_TEST_REQUIRE(wait_exit(spawn(driver_argv())) == 0);
-    const auto run_time = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    const auto run_time =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
 
     std::mt19937_64 random(std::random_device{}());
     int accepted = 0;
@@ -207,14 +212,15 @@ BOOST_FIXTURE_TEST_CASE(a_process_killed_during_refreshes_never_leaves_a_broken_
         const auto issued_before = sage.counters()[counter::tokens_issued];
         const std::string before = file_text(token_file);
         const pid_t pid = spawn(driver_argv());
-        std::this_thread::sleep_for(std::chrono::microseconds(
-            std::uniform_int_distribution<long long>(0, run_time.count())(random)));
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(std::uniform_int_distribution<long long>(0, run_time.count())(random)));
         ::kill(pid, SIGKILL);
         wait_exit(pid);
 
         const std::string text = file_text(token_file);
         const auto parsed = sage::token_set_from_json(text);
-        BOOST_TEST_REQUIRE(std::holds_alternative<sage::token_set>(parsed), "iteration " << i << ": the file does not parse");
+        BOOST_TEST_REQUIRE(std::holds_alternative<sage::token_set>(parsed),
+                           "iteration " << i << ": the file does not parse");
         const auto& set = std::get<sage::token_set>(parsed);
         const auto status = sage.service().inspect_token(set.refresh_token).status;
         if (status == sage_sandbox::token_status::active) {
@@ -225,7 +231,8 @@ BOOST_FIXTURE_TEST_CASE(a_process_killed_during_refreshes_never_leaves_a_broken_
         // reached the file. No client can save what it never received; the file still holds the last
         // set it did receive, intact. Re-authorise (mint) and go on.
         const bool rotated_meanwhile = sage.counters()[counter::tokens_issued] > issued_before;
-        BOOST_TEST_REQUIRE(rotated_meanwhile, "iteration " << i << ": the stored token is not accepted and was not "
+        BOOST_TEST_REQUIRE(rotated_meanwhile, "iteration " << i
+                                                           << ": the stored token is not accepted and was not "
                                                               "rotated by a lost answer");
         BOOST_TEST(text == before, "iteration " << i << ": a lost answer must leave the previous set untouched");
         ++lost_in_flight;

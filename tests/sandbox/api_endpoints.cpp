@@ -95,8 +95,7 @@ http_response handle_api(const http_request& request, std::string_view endpoint,
         return collection(seed.businesses, "/businesses", request, envelope_spelling::snake_case);
     if (endpoint == "business") {
         const std::string_view key = path.substr(std::string_view("/businesses/").size());
-        const boost::json::object* business =
-            key == "lead" ? seed.business(seed.lead_business_id) : seed.business(key);
+        const boost::json::object* business = key == "lead" ? seed.business(seed.lead_business_id) : seed.business(key);
         if (business == nullptr)
             return api_error(404, data_code::record_not_found, "The business does not exist.");
         return json_response(200, *business);

@@ -205,8 +205,8 @@ net::awaitable<void> connect_proxy::impl::session(tcp::socket socket)
 
     static constexpr std::string_view established = "HTTP/1.1 200 Connection established\r\n\r\n";
     client.expires_after(options.idle_timeout);
-    if (auto [ec, written] = co_await net::async_write(client, net::buffer(established.data(), established.size()),
-                                                       use_tuple);
+    if (auto [ec, written] =
+            co_await net::async_write(client, net::buffer(established.data(), established.size()), use_tuple);
         ec)
         co_return;
     tunnels.fetch_add(1);

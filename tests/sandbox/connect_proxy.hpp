@@ -14,10 +14,10 @@
 namespace sage_sandbox {
 
 struct proxy_options {
-    std::uint16_t port = 0;                 // 0: any free port
-    std::optional<std::string> username;    // when set, Proxy-Authorization: Basic is required
+    std::uint16_t port = 0;              // 0: any free port
+    std::optional<std::string> username; // when set, Proxy-Authorization: Basic is required
     std::string password;
-    bool loopback_only = true;              // refuse (403) tunnels to anything but 127.0.0.0/8, ::1, localhost
+    bool loopback_only = true; // refuse (403) tunnels to anything but 127.0.0.0/8, ::1, localhost
     std::chrono::milliseconds idle_timeout{60000};
     std::chrono::milliseconds connect_timeout{10000};
 };

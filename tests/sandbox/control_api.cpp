@@ -100,7 +100,8 @@ boost::json::object client_json(const oauth_client& client)
     boost::json::array uris;
     for (const auto& uri : client.redirect_uris)
         uris.emplace_back(uri);
-    return {{"client_id", client.client_id}, {"client_secret", client.client_secret}, {"redirect_uris", std::move(uris)}};
+    return {
+        {"client_id", client.client_id}, {"client_secret", client.client_secret}, {"redirect_uris", std::move(uris)}};
 }
 
 http_response route(const http_request& request, sandbox_service& service, std::string_view path)

@@ -15,19 +15,19 @@
 namespace sage_sandbox {
 
 enum class counter {
-    refreshes,         // successful refresh_token grants
-    tokens_issued,     // token sets issued by POST /token (both grants)
-    tokens_minted,     // token sets issued directly through the control API
-    tokens_rejected,   // API requests refused for a missing, unknown, expired or revoked bearer token
-    invalid_grant,     // token requests answered invalid_grant
-    invalid_client,    // token/revoke requests answered invalid_client
-    codes_issued,      // authorization codes issued by the authorize endpoint
-    codes_redeemed,    // authorization codes exchanged for tokens
-    consent_errors,    // authorize requests redirected back with error=...
-    revocations,       // token families revoked through POST /revoke
-    faults_injected,   // requests answered by an injected fault
-    proxy_tunnels,     // CONNECT tunnels opened by the sandbox's proxy
-    connections,       // TCP connections accepted by the sandbox's listeners (keep-alive shows as reuse)
+    refreshes,       // successful refresh_token grants
+    tokens_issued,   // token sets issued by POST /token (both grants)
+    tokens_minted,   // token sets issued directly through the control API
+    tokens_rejected, // API requests refused for a missing, unknown, expired or revoked bearer token
+    invalid_grant,   // token requests answered invalid_grant
+    invalid_client,  // token/revoke requests answered invalid_client
+    codes_issued,    // authorization codes issued by the authorize endpoint
+    codes_redeemed,  // authorization codes exchanged for tokens
+    consent_errors,  // authorize requests redirected back with error=...
+    revocations,     // token families revoked through POST /revoke
+    faults_injected, // requests answered by an injected fault
+    proxy_tunnels,   // CONNECT tunnels opened by the sandbox's proxy
+    connections,     // TCP connections accepted by the sandbox's listeners (keep-alive shows as reuse)
 };
 inline constexpr std::size_t counter_count = 13;
 

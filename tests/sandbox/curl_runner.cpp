@@ -19,8 +19,8 @@ curl_result run_curl(const std::vector<std::string>& args, int timeout_seconds)
     test_support::temp_dir dir("sandbox-curl");
     const auto header_file = dir / "headers";
     const auto body_file = dir / "body";
-    std::vector<std::string> argv{curl_path(), "-sS", "-D", header_file.string(), "-o", body_file.string(),
-                                  "-w", "%{http_code}"};
+    std::vector<std::string> argv{curl_path(),        "-sS", "-D",          header_file.string(), "-o",
+                                  body_file.string(), "-w",  "%{http_code}"};
     argv.insert(argv.end(), args.begin(), args.end());
     test_support::process_options options;
     options.timeout = std::chrono::seconds(timeout_seconds);

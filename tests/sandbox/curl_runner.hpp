@@ -10,11 +10,12 @@
 namespace sage_sandbox::testing {
 
 struct curl_result {
-    int exit_code = -1;   // curl's exit status: 0 ok, 18 partial, 28 timeout, 52 empty reply, 56 recv, 60 cert, 63 max size
-    unsigned status = 0;  // HTTP status of the last response, 0 when none
-    header_map headers;   // headers of the last response
+    int exit_code =
+        -1; // curl's exit status: 0 ok, 18 partial, 28 timeout, 52 empty reply, 56 recv, 60 cert, 63 max size
+    unsigned status = 0; // HTTP status of the last response, 0 when none
+    header_map headers;  // headers of the last response
     std::string body;
-    std::string error;    // curl's stderr
+    std::string error; // curl's stderr
 };
 
 // The path of the curl binary ("/usr/bin/curl").

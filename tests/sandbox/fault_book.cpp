@@ -55,7 +55,7 @@ std::optional<fault_kind> parse_fault_kind(std::string_view text) noexcept
 
 const std::vector<std::string_view>& endpoint_names()
 {
-    static const std::vector<std::string_view> names{"authorize", "token",    "revoke",   "user",
+    static const std::vector<std::string_view> names{"authorize",  "token",    "revoke",   "user",
                                                      "businesses", "business", "contacts", "contact"};
     return names;
 }
@@ -70,7 +70,8 @@ boost::json::object fault_spec::to_json() const
     else
         out["count"] = nullptr;
     if (kind == fault_kind::rate_limited)
-        out["retry_after"] = retry_after_seconds ? boost::json::value(*retry_after_seconds) : boost::json::value(nullptr);
+        out["retry_after"] =
+            retry_after_seconds ? boost::json::value(*retry_after_seconds) : boost::json::value(nullptr);
     if (kind == fault_kind::delay)
         out["delay_ms"] = delay.count();
     if (kind == fault_kind::oversize_body)

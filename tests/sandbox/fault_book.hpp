@@ -30,11 +30,11 @@ std::string_view to_string(fault_kind kind) noexcept;
 std::optional<fault_kind> parse_fault_kind(std::string_view text) noexcept;
 
 struct fault_spec {
-    std::string endpoint = "*";            // endpoint name, or "*" for every endpoint
+    std::string endpoint = "*"; // endpoint name, or "*" for every endpoint
     fault_kind kind = fault_kind::server_error;
-    std::optional<std::uint32_t> count;    // the next N requests; nullopt: until cleared
+    std::optional<std::uint32_t> count;               // the next N requests; nullopt: until cleared
     std::optional<std::uint32_t> retry_after_seconds; // rate_limited only
-    std::chrono::milliseconds delay{0};    // delay only
+    std::chrono::milliseconds delay{0};               // delay only
     std::uint64_t oversize_bytes = 64ull * 1024 * 1024;
 
     [[nodiscard]] boost::json::object to_json() const;

@@ -23,8 +23,8 @@ struct header_less {
 using header_map = std::map<std::string, std::string, header_less>;
 
 struct http_request {
-    std::string method;     // "GET", "POST", ...
-    std::string target;     // origin-form: "/v3.1/contacts?page=2"
+    std::string method; // "GET", "POST", ...
+    std::string target; // origin-form: "/v3.1/contacts?page=2"
     header_map headers;
     std::string body;
 

@@ -263,11 +263,8 @@ net::awaitable<bool> https_server::impl::deliver(Stream& stream, reply r, unsign
 {
     auto& lowest = beast::get_lowest_layer(stream);
     switch (r.how) {
-    case delivery::drop_connection:
-        close_abruptly(stream);
-        co_return false;
-    case delivery::oversize_body:
-        co_return co_await stream_oversize(stream, r, version);
+    case delivery::drop_connection: close_abruptly(stream); co_return false;
+    case delivery::oversize_body: co_return co_await stream_oversize(stream, r, version);
     case delivery::close_mid_response: {
         auto res = to_beast(std::move(r.response), version, false);
         http::response_serializer<http::string_body> serializer(res);
@@ -282,8 +279,7 @@ net::awaitable<bool> https_server::impl::deliver(Stream& stream, reply r, unsign
         close_abruptly(stream);
         co_return false;
     }
-    case delivery::normal:
-        break;
+    case delivery::normal: break;
     }
     auto res = to_beast(std::move(r.response), version, keep_alive);
     lowest.expires_after(limits.write_timeout);

@@ -16,12 +16,12 @@
 namespace sage_sandbox {
 
 struct listener_spec {
-    std::string name;                          // for diagnostics: "main", "plain", "expired", ...
+    std::string name; // for diagnostics: "main", "plain", "expired", ...
     bool tls = true;
-    std::string cert_pem;                      // TLS: the certificate to present
-    std::string key_pem;                       // TLS: its private key
-    std::optional<std::string> client_ca_pem;  // TLS: require a client certificate issued by this CA
-    std::uint16_t port = 0;                    // 0: any free port
+    std::string cert_pem;                     // TLS: the certificate to present
+    std::string key_pem;                      // TLS: its private key
+    std::optional<std::string> client_ca_pem; // TLS: require a client certificate issued by this CA
+    std::uint16_t port = 0;                   // 0: any free port
 };
 
 struct server_limits {

@@ -46,8 +46,7 @@ http_response redirect(const std::string& redirect_uri, const form_fields& param
 http_response redirect_error(const std::string& redirect_uri, std::string_view error, std::string_view description,
                              const std::optional<std::string>& state)
 {
-    form_fields params{{"error", std::string(error)},
-                       {"error_description", std::string(description)}};
+    form_fields params{{"error", std::string(error)}, {"error_description", std::string(description)}};
     if (state)
         params.emplace_back("state", *state);
     return redirect(redirect_uri, params);
@@ -92,15 +91,14 @@ form_request read_form(const http_request& request)
         return {std::nullopt, std::move(response)};
     }
     if (!is_form(request.header("Content-Type")))
-        return {std::nullopt, oauth_error(400, "invalid_request",
-                                          "The request body must be application/x-www-form-urlencoded.")};
+        return {std::nullopt,
+                oauth_error(400, "invalid_request", "The request body must be application/x-www-form-urlencoded.")};
     auto fields = parse_form(request.body);
     if (!fields)
         return {std::nullopt, oauth_error(400, "invalid_request", "The request body is not valid form encoding.")};
     for (const auto& [name, value] : *fields)
         if (form_count(*fields, name) > 1)
-            return {std::nullopt,
-                    oauth_error(400, "invalid_request", "The parameter '" + name + "' is repeated.")};
+            return {std::nullopt, oauth_error(400, "invalid_request", "The parameter '" + name + "' is repeated.")};
     return {std::move(fields), std::nullopt};
 }
 

@@ -75,8 +75,7 @@ boost::json::object project(const boost::json::object& record, std::string_view 
 }
 
 boost::json::object make_page(const std::vector<boost::json::object>& records, const page_params& params,
-                              std::string_view collection_path, const form_fields& query,
-                              envelope_spelling spelling)
+                              std::string_view collection_path, const form_fields& query, envelope_spelling spelling)
 {
     const std::size_t total = records.size();
     const std::size_t per_page = params.items_per_page;

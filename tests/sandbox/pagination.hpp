@@ -46,7 +46,6 @@ enum class envelope_spelling {
 // The page of `records` for `params`. `collection_path` is relative to the API base ("/contacts");
 // `query` is the request's query, whose other parameters $next/$back keep.
 boost::json::object make_page(const std::vector<boost::json::object>& records, const page_params& params,
-                              std::string_view collection_path, const form_fields& query,
-                              envelope_spelling spelling);
+                              std::string_view collection_path, const form_fields& query, envelope_spelling spelling);
 
 } // namespace sage_sandbox

@@ -23,7 +23,8 @@ bool well_formed(std::string_view text)
     if (text.size() < 43 || text.size() > 128)
         return false;
     for (const char c : text) {
-        const bool ok = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_' || c == '~';
+        const bool ok =
+            std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_' || c == '~';
         if (!ok)
             return false;
     }

@@ -29,7 +29,10 @@ std::string hex(const std::vector<unsigned char>& bytes)
 }
 
 // A byte as an unsigned int: shifts on it stay unsigned (no promotion to int).
-unsigned byte(char c) { return static_cast<unsigned char>(c); }
+unsigned byte(char c)
+{
+    return static_cast<unsigned char>(c);
+}
 
 } // namespace
 
@@ -40,8 +43,7 @@ std::string base64url(std::string_view data)
     out.reserve((data.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 3 <= data.size(); i += 3) {
-        const unsigned v = (byte(data[i]) << 16) | (byte(data[i + 1]) << 8) |
-                           byte(data[i + 2]);
+        const unsigned v = (byte(data[i]) << 16) | (byte(data[i + 1]) << 8) | byte(data[i + 2]);
         out.push_back(alphabet[(v >> 18) & 63]);
         out.push_back(alphabet[(v >> 12) & 63]);
         out.push_back(alphabet[(v >> 6) & 63]);

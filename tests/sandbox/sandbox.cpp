@@ -90,8 +90,8 @@ const sandbox_info& sandbox::start()
     clients_ = options_.clients;
     std::vector<oauth_client>& clients = clients_;
     if (clients.empty())
-        clients.push_back(oauth_client{make_client_id(), random_hex(24),
-                                       {"http://localhost:3333", "http://127.0.0.1:3333"}});
+        clients.push_back(
+            oauth_client{make_client_id(), random_hex(24), {"http://localhost:3333", "http://127.0.0.1:3333"}});
     for (const auto& client : clients)
         service_->register_client(client);
 
@@ -125,11 +125,12 @@ void sandbox::start_serving()
     server_limits limits;
     limits.threads = options_.io_threads;
     sandbox_service* service = service_.get();
-    rt->server = std::make_unique<https_server>([service](const http_request& r) { return service->handle(r); },
-                                                limits, [service] { service->count(counter::connections); });
+    rt->server = std::make_unique<https_server>([service](const http_request& r) { return service->handle(r); }, limits,
+                                                [service] { service->count(counter::connections); });
     auto listen_tls = [&](std::string name, const test_pki::identity& id, std::uint16_t port,
                           std::optional<std::string> client_ca = std::nullopt) {
-        return rt->server->listen(listener_spec{std::move(name), true, id.cert_pem, id.key_pem, std::move(client_ca), port});
+        return rt->server->listen(
+            listener_spec{std::move(name), true, id.cert_pem, id.key_pem, std::move(client_ca), port});
     };
     info_.port = listen_tls("main", pki.server, options_.port);
     const std::uint16_t plain_port = rt->server->listen(listener_spec{"plain", false, {}, {}, std::nullopt, 0});

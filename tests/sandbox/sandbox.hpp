@@ -24,11 +24,11 @@
 namespace sage_sandbox {
 
 struct sandbox_options {
-    std::uint16_t port = 0;                // main HTTPS listener; 0: any free port
-    std::filesystem::path state_dir;       // empty: a fresh temporary folder, removed by stop()
-    std::size_t contacts = 50;             // generated contacts of the lead business
-    std::vector<oauth_client> clients;     // empty: one generated client (see info().clients)
-    bool proxy = false;                    // also run a CONNECT proxy
+    std::uint16_t port = 0;                    // main HTTPS listener; 0: any free port
+    std::filesystem::path state_dir;           // empty: a fresh temporary folder, removed by stop()
+    std::size_t contacts = 50;                 // generated contacts of the lead business
+    std::vector<oauth_client> clients;         // empty: one generated client (see info().clients)
+    bool proxy = false;                        // also run a CONNECT proxy
     std::optional<std::string> proxy_username; // proxy demands Basic credentials when set
     std::string proxy_password;
     unsigned io_threads = 2;
@@ -36,27 +36,27 @@ struct sandbox_options {
 
 // Where everything is; also the start-up JSON line of the executable (to_json()).
 struct sandbox_info {
-    std::string base_url;        // https://127.0.0.1:PORT (main listener)
-    std::string api_base_url;    // base_url + "/v3.1"
-    std::string authorize_url;   // base_url + "/oauth2/auth/central?filter=apiv3.1"
-    std::string token_url;       // base_url + "/token"
-    std::string revoke_url;      // base_url + "/revoke"
-    std::string control_url;     // base_url + "/_sandbox"
-    std::string plain_url;       // http://127.0.0.1:PORT: the same service without TLS
-    std::string wrong_host_url;  // certificate issued by the CA for another host name
-    std::string expired_url;     // certificate issued by the CA, expired
-    std::string unknown_ca_url;  // certificate issued by a CA nobody trusts
-    std::string mtls_url;        // requires a client certificate issued by the client CA
-    std::string proxy_url;       // "" when no proxy runs
+    std::string base_url;       // https://127.0.0.1:PORT (main listener)
+    std::string api_base_url;   // base_url + "/v3.1"
+    std::string authorize_url;  // base_url + "/oauth2/auth/central?filter=apiv3.1"
+    std::string token_url;      // base_url + "/token"
+    std::string revoke_url;     // base_url + "/revoke"
+    std::string control_url;    // base_url + "/_sandbox"
+    std::string plain_url;      // http://127.0.0.1:PORT: the same service without TLS
+    std::string wrong_host_url; // certificate issued by the CA for another host name
+    std::string expired_url;    // certificate issued by the CA, expired
+    std::string unknown_ca_url; // certificate issued by a CA nobody trusts
+    std::string mtls_url;       // requires a client certificate issued by the client CA
+    std::string proxy_url;      // "" when no proxy runs
     std::filesystem::path state_dir;
-    std::filesystem::path ca_file;          // trust this
-    std::filesystem::path ca_p12_file;      // the CA as a PKCS#12 trust store (password below)
+    std::filesystem::path ca_file;     // trust this
+    std::filesystem::path ca_p12_file; // the CA as a PKCS#12 trust store (password below)
     std::filesystem::path client_ca_file;
     std::filesystem::path client_cert_file; // the mTLS client identity, PEM
     std::filesystem::path client_key_file;
-    std::filesystem::path client_p12_file;  // the same identity + the CA, PKCS#12
+    std::filesystem::path client_p12_file; // the same identity + the CA, PKCS#12
     std::string client_p12_password;
-    std::vector<oauth_client> clients;      // registered at start-up
+    std::vector<oauth_client> clients; // registered at start-up
     std::uint16_t port = 0;
 
     [[nodiscard]] boost::json::object to_json() const;

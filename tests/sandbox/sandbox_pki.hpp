@@ -12,14 +12,14 @@
 namespace sage_sandbox {
 
 struct sandbox_pki {
-    test_pki::identity ca;          // the CA clients trust (ca.pem)
-    test_pki::identity server;      // localhost, 127.0.0.1, ::1 — issued by ca
-    test_pki::identity wrong_host;  // issued by ca for wrong-host.invalid only
-    test_pki::identity expired;     // localhost, 127.0.0.1 — issued by ca, expired a day ago
-    test_pki::identity unknown_ca;  // a CA nobody is told about
-    test_pki::identity untrusted;   // localhost, 127.0.0.1 — issued by unknown_ca
-    test_pki::identity client_ca;   // issues the client certificates the mTLS listener accepts
-    test_pki::identity client;      // a client identity issued by client_ca
+    test_pki::identity ca;         // the CA clients trust (ca.pem)
+    test_pki::identity server;     // localhost, 127.0.0.1, ::1 — issued by ca
+    test_pki::identity wrong_host; // issued by ca for wrong-host.invalid only
+    test_pki::identity expired;    // localhost, 127.0.0.1 — issued by ca, expired a day ago
+    test_pki::identity unknown_ca; // a CA nobody is told about
+    test_pki::identity untrusted;  // localhost, 127.0.0.1 — issued by unknown_ca
+    test_pki::identity client_ca;  // issues the client certificates the mTLS listener accepts
+    test_pki::identity client;     // a client identity issued by client_ca
     std::string client_p12_password;
 };
 

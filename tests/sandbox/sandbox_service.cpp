@@ -131,9 +131,7 @@ reply sandbox_service::apply_fault(const fault_spec& fault, const http_request& 
         }
         out.how = delivery::close_mid_response;
         break;
-    case fault_kind::drop_connection:
-        out.how = delivery::drop_connection;
-        break;
+    case fault_kind::drop_connection: out.how = delivery::drop_connection; break;
     case fault_kind::malformed_json:
         out.response = text_response(200, "application/json; charset=utf-8",
                                      R"({"$total":1,"$page":1,"$items":[{"id":"5f2c","displayed_as":"Trunc)");
@@ -147,10 +145,22 @@ reply sandbox_service::apply_fault(const fault_spec& fault, const http_request& 
     return out;
 }
 
-std::uint64_t sandbox_service::arm_fault(const fault_spec& fault) { return faults_.arm(fault); }
-void sandbox_service::clear_faults(const std::optional<std::string>& endpoint) { faults_.clear(endpoint); }
-bool sandbox_service::disarm_fault(std::uint64_t id) { return faults_.disarm(id); }
-std::vector<armed_fault> sandbox_service::faults() const { return faults_.list(); }
+std::uint64_t sandbox_service::arm_fault(const fault_spec& fault)
+{
+    return faults_.arm(fault);
+}
+void sandbox_service::clear_faults(const std::optional<std::string>& endpoint)
+{
+    faults_.clear(endpoint);
+}
+bool sandbox_service::disarm_fault(std::uint64_t id)
+{
+    return faults_.disarm(id);
+}
+std::vector<armed_fault> sandbox_service::faults() const
+{
+    return faults_.list();
+}
 
 sandbox_modes sandbox_service::modes() const
 {
@@ -197,14 +207,35 @@ void sandbox_service::set_access_token_lifetime(std::chrono::seconds lifetime)
     tokens_.set_lifetimes(lifetimes);
 }
 
-void sandbox_service::set_lifetimes(const token_lifetimes& lifetimes) { tokens_.set_lifetimes(lifetimes); }
-token_lifetimes sandbox_service::lifetimes() const { return tokens_.lifetimes(); }
-void sandbox_service::set_revoke_family_on_reuse(bool on) { tokens_.set_revoke_family_on_reuse(on); }
-bool sandbox_service::revoke_family_on_reuse() const { return tokens_.revoke_family_on_reuse(); }
+void sandbox_service::set_lifetimes(const token_lifetimes& lifetimes)
+{
+    tokens_.set_lifetimes(lifetimes);
+}
+token_lifetimes sandbox_service::lifetimes() const
+{
+    return tokens_.lifetimes();
+}
+void sandbox_service::set_revoke_family_on_reuse(bool on)
+{
+    tokens_.set_revoke_family_on_reuse(on);
+}
+bool sandbox_service::revoke_family_on_reuse() const
+{
+    return tokens_.revoke_family_on_reuse();
+}
 
-std::chrono::seconds sandbox_service::advance_clock(std::chrono::seconds by) { return clock_.advance(by); }
-std::chrono::seconds sandbox_service::clock_offset() const { return clock_.offset(); }
-sandbox_clock::time_point sandbox_service::now() const { return clock_.now(); }
+std::chrono::seconds sandbox_service::advance_clock(std::chrono::seconds by)
+{
+    return clock_.advance(by);
+}
+std::chrono::seconds sandbox_service::clock_offset() const
+{
+    return clock_.offset();
+}
+sandbox_clock::time_point sandbox_service::now() const
+{
+    return clock_.now();
+}
 
 void sandbox_service::register_client(const oauth_client& client)
 {
@@ -218,11 +249,23 @@ void sandbox_service::register_client(const oauth_client& client)
     clients_.register_client(client);
 }
 
-std::vector<oauth_client> sandbox_service::clients() const { return clients_.list(); }
+std::vector<oauth_client> sandbox_service::clients() const
+{
+    return clients_.list();
+}
 
-counter_snapshot sandbox_service::counters() const { return counters_.snapshot(); }
-void sandbox_service::reset_counters() { counters_.reset(); }
-void sandbox_service::count(counter c, std::uint64_t n) noexcept { counters_.add(c, n); }
+counter_snapshot sandbox_service::counters() const
+{
+    return counters_.snapshot();
+}
+void sandbox_service::reset_counters()
+{
+    counters_.reset();
+}
+void sandbox_service::count(counter c, std::uint64_t n) noexcept
+{
+    counters_.add(c, n);
+}
 
 token_set sandbox_service::mint_tokens(std::string_view client_id, std::string_view scope)
 {
@@ -234,7 +277,10 @@ token_set sandbox_service::mint_tokens(std::string_view client_id, std::string_v
     return tokens_.mint(client_id, scope);
 }
 
-token_inspection sandbox_service::inspect_token(std::string_view token) const { return tokens_.inspect(token); }
+token_inspection sandbox_service::inspect_token(std::string_view token) const
+{
+    return tokens_.inspect(token);
+}
 
 void sandbox_service::reset()
 {

@@ -6,20 +6,20 @@
 
 #include <array>
 #include <cctype>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <random>
 #include <stdexcept>
 
 namespace sage_sandbox {
 namespace {
 
-constexpr std::array<const char*, 12> first_names{"Alice", "Bilal", "Chloe", "Dmitri", "Esme", "Farah",
-                                                  "George", "Hana", "Ivan", "Jade", "Kofi", "Laura"};
-constexpr std::array<const char*, 10> last_names{"Archer", "Baker", "Carter", "Dawson", "Evans",
-                                                 "Fletcher", "Green", "Hughes", "Iqbal", "Jones"};
-constexpr std::array<const char*, 8> company_words{"Trading", "Supplies", "Logistics", "Foods",
-                                                   "Engineering", "Design", "Builders", "Consulting"};
+constexpr std::array<const char*, 12> first_names{"Alice",  "Bilal", "Chloe", "Dmitri", "Esme", "Farah",
+                                                  "George", "Hana",  "Ivan",  "Jade",   "Kofi", "Laura"};
+constexpr std::array<const char*, 10> last_names{"Archer",   "Baker", "Carter", "Dawson", "Evans",
+                                                 "Fletcher", "Green", "Hughes", "Iqbal",  "Jones"};
+constexpr std::array<const char*, 8> company_words{"Trading",     "Supplies", "Logistics", "Foods",
+                                                   "Engineering", "Design",   "Builders",  "Consulting"};
 constexpr std::array<const char*, 6> cities{"London", "Manchester", "Leeds", "Bristol", "Glasgow", "Cardiff"};
 
 class generator {
@@ -53,7 +53,8 @@ std::string stamp(int hours_after_base)
 
 boost::json::object link(std::string_view id, std::string_view displayed_as, std::string_view collection)
 {
-    return {{"id", id}, {"displayed_as", displayed_as}, {"$path", "/" + std::string(collection) + "/" + std::string(id)}};
+    return {
+        {"id", id}, {"displayed_as", displayed_as}, {"$path", "/" + std::string(collection) + "/" + std::string(id)}};
 }
 
 boost::json::object make_business(generator& gen, const std::string& name, bool active_subscription, int age)

@@ -15,7 +15,7 @@ namespace sage_sandbox {
 
 struct seed_data {
     boost::json::object user;
-    std::vector<boost::json::object> businesses; // [0] is the lead business
+    std::vector<boost::json::object> businesses;                      // [0] is the lead business
     std::map<std::string, std::vector<boost::json::object>> contacts; // by business id
     std::string lead_business_id;
 

@@ -105,8 +105,7 @@ grant_outcome token_authority::refresh(std::string_view client_id, std::string_v
     if (record.superseded) {
         if (revoke_family_on_reuse_)
             family.revoked = true;
-        return failure("invalid_grant",
-                       "The refresh token has been used before or is not the most recent one.");
+        return failure("invalid_grant", "The refresh token has been used before or is not the most recent one.");
     }
     if (clock_.now() >= record.expires_at)
         return failure("invalid_grant", "The refresh token has expired.");
@@ -156,7 +155,7 @@ token_inspection token_authority::inspect(std::string_view token) const
         out.kind = token_kind::access_token;
         out.client_id = family.client_id;
         out.expires_at = it->second.expires_at;
-        out.status = family.revoked ? token_status::revoked
+        out.status = family.revoked                 ? token_status::revoked
                      : now >= it->second.expires_at ? token_status::expired
                                                     : token_status::active;
     } else if (auto rt = refresh_tokens_.find(token); rt != refresh_tokens_.end()) {
@@ -164,17 +163,17 @@ token_inspection token_authority::inspect(std::string_view token) const
         out.kind = token_kind::refresh_token;
         out.client_id = family.client_id;
         out.expires_at = rt->second.expires_at;
-        out.status = family.revoked            ? token_status::revoked
-                     : rt->second.superseded   ? token_status::superseded
+        out.status = family.revoked                 ? token_status::revoked
+                     : rt->second.superseded        ? token_status::superseded
                      : now >= rt->second.expires_at ? token_status::expired
                                                     : token_status::active;
     } else if (auto code = codes_.find(token); code != codes_.end()) {
         out.kind = token_kind::authorization_code;
         out.client_id = code->second.grant.client_id;
         out.expires_at = code->second.expires_at;
-        out.status = code->second.used                 ? token_status::used
+        out.status = code->second.used                ? token_status::used
                      : now >= code->second.expires_at ? token_status::expired
-                                                       : token_status::active;
+                                                      : token_status::active;
     }
     return out;
 }

@@ -22,7 +22,8 @@ void fake_host_services::set_browser(std::function<void(const std::string& url)>
     browser_ = std::move(browser);
 }
 
-void fake_host_services::set_prompt_handler(std::function<std::optional<std::string>(const std::string& question)> handler)
+void fake_host_services::set_prompt_handler(
+    std::function<std::optional<std::string>(const std::string& question)> handler)
 {
     std::lock_guard lock(mutex_);
     prompt_handler_ = std::move(handler);
@@ -129,7 +130,8 @@ std::filesystem::path fake_host_services::state_directory() const noexcept
     return state_directory_;
 }
 
-std::optional<connector_sdk::oauth_app_credentials> fake_host_services::default_oauth_app(std::string_view) const noexcept
+std::optional<connector_sdk::oauth_app_credentials>
+fake_host_services::default_oauth_app(std::string_view) const noexcept
 {
     std::lock_guard lock(mutex_);
     return default_app_;

@@ -47,8 +47,8 @@ public:
     [[nodiscard]] std::string tenant_id() const noexcept override;
     [[nodiscard]] std::optional<std::string> license_token(std::string_view connector_id) const noexcept override;
     [[nodiscard]] std::filesystem::path state_directory() const noexcept override;
-    [[nodiscard]] std::optional<connector_sdk::oauth_app_credentials> default_oauth_app(
-        std::string_view connector_id) const noexcept override;
+    [[nodiscard]] std::optional<connector_sdk::oauth_app_credentials>
+    default_oauth_app(std::string_view connector_id) const noexcept override;
     bool open_browser(std::string_view url) noexcept override;
     void notify_user(std::string_view text) noexcept override;
     [[nodiscard]] std::optional<std::string> prompt_user(std::string_view question) noexcept override;

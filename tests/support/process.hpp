@@ -21,9 +21,9 @@ struct process_result {
 };
 
 struct process_options {
-    std::map<std::string, std::string> environment;         // added to (or replacing in) this process's environment
-    std::vector<std::string> unset_environment;             // removed from it
-    std::optional<std::string> input;                       // fed to standard input, then closed; nullopt: /dev/null
+    std::map<std::string, std::string> environment; // added to (or replacing in) this process's environment
+    std::vector<std::string> unset_environment;     // removed from it
+    std::optional<std::string> input;               // fed to standard input, then closed; nullopt: /dev/null
     std::chrono::milliseconds timeout = std::chrono::seconds(120);
     std::optional<std::filesystem::path> working_directory;
 };

@@ -58,7 +58,10 @@ sandbox_process::sandbox_process(const std::filesystem::path& executable, std::v
     info_ = value.get_object();
 }
 
-sandbox_process::~sandbox_process() { stop(); }
+sandbox_process::~sandbox_process()
+{
+    stop();
+}
 
 std::string sandbox_process::text(std::string_view key) const
 {
@@ -68,8 +71,8 @@ std::string sandbox_process::text(std::string_view key) const
 
 std::string sandbox_process::control(const std::string& path, const std::string& body) const
 {
-    std::vector<std::string> argv = {"/usr/bin/curl", "-s", "--cacert", text("ca_file"),
-                                     "-H", "Content-Type: application/json"};
+    std::vector<std::string> argv = {"/usr/bin/curl", "-s", "--cacert",
+                                     text("ca_file"), "-H", "Content-Type: application/json"};
     if (!body.empty()) {
         argv.push_back("--data");
         argv.push_back(body);

@@ -8,10 +8,19 @@
 
 #include <ostream>
 
-namespace connector_sdk::inline v1 {
+namespace connector_sdk { // found by argument-dependent lookup from connector_sdk::v1 (an inline namespace)
 
-inline std::ostream& boost_test_print_type(std::ostream& out, error_category value) { return out << to_string(value); }
-inline std::ostream& boost_test_print_type(std::ostream& out, license_state value) { return out << to_string(value); }
-inline std::ostream& boost_test_print_type(std::ostream& out, property_type value) { return out << to_string(value); }
+inline std::ostream& boost_test_print_type(std::ostream& out, error_category value)
+{
+    return out << to_string(value);
+}
+inline std::ostream& boost_test_print_type(std::ostream& out, license_state value)
+{
+    return out << to_string(value);
+}
+inline std::ostream& boost_test_print_type(std::ostream& out, property_type value)
+{
+    return out << to_string(value);
+}
 
-} // namespace connector_sdk::inline v1
+} // namespace connector_sdk

@@ -20,7 +20,10 @@ marketplace& the_marketplace()
 
 } // namespace
 
-std::span<const connector_sdk::trusted_license_key> test_marketplace_keys() { return the_marketplace().trusted; }
+std::span<const connector_sdk::trusted_license_key> test_marketplace_keys()
+{
+    return the_marketplace().trusted;
+}
 
 std::string test_license(std::chrono::system_clock::time_point now, const std::string& tenant, const std::string& kind,
                          int days, int grace_days)

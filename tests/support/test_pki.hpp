@@ -16,16 +16,15 @@ struct identity {
 
 struct certificate_options {
     std::string common_name;
-    std::vector<std::string> dns_names;   // subjectAltName DNS entries
-    std::vector<std::string> ip_addresses;// subjectAltName IP entries ("127.0.0.1", "::1")
+    std::vector<std::string> dns_names;                       // subjectAltName DNS entries
+    std::vector<std::string> ip_addresses;                    // subjectAltName IP entries ("127.0.0.1", "::1")
     std::chrono::seconds not_before = std::chrono::hours(-1); // relative to now
     std::chrono::seconds not_after = std::chrono::hours(24 * 30);
-    bool server = true;                   // extendedKeyUsage serverAuth, else clientAuth
+    bool server = true; // extendedKeyUsage serverAuth, else clientAuth
 };
 
 // A self-signed certificate authority.
-identity make_ca(const std::string& common_name,
-                 std::chrono::seconds not_before = std::chrono::hours(-1),
+identity make_ca(const std::string& common_name, std::chrono::seconds not_before = std::chrono::hours(-1),
                  std::chrono::seconds not_after = std::chrono::hours(24 * 365));
 
 // A leaf certificate signed by `issuer`.

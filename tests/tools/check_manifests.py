@@ -3,7 +3,7 @@
 
 usage: check_manifests.py SCHEMA FILE...
 Prints one line per file: "valid <file>" or "invalid <file>: <first error>". Exit 0 unless the
-schema itself is broken. Used by tests/unit/manifest_test.cpp to keep the C++ reader and the schema
+schema itself is broken. Used by tests/unit/host_sdk/manifest_test.cpp to keep the C++ reader and the schema
 in step."""
 import json
 import sys

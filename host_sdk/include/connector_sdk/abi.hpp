@@ -126,9 +126,7 @@ struct compatibility {
 inline compatibility check_compatibility(const abi_descriptor& plugin,
                                          const abi_descriptor& host = make_abi_descriptor({}))
 {
-    auto version = [](unsigned major, unsigned minor) {
-        return std::to_string(major) + "." + std::to_string(minor);
-    };
+    auto version = [](unsigned major, unsigned minor) { return std::to_string(major) + "." + std::to_string(minor); };
     if (plugin.magic != abi_descriptor_magic || plugin.descriptor_size < sizeof(abi_descriptor))
         return {false, "the plugin's ABI descriptor is not one this host understands (wrong magic or size)"};
     if (plugin.sdk_major != host.sdk_major)

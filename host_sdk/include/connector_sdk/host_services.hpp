@@ -60,7 +60,8 @@ public:
     [[nodiscard]] virtual std::filesystem::path state_directory() const noexcept = 0;
 
     // OAuth application credentials the host offers for `connector_id`, if it has registered one.
-    [[nodiscard]] virtual std::optional<oauth_app_credentials> default_oauth_app(std::string_view connector_id) const noexcept = 0;
+    [[nodiscard]] virtual std::optional<oauth_app_credentials>
+    default_oauth_app(std::string_view connector_id) const noexcept = 0;
 
     // Asks the host to open `url` in the user's browser. Returns whether a browser was started.
     // The connector also shows the URL through notify_user, so a headless user can copy it.

@@ -22,8 +22,8 @@ struct license_claims {
     std::string key_id;       // which marketplace key signed it (also in the token header)
     std::string connector_id; // e.g. "sage-cloud-accounting"
     std::string tenant_id;
-    std::string kind;         // "trial" | "subscription"
-    std::string plan;         // "trial" | "monthly" | "annual"
+    std::string kind; // "trial" | "subscription"
+    std::string plan; // "trial" | "monthly" | "annual"
     std::chrono::sys_seconds issued_at{};
     std::chrono::sys_seconds starts_at{};
     std::chrono::sys_seconds expires_at{};

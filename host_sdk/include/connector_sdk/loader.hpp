@@ -45,17 +45,17 @@ using connector_handle = std::unique_ptr<connector, library_holding_deleter>;
 
 enum class load_status : std::uint8_t {
     loaded,
-    manifest_missing,     // the folder has no manifest.json
-    manifest_invalid,     // unreadable JSON or a field that breaks the schema
-    library_missing,      // the library file named by the manifest does not exist
-    digest_mismatch,      // no sha256 in the manifest, or the file's digest differs
-    not_a_library,        // not an ELF shared object (or not one for this machine)
-    incompatible_abi,     // SDK major/minor or standard-library ABI do not fit this host
-    descriptor_missing,   // the library exports no ABI descriptor
-    factory_missing,      // the library exports no factory
-    identity_mismatch,    // manifest id, descriptor id and connector id disagree
-    load_failed,          // the dynamic loader refused the file (truncated, missing dependency...)
-    factory_failed,       // the factory threw or returned nothing
+    manifest_missing,   // the folder has no manifest.json
+    manifest_invalid,   // unreadable JSON or a field that breaks the schema
+    library_missing,    // the library file named by the manifest does not exist
+    digest_mismatch,    // no sha256 in the manifest, or the file's digest differs
+    not_a_library,      // not an ELF shared object (or not one for this machine)
+    incompatible_abi,   // SDK major/minor or standard-library ABI do not fit this host
+    descriptor_missing, // the library exports no ABI descriptor
+    factory_missing,    // the library exports no factory
+    identity_mismatch,  // manifest id, descriptor id and connector id disagree
+    load_failed,        // the dynamic loader refused the file (truncated, missing dependency...)
+    factory_failed,     // the factory threw or returned nothing
 };
 
 // The stable name of a status, e.g. "digest_mismatch".
@@ -70,9 +70,9 @@ struct discovered_plugin {
 
 struct load_result {
     load_status status = load_status::load_failed;
-    std::string reason;                        // empty when loaded; otherwise the cause and the remedy
-    std::optional<abi_descriptor> descriptor;  // when it could be read
-    connector_handle instance;                 // when loaded
+    std::string reason;                       // empty when loaded; otherwise the cause and the remedy
+    std::optional<abi_descriptor> descriptor; // when it could be read
+    connector_handle instance;                // when loaded
 
     [[nodiscard]] bool ok() const noexcept { return status == load_status::loaded && instance != nullptr; }
 };

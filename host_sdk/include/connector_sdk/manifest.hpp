@@ -14,24 +14,24 @@
 CONNECTOR_SDK_BEGIN_NAMESPACE
 
 struct manifest_plan {
-    std::string id;  // "monthly", "annual"
-    int months = 0;  // length of one period
+    std::string id; // "monthly", "annual"
+    int months = 0; // length of one period
 };
 
 struct manifest {
-    std::string id;      // [a-z0-9-], e.g. "sage-cloud-accounting"
-    std::string name;    // "Sage Cloud Accounting"
+    std::string id;   // [a-z0-9-], e.g. "sage-cloud-accounting"
+    std::string name; // "Sage Cloud Accounting"
     std::string vendor;
     std::string version; // semantic version
     std::string description;
-    std::string tier;    // "free" | "premium"
+    std::string tier; // "free" | "premium"
     int trial_days = 0;
     int grace_days = 0;
     std::vector<manifest_plan> plans;
     std::uint16_t sdk_major = 0;
     std::uint16_t sdk_minor = 0;
-    std::string library;  // file name in the manifest's folder
-    std::string sha256;   // lower-case hex digest of the library; empty when the manifest has none
+    std::string library; // file name in the manifest's folder
+    std::string sha256;  // lower-case hex digest of the library; empty when the manifest has none
     std::vector<std::string> allowed_hosts;
     std::string documentation_url;
 
@@ -39,12 +39,12 @@ struct manifest {
 };
 
 struct manifest_error {
-    std::string field;   // JSON path of the offending member, e.g. "plans[1].months"; "" for the document
+    std::string field; // JSON path of the offending member, e.g. "plans[1].months"; "" for the document
     std::string message;
 };
 
 struct manifest_parse_result {
-    std::optional<manifest> value;      // set only when errors is empty
+    std::optional<manifest> value; // set only when errors is empty
     std::vector<manifest_error> errors;
 };
 

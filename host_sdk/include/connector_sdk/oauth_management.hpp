@@ -33,13 +33,13 @@ struct oauth_operation_result {
 };
 
 struct oauth_token_status {
-    bool present = false;               // a token set is stored for this connection
+    bool present = false;                           // a token set is stored for this connection
     error_category category = error_category::none; // why the status could not be read, if it could not
     std::string message;
-    std::string location;               // where the set lives ("the file ...", "memory://id")
+    std::string location; // where the set lives ("the file ...", "memory://id")
     std::string client_id;
     std::string scope;
-    std::string access_token_masked;    // e.g. "******** (1234 characters)"; never any of the token
+    std::string access_token_masked; // e.g. "******** (1234 characters)"; never any of the token
     std::string refresh_token_masked;
     std::optional<std::chrono::sys_seconds> access_expires_at;
     std::optional<std::chrono::sys_seconds> refresh_expires_at;

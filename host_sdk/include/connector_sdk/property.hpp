@@ -47,16 +47,16 @@ struct property_descriptor {
     std::string label;       // what a user reads, e.g. "Client ID"
     std::string description; // help text: what the value is and where to find it
     property_type type = property_type::string;
-    bool secret = false;   // never echo, log or show unmasked
-    bool required = false; // the form is invalid without it
-    bool advanced = false; // hidden behind "advanced" by default
-    std::optional<std::string> default_value;  // textual form of the default, if any
-    std::vector<std::string> allowed_values;   // enumeration choices, in display order
-    std::optional<std::int64_t> minimum;       // integer bounds, inclusive
+    bool secret = false;                      // never echo, log or show unmasked
+    bool required = false;                    // the form is invalid without it
+    bool advanced = false;                    // hidden behind "advanced" by default
+    std::optional<std::string> default_value; // textual form of the default, if any
+    std::vector<std::string> allowed_values;  // enumeration choices, in display order
+    std::optional<std::int64_t> minimum;      // integer bounds, inclusive
     std::optional<std::int64_t> maximum;
-    std::vector<std::string> file_extensions;  // accepted upload types, e.g. ".pem", ".p12"
-    std::string group;                         // section heading, e.g. "Authentication"
-    int order = 0;                             // ascending display order within the form
+    std::vector<std::string> file_extensions; // accepted upload types, e.g. ".pem", ".p12"
+    std::string group;                        // section heading, e.g. "Authentication"
+    int order = 0;                            // ascending display order within the form
     std::optional<visibility_condition> visible_when;
 };
 

@@ -35,9 +35,9 @@ inline constexpr std::string_view connection_unavailable_text = "Connection unav
 struct test_result {
     bool available = false;
     error_category category = error_category::internal;
-    std::string message;                    // one sentence: the cause and the remedy, or who is connected
-    std::vector<field_error> field_errors;  // when category == config
-    std::string detail;                     // further lines a host may show on request (no secrets)
+    std::string message;                   // one sentence: the cause and the remedy, or who is connected
+    std::vector<field_error> field_errors; // when category == config
+    std::string detail;                    // further lines a host may show on request (no secrets)
 
     // The line a user sees first: "connection available" or "Connection unavailable: <message>".
     [[nodiscard]] std::string headline() const
@@ -63,7 +63,7 @@ struct record_field {
 
 // A connection as the connector wants it persisted: normalised values under their canonical keys.
 struct connection_record {
-    std::string name;         // the Connection Name, trimmed
+    std::string name; // the Connection Name, trimmed
     std::string connector_id;
     std::vector<record_field> fields;
 };

@@ -8,5 +8,9 @@
 
 // Opens the versioned namespace. Every public SDK type lives in connector_sdk::v1 and is reachable as
 // connector_sdk::<name> through the inline namespace.
-#define CONNECTOR_SDK_BEGIN_NAMESPACE namespace connector_sdk { inline namespace v1 {
-#define CONNECTOR_SDK_END_NAMESPACE } }
+#define CONNECTOR_SDK_BEGIN_NAMESPACE                                                                                  \
+    namespace connector_sdk {                                                                                          \
+    inline namespace v1 {
+#define CONNECTOR_SDK_END_NAMESPACE                                                                                    \
+    }                                                                                                                  \
+    }

@@ -17,10 +17,11 @@ using command_action = std::function<int(host_context&)>;
 
 void add_plugins_command(CLI::App& app, command_action& chosen);
 void add_describe_command(CLI::App& app, command_action& chosen);
-void add_form_commands(CLI::App& app, command_action& chosen);      // validate, test, create
+void add_form_commands(CLI::App& app, command_action& chosen);       // validate, test, create
 void add_connections_command(CLI::App& app, command_action& chosen); // list, show, delete, check
 void add_users_command(CLI::App& app, command_action& chosen);       // add, list
-void add_marketplace_command(CLI::App& app, command_action& chosen); // start-trial, subscribe, renew, cancel, status, init
-void add_oauth_command(CLI::App& app, command_action& chosen);       // authorize, status, revoke
+void add_marketplace_command(CLI::App& app,
+                             command_action& chosen);          // start-trial, subscribe, renew, cancel, status, init
+void add_oauth_command(CLI::App& app, command_action& chosen); // authorize, status, revoke
 
 } // namespace sample_host

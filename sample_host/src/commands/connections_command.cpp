@@ -1,14 +1,14 @@
 // `sample_host connections list|show NAME|delete NAME|check [NAME]`: the acting user's tenant's saved
 // connections. Secret values are always shown masked; `check` opens them in memory only.
-#include "commands.hpp"
+#include "commands/commands.hpp"
 
-#include "connection_store.hpp"
-#include "host_context.hpp"
-#include "host_error.hpp"
-#include "json_output.hpp"
-#include "secret_redactor.hpp"
-#include "text_table.hpp"
-#include "user_directory.hpp"
+#include "commands/host_context.hpp"
+#include "output/json_output.hpp"
+#include "output/text_table.hpp"
+#include "runtime/host_error.hpp"
+#include "security/secret_redactor.hpp"
+#include "storage/connection_store.hpp"
+#include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -84,7 +84,8 @@ int run_list(host_context& ctx)
         return 0;
     }
     if (connections.empty()) {
-        ctx.out().line("no connections in tenant '" + user.tenant + "' (create one with `sample_host create CONNECTOR ...`)");
+        ctx.out().line("no connections in tenant '" + user.tenant +
+                       "' (create one with `sample_host create CONNECTOR ...`)");
         return 0;
     }
     text_table table({"NAME", "CONNECTOR", "FIELDS", "SECRETS", "CREATED BY", "UPDATED"});
@@ -117,7 +118,8 @@ int run_show(host_context& ctx, const std::string& name)
                                           {"value", value_json(f)},
                                           {"file_name", f.file_name},
                                           {"size", f.size}});
-        ctx.out().document(json::object{{"connection", connection_summary_json(details.summary)}, {"fields", std::move(fields)}});
+        ctx.out().document(
+            json::object{{"connection", connection_summary_json(details.summary)}, {"fields", std::move(fields)}});
         return 0;
     }
     const auto& s = details.summary;
@@ -187,9 +189,8 @@ void add_connections_command(CLI::App& app, command_action& chosen)
     auto show_name = std::make_shared<std::string>();
     auto* show = group->add_subcommand("show", "Show one connection and its fields, secret values masked (********)");
     show->add_option("name", *show_name, "Connection Name (case-insensitive)")->required()->type_name("NAME");
-    show->callback([&chosen, show_name] {
-        chosen = [show_name](host_context& ctx) { return run_show(ctx, *show_name); };
-    });
+    show->callback(
+        [&chosen, show_name] { chosen = [show_name](host_context& ctx) { return run_show(ctx, *show_name); }; });
 
     auto delete_name = std::make_shared<std::string>();
     auto* remove = group->add_subcommand("delete", "Delete one connection and its stored values");
@@ -206,9 +207,8 @@ void add_connections_command(CLI::App& app, command_action& chosen)
         ->type_name("NAME");
     check->footer("Exit 1 with the cause and the remedy when the host key is missing or different, or a stored "
                   "secret was altered.");
-    check->callback([&chosen, check_name] {
-        chosen = [check_name](host_context& ctx) { return run_check(ctx, *check_name); };
-    });
+    check->callback(
+        [&chosen, check_name] { chosen = [check_name](host_context& ctx) { return run_check(ctx, *check_name); }; });
 }
 
 } // namespace sample_host

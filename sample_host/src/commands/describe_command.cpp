@@ -1,11 +1,11 @@
 // `sample_host describe CONNECTOR`: the connector's connection form, as a table or as JSON.
-#include "commands.hpp"
+#include "commands/commands.hpp"
 
-#include "host_context.hpp"
-#include "plugin_registry.hpp"
-#include "json_output.hpp"
-#include "secret_redactor.hpp"
-#include "text_table.hpp"
+#include "commands/host_context.hpp"
+#include "connectors/plugin_registry.hpp"
+#include "output/json_output.hpp"
+#include "output/text_table.hpp"
+#include "security/secret_redactor.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -47,8 +47,8 @@ int run_describe(host_context& ctx, const std::string& connector_id)
         return 0;
     }
 
-    std::string heading = manifest.name + " " + manifest.version + " (" + manifest.id + ") by " + manifest.vendor +
-                          ", " + manifest.tier;
+    std::string heading =
+        manifest.name + " " + manifest.version + " (" + manifest.id + ") by " + manifest.vendor + ", " + manifest.tier;
     if (manifest.trial_days > 0)
         heading += ", " + std::to_string(manifest.trial_days) + "-day trial";
     ctx.out().line(heading);
@@ -58,11 +58,13 @@ int run_describe(host_context& ctx, const std::string& connector_id)
         ctx.out().line("The connector describes no connection properties.");
         return 0;
     }
-    text_table table({"KEY", "LABEL", "TYPE", "REQUIRED", "SECRET", "DEFAULT", "ADVANCED", "ALLOWED VALUES", "SHOWN WHEN"});
+    text_table table(
+        {"KEY", "LABEL", "TYPE", "REQUIRED", "SECRET", "DEFAULT", "ADVANCED", "ALLOWED VALUES", "SHOWN WHEN"});
     for (const auto& p : properties) {
         std::string shown;
         if (p.visible_when)
-            shown = p.visible_when->key + (p.visible_when->values.empty() ? " is set" : " = " + join(p.visible_when->values, "|"));
+            shown = p.visible_when->key +
+                    (p.visible_when->values.empty() ? " is set" : " = " + join(p.visible_when->values, "|"));
         std::string default_text = p.default_value ? *p.default_value : "";
         if (p.secret && !default_text.empty())
             default_text = std::string(secret_mask);

@@ -1,19 +1,19 @@
 // `sample_host validate|test|create CONNECTOR FORM`: builds the form from the command line (over a
 // saved connection with --connection), hands it to the connector, reports per-field errors, the TEST
 // outcome, and saves what CREATE returns.
-#include "commands.hpp"
+#include "commands/commands.hpp"
 
-#include "connection_store.hpp"
-#include "connector_session.hpp"
-#include "form_builder.hpp"
-#include "form_options.hpp"
-#include "host_context.hpp"
-#include "host_error.hpp"
-#include "host_log.hpp"
-#include "plugin_registry.hpp"
-#include "json_output.hpp"
-#include "text_table.hpp"
-#include "user_directory.hpp"
+#include "commands/connector_session.hpp"
+#include "commands/host_context.hpp"
+#include "connectors/form_builder.hpp"
+#include "connectors/form_options.hpp"
+#include "connectors/plugin_registry.hpp"
+#include "output/host_log.hpp"
+#include "output/json_output.hpp"
+#include "output/text_table.hpp"
+#include "runtime/host_error.hpp"
+#include "storage/connection_store.hpp"
+#include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -66,7 +66,8 @@ int run_validate(host_context& ctx, const form_command_options& options)
         return result.ok() ? 0 : 1;
     }
     if (result.ok()) {
-        ctx.out().line("the form is valid (" + std::to_string(session.values().size()) + " value(s) checked, no "
+        ctx.out().line("the form is valid (" + std::to_string(session.values().size()) +
+                       " value(s) checked, no "
                        "network used)");
         return 0;
     }
@@ -144,7 +145,8 @@ int run_create(host_context& ctx, const form_command_options& options)
     create_options.run_test = !options.no_test;
     auto result = session.connector().create(session.values(), create_options);
     ctx.log().write(connector_sdk::log_level::info, "host",
-                    "CREATE " + options.connector_id + ": " + (result.created ? "created" : "refused: " + result.message));
+                    "CREATE " + options.connector_id + ": " +
+                        (result.created ? "created" : "refused: " + result.message));
 
     if (!result.created) {
         if (ctx.out().json()) {
@@ -159,8 +161,8 @@ int run_create(host_context& ctx, const form_command_options& options)
         }
         if (result.test)
             print_test_result(ctx, *result.test, labels);
-        ctx.out().line("connection not created (" + std::string(connector_sdk::to_string(result.category)) + "): " +
-                       (result.message.empty() ? std::string("the connector gave no reason") : result.message));
+        ctx.out().line("connection not created (" + std::string(connector_sdk::to_string(result.category)) +
+                       "): " + (result.message.empty() ? std::string("the connector gave no reason") : result.message));
         if (!result.field_errors.empty() && !(result.test && !result.test->field_errors.empty()))
             print_field_errors(ctx, result.field_errors, labels);
         return 1;
@@ -171,11 +173,11 @@ int run_create(host_context& ctx, const form_command_options& options)
         if (field.secret)
             if (const auto* text = std::get_if<std::string>(&field.value))
                 ctx.redactor().add(*text);
-    const connection_summary saved =
-        ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(),
-                               options.replace ? connection_store::on_duplicate::replace
-                                               : connection_store::on_duplicate::refuse);
-    ctx.log().write(connector_sdk::log_level::info, "host", "saved connection '" + saved.name + "' for tenant " + saved.tenant);
+    const connection_summary saved = ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(),
+                                                            options.replace ? connection_store::on_duplicate::replace
+                                                                            : connection_store::on_duplicate::refuse);
+    ctx.log().write(connector_sdk::log_level::info, "host",
+                    "saved connection '" + saved.name + "' for tenant " + saved.tenant);
 
     if (ctx.out().json()) {
         ctx.out().document(json::object{

@@ -2,17 +2,17 @@
 // marketplace. Administrators start a tenant's trial, subscribe, renew and cancel; each issues a
 // licence signed with the marketplace key (<data>/marketplace/signing-key.pem) and stores it where
 // the host hands it to the connector. Anyone else gets the marketplace sentence.
-#include "commands.hpp"
+#include "commands/commands.hpp"
 
-#include "host_context.hpp"
-#include "host_error.hpp"
-#include "host_log.hpp"
-#include "json_output.hpp"
-#include "license_repository.hpp"
-#include "marketplace.hpp"
-#include "marketplace_signing_key.hpp"
-#include "plugin_registry.hpp"
-#include "user_directory.hpp"
+#include "commands/host_context.hpp"
+#include "connectors/plugin_registry.hpp"
+#include "marketplace/license_repository.hpp"
+#include "marketplace/marketplace.hpp"
+#include "marketplace/marketplace_signing_key.hpp"
+#include "output/host_log.hpp"
+#include "output/json_output.hpp"
+#include "runtime/host_error.hpp"
+#include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -68,9 +68,10 @@ sdk::manifest resolve_connector(host_context& ctx, std::string_view wanted)
         } else if (plugin.folder.filename() == wanted) {
             std::string problems;
             for (const auto& e : plugin.manifest.errors)
-                problems += (problems.empty() ? "" : "; ") + (e.field.empty() ? std::string() : e.field + ": ") + e.message;
-            throw host_error("the manifest of connector '" + std::string(wanted) + "' (" + plugin.manifest_path.string() +
-                             ") cannot be read: " + problems);
+                problems +=
+                    (problems.empty() ? "" : "; ") + (e.field.empty() ? std::string() : e.field + ": ") + e.message;
+            throw host_error("the manifest of connector '" + std::string(wanted) + "' (" +
+                             plugin.manifest_path.string() + ") cannot be read: " + problems);
         }
     }
     throw host_error("no connector '" + std::string(wanted) + "' in " + registry.folder().string() +
@@ -103,9 +104,10 @@ marketplace_signing_key load_signing_key(host_context& ctx)
     const signing_key_store store(ctx.data_dir(), build_dev_signing_key());
     auto loaded = store.load();
     if (loaded.imported_dev_key) {
-        const std::string text = "imported this build's development signing key (" + loaded.key.key_id() + ") from " +
-                                 loaded.imported_dev_key->string() + " into " + store.file().string() +
-                                 "; a real marketplace imports its own with `sample_host marketplace init --signing-key FILE`";
+        const std::string text =
+            "imported this build's development signing key (" + loaded.key.key_id() + ") from " +
+            loaded.imported_dev_key->string() + " into " + store.file().string() +
+            "; a real marketplace imports its own with `sample_host marketplace init --signing-key FILE`";
         ctx.out().note(text);
         ctx.log().write(sdk::log_level::info, "host", text);
     }
@@ -141,13 +143,14 @@ marketplace make_marketplace(host_context& ctx)
 // everything back. Its answer is kept in `view` for the report.
 marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
 {
-    return marketplace(ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
-                       [&ctx, &view](const issued_license& issued) -> std::optional<std::string> {
-                           view = ask_connector(ctx, issued.claims.connector_id);
-                           if (view.status && !view.status->permits_use())
-                               return std::string(sdk::to_string(view.status->state)) + ": " + view.status->reason;
-                           return std::nullopt;
-                       });
+    return marketplace(
+        ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
+        [&ctx, &view](const issued_license& issued) -> std::optional<std::string> {
+            view = ask_connector(ctx, issued.claims.connector_id);
+            if (view.status && !view.status->permits_use())
+                return std::string(sdk::to_string(view.status->state)) + ": " + view.status->reason;
+            return std::nullopt;
+        });
 }
 
 json::value optional_time(const std::optional<sys_seconds>& t)
@@ -268,8 +271,8 @@ int run_start_trial(host_context& ctx, const marketplace_options& options)
     auto market = make_issuing_marketplace(ctx, view);
     const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
     print_issue(ctx, "start-trial", m, issued,
-                "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id + "': " +
-                    days_text(m.trial_days) + ", until " + iso_time(issued.claims.expires_at) +
+                "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id +
+                    "': " + days_text(m.trial_days) + ", until " + iso_time(issued.claims.expires_at) +
                     grace_text(issued.claims.grace_days) + ".",
                 std::nullopt, view);
     return 0;
@@ -391,8 +394,8 @@ void print_status(host_context& ctx, const status_entry& e, sys_seconds now)
     if (!s) {
         field("subscription", "none");
     } else {
-        std::string text = s->plan + ", started " + iso_time(s->started_at) + (s->ended(now) ? ", ended " : ", expires ") +
-                           iso_time(s->expires_at);
+        std::string text = s->plan + ", started " + iso_time(s->started_at) +
+                           (s->ended(now) ? ", ended " : ", expires ") + iso_time(s->expires_at);
         if (s->cancelled_at)
             text += ", cancelled " + iso_time(*s->cancelled_at) + " (ends at expiry, not renewed)";
         else if (s->renewed_at)
@@ -436,14 +439,13 @@ int run_status(host_context& ctx, const marketplace_options& options)
         json::array list;
         for (const auto& e : entries)
             list.push_back(status_json(e, now));
-        ctx.out().document(json::object{{"tenant", ctx.acting_user().tenant},
-                                        {"now", iso_time(now)},
-                                        {"connectors", std::move(list)}});
+        ctx.out().document(json::object{
+            {"tenant", ctx.acting_user().tenant}, {"now", iso_time(now)}, {"connectors", std::move(list)}});
         return 0;
     }
     if (entries.empty()) {
-        ctx.out().line("no connectors in " + ctx.plugins().folder().string() + " and no marketplace records for tenant '" +
-                       ctx.acting_user().tenant + "'");
+        ctx.out().line("no connectors in " + ctx.plugins().folder().string() +
+                       " and no marketplace records for tenant '" + ctx.acting_user().tenant + "'");
         return 0;
     }
     ctx.out().line("Marketplace status for tenant '" + ctx.acting_user().tenant + "' at " + iso_time(now) + ":");
@@ -465,7 +467,8 @@ int run_init(host_context& ctx, const marketplace_options& options)
     switch (result.outcome) {
     case signing_key_store::import_outcome::imported:
         outcome = "imported";
-        text = "imported the marketplace signing key " + result.key_id + " into " + store.file().string() + " (mode 0600)";
+        text =
+            "imported the marketplace signing key " + result.key_id + " into " + store.file().string() + " (mode 0600)";
         break;
     case signing_key_store::import_outcome::unchanged:
         outcome = "unchanged";
@@ -481,7 +484,8 @@ int run_init(host_context& ctx, const marketplace_options& options)
     ctx.log().write(sdk::log_level::info, "host", text + " (by " + ctx.acting_user().name + ")");
     if (ctx.out().json()) {
         json::object doc{{"outcome", outcome}, {"key_id", result.key_id}, {"file", store.file().string()}};
-        doc["previous_key_id"] = result.previous_key_id.empty() ? json::value(nullptr) : json::value(result.previous_key_id);
+        doc["previous_key_id"] =
+            result.previous_key_id.empty() ? json::value(nullptr) : json::value(result.previous_key_id);
         ctx.out().document(std::move(doc));
     } else {
         ctx.out().line(text);
@@ -497,9 +501,8 @@ CLI::App* add_action(CLI::App& group, command_action& chosen, const std::shared_
                      const std::string& name, const std::string& description, runner run)
 {
     auto* command = group.add_subcommand(name, description);
-    command->callback([&chosen, options, run] {
-        chosen = [options, run](host_context& ctx) { return run(ctx, *options); };
-    });
+    command->callback(
+        [&chosen, options, run] { chosen = [options, run](host_context& ctx) { return run(ctx, *options); }; });
     return command;
 }
 
@@ -564,15 +567,16 @@ void add_marketplace_command(CLI::App& app, command_action& chosen)
                               "days left, what users see), and the host's records (trial used, plan, expiry, "
                               "cancelled)",
                               run_status);
-    status->add_option("connector", options->connector,
-                       "Only this connector (default: every connector installed, and any the tenant has records for)")
+    status
+        ->add_option("connector", options->connector,
+                     "Only this connector (default: every connector installed, and any the tenant has records for)")
         ->type_name("CONNECTOR");
     status->footer("Loads each connector to ask it (check_license). Exit 0, 1 when the connector is unknown or you "
                    "are not an administrator.");
 
-    auto* init = add_action(*group, chosen, options, "init",
-                            "Import the marketplace signing key (administrators of the \"default\" tenant only)",
-                            run_init);
+    auto* init =
+        add_action(*group, chosen, options, "init",
+                   "Import the marketplace signing key (administrators of the \"default\" tenant only)", run_init);
     init->add_option("--signing-key", options->signing_key,
                      "An Ed25519 private key in PEM form (e.g. from `openssl genpkey -algorithm ed25519`); it is "
                      "copied to <data>/marketplace/signing-key.pem with mode 0600 and never printed")

@@ -1,14 +1,14 @@
 // `sample_host oauth authorize|status|revoke CONNECTOR FORM`: an OAuth connector's sign-in managed by
 // the host through the connector's "oauth_management.v1" extension — sign in (browser or headless),
 // show what is stored (tokens masked by the connector, and by the host's redactor behind it), revoke.
-#include "commands.hpp"
+#include "commands/commands.hpp"
 
-#include "connector_session.hpp"
-#include "form_options.hpp"
-#include "host_context.hpp"
-#include "host_error.hpp"
-#include "host_log.hpp"
-#include "json_output.hpp"
+#include "commands/connector_session.hpp"
+#include "commands/host_context.hpp"
+#include "connectors/form_options.hpp"
+#include "output/host_log.hpp"
+#include "output/json_output.hpp"
+#include "runtime/host_error.hpp"
 
 #include <connector_sdk/oauth_management.hpp>
 
@@ -36,8 +36,10 @@ connector_sdk::oauth_management& require_extension(const connector_session& sess
     auto* extension = static_cast<connector_sdk::oauth_management*>(
         session.connector().query_extension(connector_sdk::oauth_management_id));
     if (extension == nullptr)
-        throw host_error("the connector '" + std::string(connector_id) + "' offers no OAuth sign-in for the host to "
-                         "manage (it does not implement " + std::string(connector_sdk::oauth_management_id) +
+        throw host_error("the connector '" + std::string(connector_id) +
+                         "' offers no OAuth sign-in for the host to "
+                         "manage (it does not implement " +
+                         std::string(connector_sdk::oauth_management_id) +
                          "): there is nothing to authorise, show or revoke here; its TEST says what it needs");
     return *extension;
 }
@@ -59,14 +61,14 @@ json::value time_json(const std::optional<std::chrono::sys_seconds>& t)
 json::object operation_json(std::string_view operation, const oauth_command_options& options,
                             const connector_session& session, const oauth_operation_result& r)
 {
-    return json::object{{"connector", options.connector_id},
-                        {"operation", operation},
-                        {"connection", session.saved_connection() ? json::value(*session.saved_connection())
-                                                                  : json::value(nullptr)},
-                        {"ok", r.ok},
-                        {"awaiting_verifier", r.awaiting_verifier},
-                        {"category", connector_sdk::to_string(r.category)},
-                        {"message", r.message}};
+    return json::object{
+        {"connector", options.connector_id},
+        {"operation", operation},
+        {"connection", session.saved_connection() ? json::value(*session.saved_connection()) : json::value(nullptr)},
+        {"ok", r.ok},
+        {"awaiting_verifier", r.awaiting_verifier},
+        {"category", connector_sdk::to_string(r.category)},
+        {"message", r.message}};
 }
 
 int run_authorize(host_context& ctx, const oauth_command_options& options)
@@ -82,7 +84,9 @@ int run_authorize(host_context& ctx, const oauth_command_options& options)
     const oauth_operation_result r = oauth.authorize(session.values(), authorize);
     ctx.log().write(connector_sdk::log_level::info, "host",
                     "oauth authorize " + options.connector_id + ": " +
-                        (r.ok ? "signed in" : r.awaiting_verifier ? "awaiting OAuthVerifier" : "refused: " + r.message));
+                        (r.ok                  ? "signed in"
+                         : r.awaiting_verifier ? "awaiting OAuthVerifier"
+                                               : "refused: " + r.message));
 
     // Headless with nobody to paste the answer: the sign-in is started, not failed. Exit 0, and say
     // plainly that no tokens are stored yet and how to finish.
@@ -97,7 +101,8 @@ int run_authorize(host_context& ctx, const oauth_command_options& options)
     } else if (r.awaiting_verifier) {
         ctx.out().line("no tokens are stored yet: " + r.message);
         ctx.out().line("to finish, put the address the browser was sent to (or its code) in an environment variable "
-                       "VAR and run:\n  " + finish);
+                       "VAR and run:\n  " +
+                       finish);
     } else {
         ctx.out().line("sign-in failed (" + std::string(connector_sdk::to_string(r.category)) + "): " + r.message);
     }
@@ -111,26 +116,27 @@ int run_status(host_context& ctx, const oauth_command_options& options)
     const connector_sdk::oauth_token_status s = oauth.status(session.values());
     const bool readable = s.category == connector_sdk::error_category::none;
     if (ctx.out().json()) {
-        ctx.out().document(json::object{
-            {"connector", options.connector_id},
-            {"connection", session.saved_connection() ? json::value(*session.saved_connection()) : json::value(nullptr)},
-            {"ok", readable},
-            {"present", s.present},
-            {"category", connector_sdk::to_string(s.category)},
-            {"message", s.message},
-            {"location", s.location},
-            {"client_id", s.client_id},
-            {"scope", s.scope},
-            {"access_token", s.access_token_masked},
-            {"refresh_token", s.refresh_token_masked},
-            {"access_expires_at", time_json(s.access_expires_at)},
-            {"refresh_expires_at", time_json(s.refresh_expires_at)},
-            {"obtained_at", time_json(s.obtained_at)}});
+        ctx.out().document(
+            json::object{{"connector", options.connector_id},
+                         {"connection",
+                          session.saved_connection() ? json::value(*session.saved_connection()) : json::value(nullptr)},
+                         {"ok", readable},
+                         {"present", s.present},
+                         {"category", connector_sdk::to_string(s.category)},
+                         {"message", s.message},
+                         {"location", s.location},
+                         {"client_id", s.client_id},
+                         {"scope", s.scope},
+                         {"access_token", s.access_token_masked},
+                         {"refresh_token", s.refresh_token_masked},
+                         {"access_expires_at", time_json(s.access_expires_at)},
+                         {"refresh_expires_at", time_json(s.refresh_expires_at)},
+                         {"obtained_at", time_json(s.obtained_at)}});
         return readable ? 0 : 1;
     }
     if (!readable) {
-        ctx.out().line("token status unavailable (" + std::string(connector_sdk::to_string(s.category)) + "): " +
-                       s.message);
+        ctx.out().line("token status unavailable (" + std::string(connector_sdk::to_string(s.category)) +
+                       "): " + s.message);
         return 1;
     }
     ctx.out().line(s.message);
@@ -193,13 +199,13 @@ void add_oauth_command(CLI::App& app, command_action& chosen)
         "Do not listen for the browser: print the sign-in address and read the address the browser was sent to "
         "(or its code) from standard input. At end of input the sign-in is kept pending: finish it with "
         "--secret-env OAuthVerifier=VAR (or --set OAuthVerifier=...)");
-    authorize_options->wait =
-        authorize->add_option("--wait", authorize_options->wait_seconds,
-                              "Seconds to wait for the browser's redirect (default: the form's "
-                              "OAuthAuthorizationTimeout, 300)")
-            ->type_name("SECONDS")
-            ->check(CLI::Range(1, 3600))
-            ->excludes(headless);
+    authorize_options->wait = authorize
+                                  ->add_option("--wait", authorize_options->wait_seconds,
+                                               "Seconds to wait for the browser's redirect (default: the form's "
+                                               "OAuthAuthorizationTimeout, 300)")
+                                  ->type_name("SECONDS")
+                                  ->check(CLI::Range(1, 3600))
+                                  ->excludes(headless);
     authorize->footer(
         std::string(form_help_footer()) +
         "\nBrowser: the program named by BROWSER (a ':'-separated list of commands, each split at blanks; %s is "

@@ -1,13 +1,13 @@
 // `sample_host plugins`: every connector in the plugin folder with its manifest data, load status
 // (and why not) and licence state. Bad plugins are listed as refused; the listing goes on.
-#include "commands.hpp"
+#include "commands/commands.hpp"
 
-#include "host_context.hpp"
-#include "marketplace.hpp"
-#include "plugin_registry.hpp"
-#include "json_output.hpp"
-#include "text_table.hpp"
-#include "user_directory.hpp"
+#include "commands/host_context.hpp"
+#include "connectors/plugin_registry.hpp"
+#include "marketplace/marketplace.hpp"
+#include "output/json_output.hpp"
+#include "output/text_table.hpp"
+#include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -78,8 +78,9 @@ int run_plugins(host_context& ctx)
     }
 
     if (rows.empty()) {
-        ctx.out().line("no connectors found in " + registry.folder().string() +
-                       " (it holds no plugin folders: each connector is a sub-folder with manifest.json and its library)");
+        ctx.out().line(
+            "no connectors found in " + registry.folder().string() +
+            " (it holds no plugin folders: each connector is a sub-folder with manifest.json and its library)");
         return 0;
     }
     ctx.out().line("Connectors in " + registry.folder().string() + " (tenant " + ctx.acting_user().tenant + "):");
@@ -95,8 +96,9 @@ int run_plugins(host_context& ctx)
         if (row.status != "loaded")
             ctx.out().line(row.id + ": refused (" + row.status + "): " + row.reason);
         else if (row.license && row.license->state == connector_sdk::license_state::invalid)
-            ctx.out().line(row.id + ": licence invalid: " + row.license->reason +
-                           (row.license->user_message.empty() ? "" : " (users see: " + row.license->user_message + ")"));
+            ctx.out().line(
+                row.id + ": licence invalid: " + row.license->reason +
+                (row.license->user_message.empty() ? "" : " (users see: " + row.license->user_message + ")"));
         else if (row.license && !row.license->user_message.empty())
             ctx.out().line(row.id + ": licence " + std::string(connector_sdk::to_string(row.license->state)) + ": " +
                            row.license->user_message);

@@ -1,12 +1,12 @@
 // `sample_host users add NAME --role admin|user [--tenant T]` and `users list`: the host's tenants
 // and users. Adding users is for administrators only.
-#include "commands.hpp"
+#include "commands/commands.hpp"
 
-#include "host_context.hpp"
-#include "host_error.hpp"
-#include "json_output.hpp"
-#include "text_table.hpp"
-#include "user_directory.hpp"
+#include "commands/host_context.hpp"
+#include "output/json_output.hpp"
+#include "output/text_table.hpp"
+#include "runtime/host_error.hpp"
+#include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -26,7 +26,10 @@ struct add_options {
 
 json::object user_json(const user_account& u)
 {
-    return {{"name", u.name}, {"tenant", u.tenant}, {"role", to_string(u.user_role)}, {"created_at", iso_time(u.created_at)}};
+    return {{"name", u.name},
+            {"tenant", u.tenant},
+            {"role", to_string(u.user_role)},
+            {"created_at", iso_time(u.created_at)}};
 }
 
 int run_add(host_context& ctx, const add_options& options)
@@ -84,9 +87,7 @@ void add_users_command(CLI::App& app, command_action& chosen)
                     "tenant, which is created when missing")
         ->type_name("TENANT");
     add->footer("Exit 1 when you are not an administrator, the name is taken or invalid.");
-    add->callback([&chosen, options] {
-        chosen = [options](host_context& ctx) { return run_add(ctx, *options); };
-    });
+    add->callback([&chosen, options] { chosen = [options](host_context& ctx) { return run_add(ctx, *options); }; });
 
     auto* list = group->add_subcommand(
         "list", "List the users of your tenant (all tenants for administrators of the \"default\" tenant)");

@@ -8,7 +8,10 @@ class hello_connector final : public connector_sdk::connector {
 public:
     explicit hello_connector(connector_sdk::host_services& services) : services_(services) {}
 
-    connector_sdk::connector_info info() const noexcept override { return {"hello-connector", "Hello Connector", "0.1.0"}; }
+    connector_sdk::connector_info info() const noexcept override
+    {
+        return {"hello-connector", "Hello Connector", "0.1.0"};
+    }
 
     std::vector<connector_sdk::property_descriptor> describe_properties() const noexcept override
     {

@@ -1,0 +1,45 @@
+// TEST, once the form is valid and the licence allows it: obtain a usable access token the way
+// InitiateOAuth says, then ask Sage who is connected (GET /user) and which businesses they reach
+// (GET /businesses). Answers "connection available" with who and what, or the one failure that
+// stopped it, as a category and a sentence.
+#pragma once
+
+#include "connector/connection_failures.hpp"
+#include "connector/http_client_cache.hpp"
+#include "form/connection_settings.hpp"
+#include "oauth/oauth_client.hpp"
+#include "oauth/token_store.hpp"
+
+#include <connector_sdk/host_services.hpp>
+#include <connector_sdk/results.hpp>
+
+#include <memory>
+#include <optional>
+#include <variant>
+
+namespace sage {
+
+// What TEST (and later every data call) needs for one connection, resolved from its settings.
+struct connection_plan {
+    std::shared_ptr<http_client> http;
+    std::optional<oauth_app> app;       // client credentials + token endpoints, when known
+    std::unique_ptr<token_store> store; // OAuthSettingsLocation, for REFRESH and GETANDREFRESH
+    std::optional<token_set> seed;      // tokens the form supplied (REFRESH)
+};
+
+// Builds the plan, or says why it cannot be built (a config or tls failure).
+// `trust` is the keystore validation already loaded (null when none was uploaded).
+[[nodiscard]] std::variant<connection_plan, failure_text> plan_connection(const connection_settings& settings,
+                                                                          connector_sdk::host_services& services,
+                                                                          http_client_cache& clients,
+                                                                          std::shared_ptr<const keystore> trust);
+
+[[nodiscard]] connector_sdk::test_result run_connection_test(const connection_settings& settings,
+                                                             connector_sdk::host_services& services,
+                                                             http_client_cache& clients,
+                                                             std::shared_ptr<const keystore> trust);
+
+// The revoke endpoint beside a token endpoint (…/token → …/revoke).
+[[nodiscard]] endpoint revoke_endpoint_for(const endpoint& token_url);
+
+} // namespace sage

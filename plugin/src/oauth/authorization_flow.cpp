@@ -1,0 +1,191 @@
+#include "oauth/authorization_flow.hpp"
+
+#include "oauth/authorization_request.hpp"
+#include "oauth/callback_listener.hpp"
+
+#include <boost/json.hpp>
+
+namespace sage {
+namespace {
+
+namespace json = boost::json;
+using connector_sdk::error_category;
+
+constexpr char pending_note[] = "pending";
+// A code lives 60 seconds, so a pending headless request older than this cannot be finished.
+constexpr std::chrono::minutes pending_lifetime{15};
+
+authorization_outcome failed(error_category category, std::string message)
+{
+    authorization_outcome o;
+    o.failure = {category, std::move(message)};
+    return o;
+}
+
+authorization_outcome refused_by_user(const authorization_response& response)
+{
+    const std::string error = *response.error;
+    if (error == "access_denied")
+        return failed(error_category::auth,
+                      "the sign-in was refused (access_denied): sign in again and choose Allow on "
+                      "Sage's consent page");
+    return failed(error_category::auth, "Sage did not complete the sign-in (" + error +
+                                            (response.error_description ? ": " + *response.error_description : "") +
+                                            "): check the Client ID, CallbackURL and Scope, then sign in again");
+}
+
+authorization_outcome exchange(const authorization_response& response, const authorization_request& request,
+                               oauth_client& oauth, connector_sdk::host_services& services)
+{
+    if (response.error)
+        return refused_by_user(response);
+    token_outcome outcome =
+        oauth.exchange_code(*response.code, request.redirect_uri, request.code_verifier, services.now());
+    if (auto* failure = std::get_if<oauth_failure>(&outcome)) {
+        authorization_outcome o;
+        o.failure = describe_oauth(*failure, "exchanging the authorization code");
+        if (failure->what == oauth_failure::kind::invalid_grant)
+            o.failure.message =
+                "Sage refused the authorization code (expired after 60 seconds, already used, or issued "
+                "for another CallbackURL): sign in again";
+        return o;
+    }
+    authorization_outcome o;
+    o.tokens = std::get<token_set>(std::move(outcome));
+    return o;
+}
+
+std::string pending_json(const authorization_request& request, std::chrono::system_clock::time_point now)
+{
+    json::object o;
+    o["state"] = request.state;
+    o["code_verifier"] = request.code_verifier;
+    o["redirect_uri"] = request.redirect_uri;
+    o["created_at"] = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    return json::serialize(o);
+}
+
+std::optional<authorization_request> read_pending(token_store& store, std::chrono::system_clock::time_point now)
+{
+    const auto text = store.read_note(pending_note);
+    if (!text)
+        return std::nullopt;
+    boost::system::error_code ec;
+    const json::value v = json::parse(*text, ec);
+    if (ec || !v.is_object())
+        return std::nullopt;
+    const auto& o = v.get_object();
+    auto str = [&](std::string_view k) {
+        const auto* m = o.if_contains(k);
+        return m != nullptr && m->is_string() ? std::string(m->get_string()) : std::string();
+    };
+    const auto* created = o.if_contains("created_at");
+    if (created == nullptr || !created->is_int64() ||
+        now - std::chrono::system_clock::time_point(std::chrono::seconds(created->get_int64())) > pending_lifetime)
+        return std::nullopt;
+    authorization_request request;
+    request.state = str("state");
+    request.code_verifier = str("code_verifier");
+    request.redirect_uri = str("redirect_uri");
+    return request;
+}
+
+// A pasted answer: a whole callback URL (its state is checked), or the bare code.
+std::optional<authorization_response> read_answer(const std::string& answer)
+{
+    if (auto response = parse_authorization_response(answer))
+        return response;
+    std::string code = answer;
+    while (!code.empty() && (code.back() == '\n' || code.back() == '\r' || code.back() == ' '))
+        code.pop_back();
+    while (!code.empty() && code.front() == ' ')
+        code.erase(code.begin());
+    if (code.empty() || code.find_first_of(" ?&=") != std::string::npos)
+        return std::nullopt;
+    authorization_response response;
+    response.code = code;
+    return response;
+}
+
+authorization_outcome headless(const connection_settings& s, const authorization_request& request, oauth_client& oauth,
+                               token_store& store, connector_sdk::host_services& services)
+{
+    services.notify_user("Open this address in a browser, sign in to Sage and allow access:\n" + request.url);
+    const auto answer = services.prompt_user("Then paste the address the browser was sent to (it starts with " +
+                                             s.callback_url.url + "), or just its code:");
+    if (!answer) {
+        // Nobody to answer now: keep the request so an OAuthVerifier given later can finish it.
+        if (std::string error = store.write_note(pending_note, pending_json(request, services.now())); !error.empty())
+            return failed(error_category::config, error);
+        authorization_outcome o;
+        o.awaiting_verifier = true;
+        o.failure = {error_category::auth,
+                     "sign-in started: open the address shown, allow access, then give the code (or the whole address "
+                     "the browser was sent to) as OAuthVerifier within 60 seconds"};
+        return o;
+    }
+    const auto response = read_answer(*answer);
+    if (!response)
+        return failed(error_category::auth,
+                      "that is neither the address the browser was sent to nor a code: sign in again");
+    if (response->state && *response->state != request.state)
+        return failed(error_category::auth,
+                      "that address belongs to another sign-in (its state does not match): use the "
+                      "address of this sign-in");
+    return exchange(*response, request, oauth, services);
+}
+
+} // namespace
+
+authorization_outcome run_authorization(const connection_settings& s, oauth_client& oauth, token_store& store,
+                                        connector_sdk::host_services& services,
+                                        const authorization_flow_options& options)
+{
+    const authorization_request request = make_authorization_request(s, oauth.app().client_id);
+    if (options.headless || !s.callback_url.http())
+        return headless(s, request, oauth, store, services);
+
+    std::string error;
+    auto listener = callback_listener::bind(s.callback_url, error);
+    if (!listener)
+        return failed(error_category::config, error);
+    const bool browser = services.open_browser(request.url);
+    if (!browser && options.require_browser)
+        return failed(error_category::auth,
+                      "no OAuth tokens are stored in " + store.describe() +
+                          " yet, and no browser can be opened here to sign in: sign in with the host's authorise "
+                          "command (e.g. sample_host oauth authorize), give an OAuthVerifier, or supply tokens with "
+                          "InitiateOAuth=REFRESH");
+    services.notify_user(
+        std::string(browser ? "A browser window opened for signing in to Sage. If it did not, open" : "Open") +
+        " this address, sign in and allow access (waiting " + std::to_string(options.wait.count()) + " seconds):\n" +
+        request.url);
+    const callback_wait_result waited = listener->wait_for(request.state, options.wait);
+    if (!waited.response)
+        return failed(error_category::auth,
+                      "no answer from the browser within " + std::to_string(options.wait.count()) +
+                          " seconds: sign in again (or use the headless sign-in: paste the address by hand)");
+    return exchange(*waited.response, request, oauth, services);
+}
+
+authorization_outcome redeem_verifier(const connection_settings& s, const std::string& verifier, oauth_client& oauth,
+                                      token_store& store, connector_sdk::host_services& services)
+{
+    const auto response = read_answer(verifier);
+    if (!response)
+        return failed(error_category::config,
+                      "OAuthVerifier is neither a code nor the address the browser was sent to");
+    authorization_request request;
+    request.redirect_uri = s.callback_url.url;
+    if (auto pending = read_pending(store, services.now())) {
+        if (response->state && *response->state != pending->state)
+            return failed(error_category::auth, "the address given as OAuthVerifier belongs to another sign-in (its "
+                                                "state does not match): sign in again");
+        request = *pending;
+    }
+    auto outcome = exchange(*response, request, oauth, services);
+    store.remove_note(pending_note); // a code is single-use: whatever happened, this request is spent
+    return outcome;
+}
+
+} // namespace sage

@@ -1,0 +1,66 @@
+// Keeps a connection's access token usable: refreshes when it is about to expire or after Sage
+// rejected it, one refresh at a time per store across threads and processes, never from a stale
+// snapshot, persisting each rotated set BEFORE its access token is used, and re-reading the store
+// before giving up on invalid_grant (another process may have rotated the token meanwhile).
+#pragma once
+
+#include "connector/connection_failures.hpp"
+#include "oauth/oauth_client.hpp"
+#include "oauth/token_store.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace sage {
+
+struct access_grant {
+    std::optional<token_set> set; // a set with a fresh access token, on success
+    failure_text failure;         // otherwise
+    bool refreshed = false;       // this call refreshed
+    bool nothing_stored = false;  // failed because the store holds no set yet (sign in first)
+
+    [[nodiscard]] bool ok() const noexcept { return set.has_value(); }
+};
+
+struct token_manager_options {
+    // Refresh when the access token has less than this left (Sage's live 300 s).
+    std::chrono::seconds skew{45};
+    // How long to wait for another refresh (thread or process) before giving up.
+    std::chrono::milliseconds lock_patience{std::chrono::seconds(90)};
+};
+
+class token_manager {
+public:
+    token_manager(token_store& store, oauth_client& oauth, std::function<std::chrono::system_clock::time_point()> now,
+                  std::function<void(std::string_view)> log, token_manager_options options = {});
+
+    // A set whose access token is fresh. `seed` is what the form supplied (InitiateOAuth=REFRESH): it
+    // fills an empty store, and its refresh token is a second chance after invalid_grant.
+    [[nodiscard]] access_grant fresh(const std::optional<token_set>& seed = std::nullopt);
+
+    // Sage answered 401 (not the subscription error) to `rejected_access_token`: refresh once, unless
+    // another caller already replaced that token.
+    [[nodiscard]] access_grant after_rejection(const std::string& rejected_access_token,
+                                               const std::optional<token_set>& seed = std::nullopt);
+
+    // Stores a set obtained by the authorization-code flow.
+    [[nodiscard]] std::string adopt(const token_set& set);
+
+private:
+    enum class trigger : std::uint8_t { expiry, rejection };
+
+    [[nodiscard]] access_grant under_lock(trigger why, const std::string& rejected,
+                                          const std::optional<token_set>& seed);
+    [[nodiscard]] access_grant refresh_locked(token_set current, const std::optional<token_set>& seed);
+    [[nodiscard]] access_grant config_failure(std::string message) const;
+
+    token_store& store_;
+    oauth_client& oauth_;
+    std::function<std::chrono::system_clock::time_point()> now_;
+    std::function<void(std::string_view)> log_;
+    token_manager_options options_;
+};
+
+} // namespace sage

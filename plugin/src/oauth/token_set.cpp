@@ -1,0 +1,141 @@
+#include "oauth/token_set.hpp"
+
+#include <boost/json.hpp>
+
+#include <cctype>
+
+namespace sage {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::sys_seconds;
+
+constexpr std::size_t max_token_size = 8192;
+
+std::optional<json::object> parse_object(std::string_view text)
+{
+    boost::system::error_code ec;
+    json::parse_options options;
+    options.max_depth = 8;
+    json::value value = json::parse(text, ec, {}, options);
+    if (ec || !value.is_object())
+        return std::nullopt;
+    return std::move(value.get_object());
+}
+
+const json::string* string_member(const json::object& o, std::string_view key)
+{
+    const json::value* v = o.if_contains(key);
+    return v != nullptr && v->is_string() ? &v->get_string() : nullptr;
+}
+
+std::optional<std::int64_t> integer_member(const json::object& o, std::string_view key)
+{
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr)
+        return std::nullopt;
+    if (v->is_int64())
+        return v->get_int64();
+    if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+        return static_cast<std::int64_t>(v->get_uint64());
+    return std::nullopt;
+}
+
+bool is_bearer(std::string_view type)
+{
+    constexpr std::string_view bearer = "bearer";
+    if (type.size() != bearer.size())
+        return false;
+    for (std::size_t i = 0; i < type.size(); ++i)
+        if (static_cast<char>(std::tolower(static_cast<unsigned char>(type[i]))) != bearer[i])
+            return false;
+    return true;
+}
+
+bool plausible_token(const json::string* s)
+{
+    return s != nullptr && !s->empty() && s->size() <= max_token_size;
+}
+
+} // namespace
+
+std::string to_json(const token_set& set)
+{
+    json::object o;
+    o["format"] = token_set_format;
+    o["client_id"] = set.client_id;
+    o["access_token"] = set.access_token;
+    o["refresh_token"] = set.refresh_token;
+    o["expires_at"] = set.expires_at.time_since_epoch().count();
+    o["obtained_at"] = set.obtained_at.time_since_epoch().count();
+    if (set.refresh_expires_at)
+        o["refresh_token_expires_at"] = set.refresh_expires_at->time_since_epoch().count();
+    o["scope"] = set.scope;
+    o["requested_by_id"] = set.requested_by_id;
+    return json::serialize(o) + "\n";
+}
+
+std::variant<token_set, std::string> token_set_from_json(std::string_view text)
+{
+    const auto o = parse_object(text);
+    if (!o)
+        return std::string("it is not a JSON object");
+    const json::string* format = string_member(*o, "format");
+    if (format == nullptr || *format != token_set_format)
+        return std::string("it is not a token set of this connector (no \"format\": \"") +
+               std::string(token_set_format) + "\")";
+    token_set set;
+    const json::string* client = string_member(*o, "client_id");
+    const json::string* access = string_member(*o, "access_token");
+    const json::string* refresh = string_member(*o, "refresh_token");
+    const auto expires = integer_member(*o, "expires_at");
+    const auto obtained = integer_member(*o, "obtained_at");
+    if (client == nullptr || !plausible_token(access) || !plausible_token(refresh) || !expires || !obtained)
+        return std::string("a member is missing or malformed (client_id, access_token, refresh_token, expires_at, "
+                           "obtained_at)");
+    set.client_id = std::string(*client);
+    set.access_token = std::string(*access);
+    set.refresh_token = std::string(*refresh);
+    set.expires_at = sys_seconds(std::chrono::seconds(*expires));
+    set.obtained_at = sys_seconds(std::chrono::seconds(*obtained));
+    if (const auto refresh_expires = integer_member(*o, "refresh_token_expires_at"))
+        set.refresh_expires_at = sys_seconds(std::chrono::seconds(*refresh_expires));
+    if (const json::string* scope = string_member(*o, "scope"))
+        set.scope = std::string(*scope);
+    if (const json::string* by = string_member(*o, "requested_by_id"))
+        set.requested_by_id = std::string(*by);
+    return set;
+}
+
+std::variant<token_set, std::string> token_set_from_token_response(std::string_view body, std::string_view client_id,
+                                                                   std::chrono::system_clock::time_point now)
+{
+    const auto o = parse_object(body);
+    if (!o)
+        return std::string("the token endpoint's answer is not a JSON object");
+    const json::string* access = string_member(*o, "access_token");
+    const json::string* refresh = string_member(*o, "refresh_token");
+    const auto expires_in = integer_member(*o, "expires_in");
+    if (!plausible_token(access) || !plausible_token(refresh))
+        return std::string("the token endpoint's answer lacks an access or refresh token");
+    if (!expires_in || *expires_in <= 0 || *expires_in > 86400 * 366)
+        return std::string("the token endpoint's answer lacks a sensible expires_in");
+    if (const json::string* type = string_member(*o, "token_type"); type != nullptr && !is_bearer(*type))
+        return std::string("the token endpoint issued a token that is not a bearer token");
+    token_set set;
+    const auto issued = std::chrono::floor<std::chrono::seconds>(now);
+    set.client_id = std::string(client_id);
+    set.access_token = std::string(*access);
+    set.refresh_token = std::string(*refresh);
+    set.obtained_at = issued;
+    set.expires_at = issued + std::chrono::seconds(*expires_in);
+    if (const auto refresh_in = integer_member(*o, "refresh_token_expires_in"); refresh_in && *refresh_in > 0)
+        set.refresh_expires_at = issued + std::chrono::seconds(*refresh_in);
+    if (const json::string* scope = string_member(*o, "scope"))
+        set.scope = std::string(*scope);
+    if (const json::string* by = string_member(*o, "requested_by_id"))
+        set.requested_by_id = std::string(*by);
+    return set;
+}
+
+} // namespace sage

@@ -1,0 +1,154 @@
+#include "support/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <random>
+#include <utility>
+
+namespace sage {
+namespace {
+
+std::error_code last_error()
+{
+    return {errno, std::generic_category()};
+}
+
+class fd_guard {
+public:
+    explicit fd_guard(int fd) noexcept : fd_(fd) {}
+    ~fd_guard()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    fd_guard(const fd_guard&) = delete;
+    fd_guard& operator=(const fd_guard&) = delete;
+    [[nodiscard]] int get() const noexcept { return fd_; }
+    int release() noexcept { return std::exchange(fd_, -1); }
+
+private:
+    int fd_;
+};
+
+std::string random_suffix()
+{
+    static thread_local std::mt19937_64 generator{std::random_device{}()};
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s(12, '0');
+    for (char& c : s)
+        c = digits[generator() & 15];
+    return s;
+}
+
+} // namespace
+
+std::error_code ensure_private_folder(const std::filesystem::path& folder, mode_t mode) noexcept
+{
+    try {
+        std::error_code ec;
+        if (!std::filesystem::exists(folder, ec)) {
+            if (folder.has_parent_path() && folder.parent_path() != folder)
+                std::filesystem::create_directories(folder.parent_path(), ec);
+            if (::mkdir(folder.c_str(), mode) != 0 && errno != EEXIST)
+                return last_error();
+        }
+        struct stat st {};
+        if (::stat(folder.c_str(), &st) != 0)
+            return last_error();
+        if (!S_ISDIR(st.st_mode))
+            return std::make_error_code(std::errc::not_a_directory);
+        if ((st.st_mode & 07777) != mode && ::chmod(folder.c_str(), mode) != 0)
+            return last_error();
+        return {};
+    } catch (...) {
+        return std::make_error_code(std::errc::not_enough_memory);
+    }
+}
+
+std::error_code write_file_atomically(const std::filesystem::path& file, std::string_view content, mode_t mode) noexcept
+{
+    try {
+        const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+        const std::filesystem::path temp = folder / ("." + file.filename().string() + ".tmp-" + random_suffix());
+        fd_guard fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+        if (fd.get() < 0)
+            return last_error();
+        std::size_t written = 0;
+        while (written < content.size()) {
+            const ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                const auto ec = last_error();
+                ::unlink(temp.c_str());
+                return ec;
+            }
+            written += static_cast<std::size_t>(n);
+        }
+        // The umask may have narrowed the mode; make it exactly `mode`.
+        if (::fchmod(fd.get(), mode) != 0 || ::fsync(fd.get()) != 0) {
+            const auto ec = last_error();
+            ::unlink(temp.c_str());
+            return ec;
+        }
+        if (::close(fd.release()) != 0) {
+            const auto ec = last_error();
+            ::unlink(temp.c_str());
+            return ec;
+        }
+        if (::rename(temp.c_str(), file.c_str()) != 0) {
+            const auto ec = last_error();
+            ::unlink(temp.c_str());
+            return ec;
+        }
+        // Make the rename itself durable.
+        fd_guard dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (dir.get() >= 0)
+            ::fsync(dir.get());
+        return {};
+    } catch (...) {
+        return std::make_error_code(std::errc::not_enough_memory);
+    }
+}
+
+std::optional<std::string> read_small_file(const std::filesystem::path& file, std::error_code& error,
+                                           std::size_t max_size) noexcept
+{
+    error.clear();
+    try {
+        fd_guard fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+        if (fd.get() < 0) {
+            if (errno != ENOENT)
+                error = last_error();
+            return std::nullopt;
+        }
+        std::string content;
+        std::array<char, 8192> buffer{};
+        for (;;) {
+            const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                error = last_error();
+                return std::nullopt;
+            }
+            if (n == 0)
+                break;
+            content.append(buffer.data(), static_cast<std::size_t>(n));
+            if (content.size() > max_size) {
+                error = std::make_error_code(std::errc::file_too_large);
+                return std::nullopt;
+            }
+        }
+        return content;
+    } catch (...) {
+        error = std::make_error_code(std::errc::not_enough_memory);
+        return std::nullopt;
+    }
+}
+
+} // namespace sage

@@ -1,0 +1,354 @@
+#include "transport/keystore.hpp"
+
+#include "form/property_catalog.hpp"
+#include "form/property_keys.hpp"
+#include <connector_support/ascii_text.hpp>
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+
+#include <cstring>
+#include <ctime>
+#include <utility>
+
+namespace sage {
+
+void x509_deleter::operator()(X509* certificate) const noexcept
+{
+    X509_free(certificate);
+}
+void evp_pkey_deleter::operator()(EVP_PKEY* key) const noexcept
+{
+    EVP_PKEY_free(key);
+}
+
+keystore::keystore(keystore_format format, std::vector<x509_ptr> ca_certificates, x509_ptr client_certificate,
+                   evp_pkey_ptr client_key, std::vector<std::string> notes) noexcept
+    : format_(format), ca_certificates_(std::move(ca_certificates)), client_certificate_(std::move(client_certificate)),
+      client_key_(std::move(client_key)), notes_(std::move(notes))
+{
+}
+
+namespace {
+
+struct bio_deleter {
+    void operator()(BIO* bio) const noexcept { BIO_free(bio); }
+};
+struct pkcs12_deleter {
+    void operator()(PKCS12* p12) const noexcept { PKCS12_free(p12); }
+};
+struct openssl_deleter {
+    void operator()(void* memory) const noexcept { OPENSSL_free(memory); }
+};
+using bio_ptr = std::unique_ptr<BIO, bio_deleter>;
+using pkcs12_ptr = std::unique_ptr<PKCS12, pkcs12_deleter>;
+
+// Whatever path load_keystore leaves by, OpenSSL's thread-local error queue is left empty, so a
+// later, unrelated OpenSSL call (a TLS handshake...) never reports our stale errors as its own.
+struct error_queue_guard {
+    error_queue_guard() { ERR_clear_error(); }
+    ~error_queue_guard() { ERR_clear_error(); }
+    error_queue_guard(const error_queue_guard&) = delete;
+    error_queue_guard& operator=(const error_queue_guard&) = delete;
+};
+
+// Drains the queue, answering whether OpenSSL refused an algorithm it does not enable (the legacy
+// PKCS#12 ciphers RC2-40 and 3DES live in OpenSSL 3's "legacy" provider, not loaded by default).
+bool drain_errors_mentioning_unsupported()
+{
+    bool unsupported = false;
+    while (const unsigned long e = ERR_get_error()) {
+        const char* reason = ERR_reason_error_string(e);
+        if (reason != nullptr && std::strstr(reason, "unsupported") != nullptr)
+            unsupported = true;
+    }
+    return unsupported;
+}
+
+class messages {
+public:
+    explicit messages(std::string_view file_name)
+        : file_label_(label_of(keys::keystore_file)), password_label_(label_of(keys::keystore_password)),
+          subject_(file_name.empty() ? file_label_
+                                     : file_label_ + " (" + connector_support::quote_for_message(file_name) + ")")
+    {
+    }
+
+    keystore_load_result fail(keystore_problem problem, std::string_view cause_and_remedy) const
+    {
+        return {std::nullopt, keystore_error{problem, std::string(keys::keystore_file),
+                                             subject_ + " " + std::string(cause_and_remedy)}};
+    }
+
+    keystore_load_result password_required(std::string_view what) const
+    {
+        return {std::nullopt,
+                keystore_error{keystore_problem::password_required, std::string(keys::keystore_password),
+                               password_label_ + " is needed: " + subject_ + " is " + std::string(what) +
+                                   " protected by a password; enter that password in " + password_label_}};
+    }
+
+    keystore_load_result wrong_password() const
+    {
+        return {std::nullopt, keystore_error{keystore_problem::wrong_password, std::string(keys::keystore_password),
+                                             password_label_ + " is wrong: it does not open " + subject_ +
+                                                 "; enter the password the keystore was exported with"}};
+    }
+
+    keystore_load_result unsupported() const
+    {
+        return fail(keystore_problem::unsupported_algorithm,
+                    "is protected with a legacy algorithm (such as RC2 or 3DES) that OpenSSL 3 does not enable: "
+                    "export it again with AES-256, e.g. openssl pkcs12 -export -keypbe AES-256-CBC "
+                    "-certpbe AES-256-CBC");
+    }
+
+    [[nodiscard]] const std::string& file_label() const noexcept { return file_label_; }
+
+private:
+    std::string file_label_;
+    std::string password_label_;
+    std::string subject_;
+};
+
+int password_callback(char* buffer, int size, int, void* user)
+{
+    const auto* password = static_cast<const std::string*>(user);
+    if (password == nullptr || size < 0 || password->size() > static_cast<std::size_t>(size))
+        return -1;
+    std::memcpy(buffer, password->data(), password->size());
+    return static_cast<int>(password->size());
+}
+
+std::string subject_of(X509* certificate)
+{
+    bio_ptr bio(BIO_new(BIO_s_mem()));
+    if (!bio || X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate), 0, XN_FLAG_RFC2253) < 0)
+        return "(unnamed)";
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio.get(), &data);
+    if (size <= 0 || data == nullptr)
+        return "(unnamed)";
+    const std::string text(data, static_cast<std::size_t>(size));
+    return text.size() > 120 ? text.substr(0, 120) + "..." : text;
+}
+
+std::string date_of(const ASN1_TIME* time)
+{
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(time, &tm) != 1)
+        return "an unreadable date";
+    char text[32];
+    return std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm) > 0 ? std::string(text) : "an unreadable date";
+}
+
+void note_validity(X509* certificate, std::string_view label, std::chrono::system_clock::time_point now,
+                   std::vector<std::string>& notes)
+{
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    const std::string who = "the client certificate in " + std::string(label) + " (" + subject_of(certificate) + ")";
+    if (X509_cmp_time(X509_get0_notAfter(certificate), &t) < 0)
+        notes.push_back(who + " expired on " + date_of(X509_get0_notAfter(certificate)) +
+                        "; it is used anyway, but a server that checks client certificates will refuse it: "
+                        "renew it and upload the new one");
+    else if (X509_cmp_time(X509_get0_notBefore(certificate), &t) > 0)
+        notes.push_back(who + " is not valid before " + date_of(X509_get0_notBefore(certificate)) +
+                        "; a server that checks client certificates will refuse it until then");
+    ERR_clear_error();
+}
+
+bool looks_like_pem(std::span<const std::uint8_t> content)
+{
+    const std::string_view text(reinterpret_cast<const char*>(content.data()), content.size());
+    return text.find("-----BEGIN ") != std::string_view::npos;
+}
+
+keystore_load_result load_pem(std::span<const std::uint8_t> content, const std::optional<std::string>& password,
+                              std::chrono::system_clock::time_point now, const messages& say)
+{
+    bio_ptr bio(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
+    if (!bio)
+        return say.fail(keystore_problem::malformed, "could not be read (out of memory)");
+    std::vector<x509_ptr> certificates;
+    evp_pkey_ptr key;
+    std::vector<std::string> notes;
+    for (int block = 1;; ++block) {
+        char* raw_name = nullptr;
+        char* raw_header = nullptr;
+        unsigned char* raw_data = nullptr;
+        long length = 0;
+        if (PEM_read_bio(bio.get(), &raw_name, &raw_header, &raw_data, &length) == 0) {
+            const unsigned long e = ERR_peek_last_error();
+            if (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)
+                break; // no further block: the normal end of the bundle
+            return say.fail(keystore_problem::malformed,
+                            "looks like PEM but block " + std::to_string(block) +
+                                " is damaged (broken armour or base64): export the file again");
+        }
+        const std::unique_ptr<char, openssl_deleter> name(raw_name);
+        const std::unique_ptr<char, openssl_deleter> header(raw_header);
+        const std::unique_ptr<unsigned char, openssl_deleter> data(raw_data);
+        const std::string_view kind(name.get());
+
+        if (kind == "CERTIFICATE" || kind == "X509 CERTIFICATE" || kind == "TRUSTED CERTIFICATE") {
+            const unsigned char* p = data.get();
+            x509_ptr certificate(kind == "TRUSTED CERTIFICATE" ? d2i_X509_AUX(nullptr, &p, length)
+                                                               : d2i_X509(nullptr, &p, length));
+            if (!certificate)
+                return say.fail(keystore_problem::malformed, "has a certificate (block " + std::to_string(block) +
+                                                                 ") that cannot be read: export the file again");
+            certificates.push_back(std::move(certificate));
+        } else if (kind.ends_with("PRIVATE KEY")) {
+            if (key)
+                return say.fail(keystore_problem::several_keys,
+                                "holds more than one private key: keep only the key of the client certificate");
+            const bool encrypted =
+                kind == "ENCRYPTED PRIVATE KEY" || (header && std::strstr(header.get(), "ENCRYPTED") != nullptr);
+            if (encrypted && !password)
+                return say.password_required("an encrypted private key");
+            // Re-armour the one block so OpenSSL's decoders (PKCS#8, traditional, encrypted or not) read it.
+            bio_ptr one(BIO_new(BIO_s_mem()));
+            if (!one || PEM_write_bio(one.get(), name.get(), header ? header.get() : "", data.get(), length) <= 0)
+                return say.fail(keystore_problem::malformed, "could not be read (out of memory)");
+            std::string password_copy = password.value_or(std::string());
+            key.reset(PEM_read_bio_PrivateKey(one.get(), nullptr, &password_callback,
+                                              password ? static_cast<void*>(&password_copy) : nullptr));
+            OPENSSL_cleanse(password_copy.data(), password_copy.size());
+            if (!key) {
+                const bool unsupported = drain_errors_mentioning_unsupported();
+                if (encrypted)
+                    return unsupported ? say.unsupported() : say.wrong_password();
+                return say.fail(keystore_problem::malformed, "has a private key (block " + std::to_string(block) +
+                                                                 ") that cannot be read: export the file again");
+            }
+        } else {
+            notes.push_back("block " + std::to_string(block) + " of " + say.file_label() + " (" +
+                            std::string(kind.substr(0, 40)) +
+                            ") is neither a certificate nor a private key and was ignored");
+        }
+    }
+    ERR_clear_error();
+
+    if (certificates.empty())
+        return say.fail(keystore_problem::no_certificate,
+                        "is a PEM file without any certificate: add the CA certificate(s) to trust, and your "
+                        "client certificate if you use one (blocks starting -----BEGIN CERTIFICATE-----)");
+
+    x509_ptr client;
+    if (key) {
+        for (auto it = certificates.begin(); it != certificates.end(); ++it) {
+            if (X509_check_private_key(it->get(), key.get()) == 1) {
+                client = std::move(*it);
+                certificates.erase(it);
+                break;
+            }
+        }
+        ERR_clear_error();
+        if (!client)
+            return say.fail(keystore_problem::key_mismatch,
+                            "holds a private key that belongs to none of its certificates: add the certificate "
+                            "issued for that key, or remove the key");
+        note_validity(client.get(), say.file_label(), now, notes);
+    }
+    return {
+        keystore(keystore_format::pem, std::move(certificates), std::move(client), std::move(key), std::move(notes)),
+        std::nullopt};
+}
+
+keystore_load_result load_pkcs12(PKCS12* p12, const std::optional<std::string>& password,
+                                 std::chrono::system_clock::time_point now, const messages& say)
+{
+    // PKCS#12 tells "no password" (NULL) and "empty password" apart; try both when none was given.
+    const char* pass = password ? password->c_str() : nullptr;
+    const bool has_mac = PKCS12_mac_present(p12) == 1;
+    if (has_mac) {
+        if (password && !password->empty()) {
+            if (PKCS12_verify_mac(p12, pass, static_cast<int>(password->size())) != 1)
+                return say.wrong_password();
+        } else if (PKCS12_verify_mac(p12, nullptr, 0) == 1) {
+            pass = nullptr;
+        } else if (PKCS12_verify_mac(p12, "", 0) == 1) {
+            pass = "";
+        } else {
+            return password ? say.wrong_password() : say.password_required("a PKCS#12 file");
+        }
+    }
+    ERR_clear_error();
+
+    EVP_PKEY* raw_key = nullptr;
+    X509* raw_certificate = nullptr;
+    STACK_OF(X509)* raw_cas = nullptr;
+    const int parsed = PKCS12_parse(p12, pass, &raw_key, &raw_certificate, &raw_cas);
+    evp_pkey_ptr key(raw_key);
+    x509_ptr client(raw_certificate);
+    std::vector<x509_ptr> cas;
+    if (raw_cas != nullptr) {
+        while (X509* ca = sk_X509_shift(raw_cas))
+            cas.emplace_back(ca);
+        sk_X509_free(raw_cas);
+    }
+    if (parsed != 1) {
+        if (drain_errors_mentioning_unsupported())
+            return say.unsupported();
+        if (!has_mac)
+            return password ? say.wrong_password() : say.password_required("a PKCS#12 file");
+        return say.fail(keystore_problem::malformed,
+                        "is a PKCS#12 file whose contents cannot be read: export it again");
+    }
+    ERR_clear_error();
+    if (key && !client)
+        return say.fail(keystore_problem::key_mismatch,
+                        "holds a private key but no certificate issued for it: export the key together with its "
+                        "certificate");
+    if (!client && cas.empty())
+        return say.fail(keystore_problem::no_certificate, "is a PKCS#12 file without any certificate: export the "
+                                                          "certificates to trust (and your client certificate)");
+    std::vector<std::string> notes;
+    if (client && key)
+        note_validity(client.get(), say.file_label(), now, notes);
+    else if (client) {
+        // A certificate without its key cannot identify us; trust it like the others.
+        cas.insert(cas.begin(), std::move(client));
+    }
+    return {keystore(keystore_format::pkcs12, std::move(cas), std::move(client), std::move(key), std::move(notes)),
+            std::nullopt};
+}
+
+} // namespace
+
+keystore_load_result load_keystore(std::span<const std::uint8_t> content, std::string_view file_name,
+                                   const std::optional<std::string>& password,
+                                   std::chrono::system_clock::time_point now) noexcept
+{
+    try {
+        const error_queue_guard guard;
+        const messages say(file_name);
+        if (content.empty())
+            return say.fail(keystore_problem::empty, "is empty: upload a PEM bundle or a PKCS#12 (.p12, .pfx) file");
+        if (content.size() > max_keystore_size)
+            return say.fail(keystore_problem::too_large,
+                            "is larger than 4 MiB, far more than a keystore needs: upload only the certificates "
+                            "and the key this connection uses");
+        if (looks_like_pem(content))
+            return load_pem(content, password, now, say);
+        const unsigned char* p = content.data();
+        pkcs12_ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(content.size())));
+        if (p12)
+            return load_pkcs12(p12.get(), password, now, say);
+        return say.fail(keystore_problem::unrecognised_format,
+                        "is neither a PEM bundle nor a PKCS#12 file: upload certificates in PEM form (text with "
+                        "-----BEGIN CERTIFICATE----- blocks) or a .p12/.pfx file; a binary (DER) certificate can "
+                        "be converted with: openssl x509 -inform der -in FILE -out FILE.pem");
+    } catch (...) {
+        ERR_clear_error();
+        return {std::nullopt, keystore_error{keystore_problem::malformed, std::string(keys::keystore_file),
+                                             "Upload Keystore File could not be read (out of memory)"}};
+    }
+}
+
+} // namespace sage

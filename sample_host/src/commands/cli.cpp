@@ -1,0 +1,157 @@
+#include "commands/cli.hpp"
+
+#include "commands/commands.hpp"
+#include "commands/host_context.hpp"
+#include "output/host_log.hpp"
+#include "runtime/host_error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <iostream>
+
+namespace sample_host {
+namespace {
+
+constexpr const char* global_footer =
+    "Environment:\n"
+    "  SAMPLE_HOST_PLUGINS  plugin folder when --plugins is not given\n"
+    "  SAMPLE_HOST_DATA     data folder when --data is not given (else $XDG_DATA_HOME/sample-host or\n"
+    "                       ~/.local/share/sample-host; created mode 0700)\n"
+    "  SAMPLE_HOST_USER     acting user when --as is not given (else \"admin\")\n"
+    "  SAMPLE_HOST_NOW      testing aid: the host clock starts at this instant (ISO-8601 UTC such as\n"
+    "                       2027-01-31T00:00:00Z, or Unix seconds), so licence expiry can be tested\n"
+    "                       without waiting\n"
+    "  BROWSER              the program(s) that open a sign-in address (oauth authorize, TEST), else xdg-open\n"
+    "                       when DISPLAY or WAYLAND_DISPLAY is set; see `sample_host oauth authorize --help`\n"
+    "Data folder: host.db (SQLite: tenants, users, connections, licences), host.key (mode 0600: the\n"
+    "AES-256-GCM key that encrypts saved secrets), logs/host.log, state/<tenant>/<connector>/,\n"
+    "oauth_apps.json (optional: {\"<connector id>\": {\"client_id\", \"client_secret\"}}),\n"
+    "marketplace/signing-key.pem (mode 0600: the Ed25519 key that signs the licences it issues).\n"
+    "Exit codes: 0 ok, 1 refused/unavailable/invalid/not found, 2 usage error.";
+
+// CLI11 lists unexpected arguments verbatim; one of them may be a secret that lost its option, so
+// only option-like words are repeated.
+std::string describe_parse_error(const CLI::ParseError& e, const std::vector<std::string>& arguments)
+{
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr)
+        return e.what();
+    std::string shown;
+    std::size_t hidden = 0;
+    const std::string message = e.what();
+    for (const auto& argument : arguments) {
+        if (message.find(argument) == std::string::npos)
+            continue;
+        if (!argument.empty() && argument.front() == '-' && argument.find('=') == std::string::npos)
+            shown += (shown.empty() ? "" : " ") + argument;
+        else
+            ++hidden;
+    }
+    std::string out = "unexpected argument(s)";
+    if (!shown.empty())
+        out += ": " + shown;
+    if (hidden > 0)
+        out += (shown.empty() ? ": " : " and ") + std::to_string(hidden) + " value(s) not repeated here";
+    return out;
+}
+
+} // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) noexcept
+{
+    try {
+        CLI::App app("sample_host: the reference marketplace host. It discovers connector plugins, shows their "
+                     "connection forms, runs VALIDATE, TEST and CREATE, plays the marketplace (trials, subscriptions, "
+                     "signed licences), and keeps connections, tenants and users in its data folder.",
+                     "sample_host");
+        app.require_subcommand(1);
+        app.fallthrough(); // global options may also follow the command
+
+        global_options globals;
+        app.add_option("--plugins", globals.plugins,
+                       "Plugin folder: one sub-folder per connector (manifest.json + library). Default: "
+                       "SAMPLE_HOST_PLUGINS, else the build tree's plugins/ when run from the build tree, else "
+                       "<bin>/../lib/connectors")
+            ->type_name("DIR");
+        app.add_option("--data", globals.data,
+                       "Data folder (database, host key, logs, connector state). Default: SAMPLE_HOST_DATA, else "
+                       "$XDG_DATA_HOME/sample-host or ~/.local/share/sample-host")
+            ->type_name("DIR");
+        app.add_option("--as", globals.as, "Act as this user (default: SAMPLE_HOST_USER, else admin)")
+            ->type_name("USER");
+        app.add_flag("--json", globals.json, "Print the result as one JSON document on standard output");
+        app.add_flag("--verbose", globals.verbose,
+                     "Also print log lines (host and connector) on standard error; they always go to "
+                     "<data>/logs/host.log");
+
+        command_action chosen;
+        add_plugins_command(app, chosen);
+        add_describe_command(app, chosen);
+        add_form_commands(app, chosen);
+        add_connections_command(app, chosen);
+        add_users_command(app, chosen);
+        add_marketplace_command(app, chosen);
+        add_oauth_command(app, chosen);
+        app.footer(global_footer); // after the commands, which would otherwise inherit it
+
+        std::vector<std::string> arguments(argv + 1, argv + argc);
+        try {
+            // CLI11 takes the arguments in reverse order when given a vector.
+            std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
+            app.parse(reversed);
+        } catch (const CLI::ParseError& e) {
+            if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+                app.exit(e, out, err); // --help
+                return 0;
+            }
+            err << "error: " << describe_parse_error(e, arguments) << "\nRun with --help for more information.\n";
+            return static_cast<int>(exit_code::usage);
+        }
+        if (!chosen) {
+            err << "error: no command given\nRun with --help for more information.\n";
+            return static_cast<int>(exit_code::usage);
+        }
+
+        std::unique_ptr<host_context> ctx;
+        try {
+            ctx = std::make_unique<host_context>(globals, executable_path(argc > 0 ? argv[0] : nullptr),
+                                                 process_environment(), out, err);
+            return chosen(*ctx);
+        } catch (const host_error& e) {
+            if (ctx) {
+                ctx->out().error(e.what());
+                if (ctx->out().json() && e.code() != exit_code::usage)
+                    ctx->out().document(
+                        boost::json::object{{"error", e.what()}, {"exit_code", static_cast<int>(e.code())}});
+                try {
+                    ctx->log().write(connector_sdk::log_level::error, "host", e.what());
+                } catch (...) {
+                }
+            } else {
+                err << "error: " << e.what() << '\n';
+            }
+            if (e.code() == exit_code::usage)
+                err << "Run with --help for more information.\n";
+            return static_cast<int>(e.code());
+        } catch (const std::exception& e) {
+            // A defect, not a user's mistake: still one JSON document with --json, and never a crash.
+            const std::string message = std::string("unexpected failure: ") + e.what() + " (please report this)";
+            if (ctx) {
+                ctx->out().error(message);
+                if (ctx->out().json())
+                    ctx->out().document(boost::json::object{{"error", message}, {"exit_code", 1}});
+            } else {
+                err << "error: " << message << '\n';
+            }
+            return static_cast<int>(exit_code::refused);
+        }
+    } catch (const std::exception& e) {
+        err << "error: unexpected failure: " << e.what() << " (please report this)\n";
+        return static_cast<int>(exit_code::refused);
+    } catch (...) {
+        err << "error: unexpected failure (please report this)\n";
+        return static_cast<int>(exit_code::refused);
+    }
+}
+
+} // namespace sample_host

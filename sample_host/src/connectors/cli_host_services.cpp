@@ -1,0 +1,186 @@
+#include "connectors/cli_host_services.hpp"
+
+#include "marketplace/license_repository.hpp"
+#include "output/host_log.hpp"
+#include "runtime/browser_launcher.hpp"
+#include "runtime/host_clock.hpp"
+#include "runtime/host_locations.hpp"
+#include "security/secret_redactor.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <utility>
+#include <vector>
+
+namespace sample_host {
+namespace {
+
+// The values of a URL's query (as given and percent-decoded): a pasted callback URL carries the
+// authorization code there. A query that is not valid percent-encoding is returned whole.
+std::vector<std::string> query_values(std::string_view answer)
+{
+    std::vector<std::string> values;
+    const auto question = answer.find('?');
+    if (question == std::string_view::npos)
+        return values;
+    std::string_view query = answer.substr(question + 1);
+    query = query.substr(0, query.find('#'));
+    const auto params = boost::urls::parse_query(query);
+    if (!params) {
+        values.emplace_back(query);
+        return values;
+    }
+    boost::urls::encoding_opts form_encoding;
+    form_encoding.space_as_plus = true;
+    for (const auto& param : *params) {
+        if (!param.has_value)
+            continue;
+        values.emplace_back(param.value);
+        values.push_back(param.value.decode(form_encoding));
+    }
+    return values;
+}
+
+} // namespace
+
+cli_host_services::cli_host_services(host_services_scope scope, const host_clock& clock, host_log& log,
+                                     const license_repository& licenses, secret_redactor& redactor)
+    : scope_(std::move(scope)), clock_(clock), log_(log), licenses_(licenses), redactor_(redactor)
+{
+}
+
+std::chrono::system_clock::time_point cli_host_services::now() const noexcept
+{
+    return clock_.now();
+}
+
+void cli_host_services::log(connector_sdk::log_level level, std::string_view message) noexcept
+{
+    log_.write(level, scope_.connector_id, message);
+}
+
+std::string cli_host_services::tenant_id() const noexcept
+{
+    try {
+        return scope_.tenant;
+    } catch (...) {
+        return {};
+    }
+}
+
+std::optional<std::string> cli_host_services::license_token(std::string_view connector_id) const noexcept
+{
+    try {
+        return licenses_.token(scope_.tenant, connector_id);
+    } catch (const std::exception& e) {
+        log_.write(connector_sdk::log_level::error, "host",
+                   std::string("cannot read the licence of ") + std::string(connector_id) + ": " + e.what());
+        return std::nullopt;
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+std::filesystem::path cli_host_services::state_directory() const noexcept
+{
+    try {
+        std::filesystem::path folder = scope_.data_dir / "state" / scope_.tenant / scope_.connector_id;
+        try {
+            ensure_private_directory(folder);
+        } catch (const std::exception& e) {
+            log_.write(connector_sdk::log_level::error, "host", e.what());
+        }
+        return folder;
+    } catch (...) {
+        return {};
+    }
+}
+
+std::optional<connector_sdk::oauth_app_credentials>
+cli_host_services::default_oauth_app(std::string_view connector_id) const noexcept
+{
+    try {
+        const std::filesystem::path file = scope_.data_dir / "oauth_apps.json";
+        std::error_code ec;
+        if (!std::filesystem::exists(file, ec))
+            return std::nullopt;
+        const auto warn = [&](const std::string& why) {
+            log_.write(connector_sdk::log_level::warning, "host",
+                       file.string() + " " + why +
+                           ": expected {\"<connector id>\": {\"client_id\": \"...\", \"client_secret\": \"...\"}}");
+            return std::nullopt;
+        };
+        if (std::filesystem::file_size(file, ec) > 1024 * 1024)
+            return warn("is larger than 1 MiB");
+        std::ifstream in(file, std::ios::binary);
+        const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        boost::system::error_code parse_error;
+        const boost::json::value doc = boost::json::parse(text, parse_error);
+        if (parse_error || !doc.is_object())
+            return warn("is not a JSON object");
+        const boost::json::value* app = doc.get_object().if_contains(connector_id);
+        if (app == nullptr)
+            return std::nullopt;
+        const auto* object = app->if_object();
+        const boost::json::value* id = object != nullptr ? object->if_contains("client_id") : nullptr;
+        const boost::json::value* secret = object != nullptr ? object->if_contains("client_secret") : nullptr;
+        if (id == nullptr || secret == nullptr || !id->is_string() || !secret->is_string())
+            return warn("has no string client_id and client_secret for " + std::string(connector_id));
+        connector_sdk::oauth_app_credentials credentials{std::string(id->get_string()),
+                                                         std::string(secret->get_string())};
+        redactor_.add(credentials.client_secret);
+        return credentials;
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+bool cli_host_services::open_browser(std::string_view url) noexcept
+{
+    const browser_launch launch = open_in_browser(url, process_environment());
+    log_.write(launch.started ? connector_sdk::log_level::debug : connector_sdk::log_level::info, "host",
+               launch.started ? "browser: " + launch.note : "no browser opened: " + launch.note);
+    return launch.started;
+}
+
+void cli_host_services::notify_user(std::string_view text) noexcept
+{
+    try {
+        const std::string line = redactor_.redact(text) + "\n";
+        std::lock_guard lock(terminal_mutex_);
+        std::fputs(line.c_str(), stderr);
+    } catch (...) {
+    }
+}
+
+std::optional<std::string> cli_host_services::prompt_user(std::string_view question) noexcept
+{
+    try {
+        std::lock_guard lock(terminal_mutex_);
+        const std::string line = redactor_.redact(question) + " ";
+        std::fputs(line.c_str(), stderr);
+        std::fflush(stderr);
+        std::string answer;
+        if (!std::getline(std::cin, answer)) {
+            std::fputs("(no answer: end of input)\n", stderr); // so what follows starts on a line of its own
+            return std::nullopt;
+        }
+        if (!answer.empty() && answer.back() == '\r')
+            answer.pop_back();
+        // An answer may be a pasted callback URL or code: never print or log it back.
+        redactor_.add(answer);
+        for (const auto& value : query_values(answer))
+            redactor_.add(value);
+        return answer;
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+} // namespace sample_host

@@ -1,0 +1,58 @@
+// The sample host's implementation of connector_sdk::host_services for one tenant and one connector:
+// host clock, log, licence tokens from the store, a private state folder, the host's OAuth app, and
+// the person at the terminal (standard error and standard input).
+#pragma once
+
+#include <connector_sdk/host_services.hpp>
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+
+namespace sample_host {
+
+class host_clock;
+class host_log;
+class license_repository;
+class secret_redactor;
+
+struct host_services_scope {
+    std::string tenant;             // the acting user's tenant
+    std::string connector_id;       // the connector these services are handed to
+    std::filesystem::path data_dir; // the host's data folder
+};
+
+class cli_host_services final : public connector_sdk::host_services {
+public:
+    // Every referenced object must outlive this one.
+    cli_host_services(host_services_scope scope, const host_clock& clock, host_log& log,
+                      const license_repository& licenses, secret_redactor& redactor);
+
+    [[nodiscard]] std::chrono::system_clock::time_point now() const noexcept override;
+    void log(connector_sdk::log_level level, std::string_view message) noexcept override;
+    [[nodiscard]] std::string tenant_id() const noexcept override;
+    [[nodiscard]] std::optional<std::string> license_token(std::string_view connector_id) const noexcept override;
+    // <data>/state/<tenant>/<connector id>/, created with mode 0700.
+    [[nodiscard]] std::filesystem::path state_directory() const noexcept override;
+    // From <data>/oauth_apps.json: {"<connector id>": {"client_id": "...", "client_secret": "..."}}.
+    [[nodiscard]] std::optional<connector_sdk::oauth_app_credentials>
+    default_oauth_app(std::string_view connector_id) const noexcept override;
+    // The program BROWSER names, else xdg-open when DISPLAY or WAYLAND_DISPLAY is set (browser_launcher);
+    // whether one was started.
+    bool open_browser(std::string_view url) noexcept override;
+    // One line (or block) on standard error, known secrets masked: standard output stays the result.
+    void notify_user(std::string_view text) noexcept override;
+    // Asks on standard error, reads one line from standard input; nullopt at end of input (no
+    // terminal, CI). The answer (a pasted callback URL or code) is masked in all later output.
+    [[nodiscard]] std::optional<std::string> prompt_user(std::string_view question) noexcept override;
+
+private:
+    host_services_scope scope_;
+    const host_clock& clock_;
+    host_log& log_;
+    const license_repository& licenses_;
+    secret_redactor& redactor_;
+    std::mutex terminal_mutex_; // one question or message at a time on the terminal
+};
+
+} // namespace sample_host

@@ -1,0 +1,67 @@
+#include "marketplace/license_repository.hpp"
+
+#include "storage/sqlite_database.hpp"
+
+namespace sample_host {
+namespace {
+
+stored_license read_license(const sqlite_statement& row)
+{
+    return {row.text(0), row.text(1), row.text(2), std::chrono::sys_seconds(std::chrono::seconds(row.integer(3)))};
+}
+
+} // namespace
+
+std::optional<std::string> license_repository::token(std::string_view tenant, std::string_view connector_id) const
+{
+    auto found = find(tenant, connector_id);
+    if (!found)
+        return std::nullopt;
+    return std::move(found->token);
+}
+
+std::optional<stored_license> license_repository::find(std::string_view tenant, std::string_view connector_id) const
+{
+    auto query = database_.prepare(
+        "SELECT tenant, connector_id, token, updated_at FROM licenses WHERE tenant = ? AND connector_id = ?");
+    query.bind(1, tenant).bind(2, connector_id);
+    if (!query.step())
+        return std::nullopt;
+    return read_license(query);
+}
+
+void license_repository::store(std::string_view tenant, std::string_view connector_id, std::string_view token,
+                               std::chrono::sys_seconds now)
+{
+    database_
+        .prepare("INSERT INTO licenses (tenant, connector_id, token, updated_at) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT (tenant, connector_id) DO UPDATE SET token = excluded.token, "
+                 "updated_at = excluded.updated_at")
+        .bind(1, tenant)
+        .bind(2, connector_id)
+        .bind(3, token)
+        .bind(4, static_cast<std::int64_t>(now.time_since_epoch().count()))
+        .run();
+}
+
+bool license_repository::remove(std::string_view tenant, std::string_view connector_id)
+{
+    database_.prepare("DELETE FROM licenses WHERE tenant = ? AND connector_id = ?")
+        .bind(1, tenant)
+        .bind(2, connector_id)
+        .run();
+    return database_.changes() > 0;
+}
+
+std::vector<stored_license> license_repository::list(std::string_view tenant) const
+{
+    auto query = database_.prepare(
+        "SELECT tenant, connector_id, token, updated_at FROM licenses WHERE tenant = ? ORDER BY connector_id");
+    query.bind(1, tenant);
+    std::vector<stored_license> out;
+    while (query.step())
+        out.push_back(read_license(query));
+    return out;
+}
+
+} // namespace sample_host
