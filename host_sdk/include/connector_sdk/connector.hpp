@@ -11,13 +11,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 CONNECTOR_SDK_BEGIN_NAMESPACE
 
 struct connector_info {
-    std::string id;      // stable, e.g. "sage-cloud-accounting"; equals the manifest id
-    std::string name;    // e.g. "Sage Cloud Accounting"
+    std::string id;      // stable, e.g. "acme-books"; equals the manifest id
+    std::string name;    // e.g. "Acme Books"
     std::string version; // semantic version of the connector
 };
 
@@ -48,9 +49,21 @@ public:
     [[nodiscard]] virtual license_status check_license() noexcept = 0;
 
     // A further interface by its versioned id (e.g. "oauth_management.v1"), or nullptr when not
-    // provided. The pointer lives as long as this connector; cast it to the type documented for the id.
+    // provided. The pointer lives as long as this connector. Hosts call find_extension<T>() below
+    // rather than casting the pointer themselves.
     [[nodiscard]] virtual void* query_extension(std::string_view interface_id) noexcept = 0;
 };
+
+// Since SDK 1.1: the extension T of `c`, or nullptr when `c` does not provide it. T names its
+// versioned id as `static constexpr std::string_view id` (see oauth_management.hpp), so the id and
+// the type asked for can never disagree.
+template <class T>
+[[nodiscard]] T* find_extension(connector& c) noexcept
+{
+    static_assert(std::is_convertible_v<decltype(T::id), std::string_view>,
+                  "an extension type names its versioned id as static constexpr std::string_view id");
+    return static_cast<T*>(c.query_extension(T::id));
+}
 
 // The signature every plugin exports under factory_alias (see abi.hpp). It may throw; the host
 // loader catches and refuses the plugin. `services` must outlive the returned connector.

@@ -20,7 +20,7 @@ CONNECTOR_SDK_BEGIN_NAMESPACE
 struct license_claims {
     std::string license_id;   // unique per issued token
     std::string key_id;       // which marketplace key signed it (also in the token header)
-    std::string connector_id; // e.g. "sage-cloud-accounting"
+    std::string connector_id; // e.g. "acme-books"
     std::string tenant_id;
     std::string kind; // "trial" | "subscription"
     std::string plan; // "trial" | "monthly" | "annual"
@@ -43,7 +43,7 @@ inline constexpr std::size_t max_license_token_size = 4096;
 struct license_check {
     std::string_view token;
     std::string_view connector_id;      // the verifying connector's id
-    std::string_view connector_display; // e.g. "Sage Cloud Accounting", for the sentences users read
+    std::string_view connector_display; // e.g. "Acme Books", for the sentences users read
     std::string_view tenant_id;         // from host_services::tenant_id()
     std::chrono::system_clock::time_point now;
     // The latest time this connector has seen for the tenant; an earlier `now` means the clock was

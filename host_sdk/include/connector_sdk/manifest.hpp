@@ -19,8 +19,8 @@ struct manifest_plan {
 };
 
 struct manifest {
-    std::string id;   // [a-z0-9-], e.g. "sage-cloud-accounting"
-    std::string name; // "Sage Cloud Accounting"
+    std::string id;   // [a-z0-9-], e.g. "acme-books"
+    std::string name; // "Acme Books"
     std::string vendor;
     std::string version; // semantic version
     std::string description;

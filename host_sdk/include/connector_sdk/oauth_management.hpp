@@ -1,6 +1,6 @@
 // Extension "oauth_management.v1": what a host needs to manage an OAuth connector's sign-in outside
 // TEST and CREATE — authorise (browser or headless), show the token status, revoke. Reached with
-// connector::query_extension(oauth_management_id); the pointer lives as long as the connector.
+// find_extension<oauth_management>(connector); the pointer lives as long as the connector.
 #pragma once
 
 #include <connector_sdk/error_category.hpp>
@@ -14,6 +14,7 @@
 
 CONNECTOR_SDK_BEGIN_NAMESPACE
 
+// The extension's versioned id; oauth_management::id spells the same (since SDK 1.1).
 inline constexpr std::string_view oauth_management_id = "oauth_management.v1";
 
 struct authorize_options {
@@ -49,6 +50,9 @@ struct oauth_token_status {
 // Every method is noexcept and thread-safe, like the connector's.
 class oauth_management {
 public:
+    // Since SDK 1.1: the id find_extension<oauth_management>() asks for.
+    static constexpr std::string_view id = oauth_management_id;
+
     // Runs the authorization-code flow for this form's connection and stores the tokens in its
     // OAuthSettingsLocation. Blocks until the user consents, refuses, or the wait ends.
     [[nodiscard]] virtual oauth_operation_result authorize(const form_values& form,
@@ -57,7 +61,7 @@ public:
     // What is stored for this form's connection (tokens masked).
     [[nodiscard]] virtual oauth_token_status status(const form_values& form) noexcept = 0;
 
-    // Revokes the stored refresh token at Sage and removes the stored set.
+    // Revokes the stored refresh token at the authorization server and removes the stored set.
     [[nodiscard]] virtual oauth_operation_result revoke(const form_values& form) noexcept = 0;
 
 protected:

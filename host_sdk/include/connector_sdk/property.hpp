@@ -12,6 +12,11 @@
 
 CONNECTOR_SDK_BEGIN_NAMESPACE
 
+// Since SDK 1.1: the key of the one property every connector's form has — the name a host lists the
+// connection under (connection_record::name carries its trimmed value). Hosts rely on it to name a
+// connection before the connector has seen the form.
+inline constexpr std::string_view connection_name_key = "ConnectionName";
+
 enum class property_type : std::uint8_t {
     string,         // free text (secret when property_descriptor::secret is set)
     boolean,        // true / false

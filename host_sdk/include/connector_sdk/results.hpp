@@ -88,6 +88,7 @@ enum class license_state : std::uint8_t {
     grace,               // ended less than grace_days ago: works, with a warning
     expired,             // ended, grace over
     invalid,             // present but not acceptable: the reason says why
+    not_required,        // since SDK 1.1: a free connector; it needs no licence and is always usable
 };
 
 constexpr std::string_view to_string(license_state state) noexcept
@@ -99,6 +100,7 @@ constexpr std::string_view to_string(license_state state) noexcept
     case license_state::grace: return "grace";
     case license_state::expired: return "expired";
     case license_state::invalid: return "invalid";
+    case license_state::not_required: return "not_required";
     }
     return "invalid";
 }
@@ -116,7 +118,7 @@ struct license_status {
     [[nodiscard]] bool permits_use() const noexcept
     {
         return state == license_state::trial_active || state == license_state::subscription_active ||
-               state == license_state::grace;
+               state == license_state::grace || state == license_state::not_required;
     }
 };
 

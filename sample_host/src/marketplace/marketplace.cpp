@@ -359,6 +359,7 @@ std::string license_summary(const sdk::license_status& s)
                ", works " + days_text(left) + " more";
     case sdk::license_state::expired: return s.expires_at ? "expired " + until : std::string("expired");
     case sdk::license_state::invalid: return "invalid: " + s.reason;
+    case sdk::license_state::not_required: return "not required (free connector)";
     }
     return std::string(sdk::to_string(s.state));
 }
