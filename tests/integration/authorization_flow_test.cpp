@@ -106,8 +106,7 @@ struct fixture {
     test_support::fake_host_services services{state.path()};
     std::unique_ptr<connector_sdk::connector> connector =
         sage::sage_connector::make(services, test_support::test_marketplace_keys());
-    connector_sdk::oauth_management* oauth =
-        static_cast<connector_sdk::oauth_management*>(connector->query_extension(connector_sdk::oauth_management_id));
+    connector_sdk::oauth_management* oauth = connector_sdk::find_extension<connector_sdk::oauth_management>(*connector);
     unsigned short port = free_port();
     std::string callback = "http://127.0.0.1:" + std::to_string(port) + "/callback";
     sage_sandbox::oauth_client client;

@@ -363,7 +363,7 @@ std::optional<merged_value> merge(const property_descriptor& property, const std
             failed = true;
             continue;
         }
-        conversion converted = convert_value(property, o->value);
+        conversion converted = sage::convert_value(property, o->value);
         if (!converted.value) {
             out.errors.push_back({property.key, label + o->where + " " + converted.problem});
             failed = true;
@@ -426,7 +426,7 @@ connection_settings::connection_settings()
     for (const auto& property : property_catalog()) {
         if (!property.default_value)
             continue;
-        conversion converted = convert_value(property, form_value(*property.default_value));
+        conversion converted = sage::convert_value(property, form_value(*property.default_value));
         const assigner assign = assigner_for(property.key);
         if (!converted.value || assign == nullptr || !assign(*this, *converted.value).empty())
             throw std::logic_error("the catalogue's default for " + property.key + " does not convert");

@@ -2,6 +2,7 @@
 
 #include "form/property_keys.hpp"
 #include "sage/sage_endpoints.hpp"
+#include <connector_sdk/property_builder.hpp>
 
 #include <stdexcept>
 #include <utility>
@@ -24,73 +25,19 @@ constexpr char network[] = "Network";
 constexpr char endpoint[] = "Endpoints";
 } // namespace group
 
-// Fills a descriptor one aspect at a time so each entry of the catalogue reads like a form spec.
-class entry {
-public:
-    entry(std::string_view key, std::string label, property_type type, std::string group, int order)
-    {
-        d_.key = std::string(key);
-        d_.label = std::move(label);
-        d_.type = type;
-        d_.group = std::move(group);
-        d_.order = order;
-    }
-    entry& help(std::string text)
-    {
-        d_.description = std::move(text);
-        return *this;
-    }
-    entry& secret()
-    {
-        d_.secret = true;
-        return *this;
-    }
-    entry& required()
-    {
-        d_.required = true;
-        return *this;
-    }
-    entry& advanced()
-    {
-        d_.advanced = true;
-        return *this;
-    }
-    entry& default_value(std::string_view value)
-    {
-        d_.default_value = std::string(value);
-        return *this;
-    }
-    entry& allowed(std::vector<std::string> values)
-    {
-        d_.allowed_values = std::move(values);
-        return *this;
-    }
-    entry& range(std::int64_t minimum, std::optional<std::int64_t> maximum)
-    {
-        d_.minimum = minimum;
-        d_.maximum = maximum;
-        return *this;
-    }
-    entry& extensions(std::vector<std::string> list)
-    {
-        d_.file_extensions = std::move(list);
-        return *this;
-    }
-    entry& visible_when_set(std::string_view key)
-    {
-        d_.visible_when = connector_sdk::visibility_condition{std::string(key), {}};
-        return *this;
-    }
-    [[nodiscard]] property_descriptor done() { return std::move(d_); }
-
-private:
-    property_descriptor d_;
-};
+// An entry of the catalogue: the SDK's builder, placed in its group and display order.
+connector_sdk::property_builder entry(std::string_view key, std::string label, property_type type, std::string group,
+                                      int order)
+{
+    connector_sdk::property_builder b(key, std::move(label), type);
+    b.group(std::move(group)).order(order);
+    return b;
+}
 
 std::vector<property_descriptor> build_catalog()
 {
     std::vector<property_descriptor> c;
-    const auto add = [&c](entry& e) { c.push_back(e.done()); };
+    const auto add = [&c](connector_sdk::property_builder& e) { c.push_back(std::move(e).build()); };
 
     // --- The marketplace form ---------------------------------------------------------------------
     add(entry(keys::connection_name, "Connection Name", property_type::string, group::connection, 10)
@@ -131,7 +78,7 @@ std::vector<property_descriptor> build_catalog()
                   "client certificate. Optional."));
     add(entry(keys::keystore_password, "Keystore Password", property_type::string, group::security, 80)
             .secret()
-            .visible_when_set(keys::keystore_file)
+            .visible_when(keys::keystore_file)
             .help("The password of the uploaded keystore: the PKCS#12 password, or the passphrase of an "
                   "encrypted PEM private key. Needed only when the keystore is protected."));
     add(entry(keys::additional_configuration, "Add Configuration", property_type::key_value_list, group::configuration,
@@ -259,10 +206,7 @@ const std::vector<property_descriptor>& property_catalog()
 
 const property_descriptor* find_property(std::string_view key)
 {
-    for (const auto& d : property_catalog())
-        if (d.key == key)
-            return &d;
-    return nullptr;
+    return connector_sdk::find_property(property_catalog(), key);
 }
 
 const property_descriptor& property(std::string_view key)
@@ -274,8 +218,7 @@ const property_descriptor& property(std::string_view key)
 
 std::string label_of(std::string_view key)
 {
-    const property_descriptor* d = find_property(key);
-    return d != nullptr ? d->label : std::string(key);
+    return connector_sdk::label_of(property_catalog(), key);
 }
 
 } // namespace sage

@@ -2,13 +2,15 @@
 // constants, so a key can never drift between the catalogue, the resolver and the validator.
 #pragma once
 
+#include <connector_sdk/property.hpp>
+
 #include <array>
 #include <string_view>
 
 namespace sage::keys {
 
 // The form of the marketplace page.
-inline constexpr std::string_view connection_name = "ConnectionName";
+inline constexpr std::string_view connection_name = connector_sdk::connection_name_key; // "ConnectionName"
 inline constexpr std::string_view client_id = "ClientId";
 inline constexpr std::string_view client_secret = "ClientSecret";
 inline constexpr std::string_view access_token = "AccessToken";

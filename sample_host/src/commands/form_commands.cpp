@@ -129,7 +129,7 @@ int run_create(host_context& ctx, const form_command_options& options)
     // Refuse a taken name before the connector spends a TEST (network) on it. The store checks again
     // when saving; an unusable name (only blanks...) is left to the connector to report, with its label.
     if (!options.replace)
-        if (const auto* name = session.values().get_if<std::string>("ConnectionName")) {
+        if (const auto* name = session.values().get_if<std::string>(connector_sdk::connection_name_key)) {
             std::optional<std::string> normalised;
             try {
                 normalised = normalise_connection_name(*name);

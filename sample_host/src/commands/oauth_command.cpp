@@ -33,13 +33,12 @@ struct oauth_command_options {
 
 connector_sdk::oauth_management& require_extension(const connector_session& session, std::string_view connector_id)
 {
-    auto* extension = static_cast<connector_sdk::oauth_management*>(
-        session.connector().query_extension(connector_sdk::oauth_management_id));
+    auto* extension = connector_sdk::find_extension<connector_sdk::oauth_management>(session.connector());
     if (extension == nullptr)
         throw host_error("the connector '" + std::string(connector_id) +
                          "' offers no OAuth sign-in for the host to "
                          "manage (it does not implement " +
-                         std::string(connector_sdk::oauth_management_id) +
+                         std::string(connector_sdk::oauth_management::id) +
                          "): there is nothing to authorise, show or revoke here; its TEST says what it needs");
     return *extension;
 }

@@ -3,6 +3,7 @@
 #include "storage/sqlite_database.hpp"
 
 #include <boost/json.hpp>
+#include <connector_sdk/property.hpp>
 
 #include <openssl/crypto.h>
 
@@ -166,7 +167,8 @@ std::string normalise_connection_name(std::string_view raw)
     while (!raw.empty() && is_space(raw.back()))
         raw.remove_suffix(1);
     if (raw.empty())
-        throw host_error("the Connection Name is empty: give the connection a name (--set ConnectionName=NAME)");
+        throw host_error("the Connection Name is empty: give the connection a name (--set " +
+                         std::string(connector_sdk::connection_name_key) + "=NAME)");
     if (raw.size() > 200)
         throw host_error("the Connection Name is longer than 200 characters: choose a shorter name");
     if (std::any_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
