@@ -7,15 +7,11 @@
 # (${PROJECT_BINARY_DIR}/marketplace-dev/signing-key.pem, mode 0600, never committed): the sample host
 # signs licences with it and the connector trusts its public half. A Release build refuses it.
 #
-# Provides: target marketplace_keys (INTERFACE, include dir with marketplace_keys.hpp) and the cache
+# Uses license_keytool (built by host_sdk). Provides: target marketplace_keys (INTERFACE, include dir with marketplace_keys.hpp) and the cache
 # variable CONNECTOR_DEV_SIGNING_KEY (path of the dev private key, empty with a real key).
 
 set(CONNECTOR_MARKETPLACE_PUBLIC_KEY "" CACHE FILEPATH "PEM of the marketplace licence key the connector trusts")
 option(CONNECTOR_ALLOW_DEV_LICENSE_KEY "Allow a Release build to trust the throw-away dev licence key" OFF)
-
-add_executable(license_keytool ${PROJECT_SOURCE_DIR}/host_sdk/tools/license_keytool.cpp)
-target_link_libraries(license_keytool PRIVATE connector_sdk::licensing)
-connector_enable_warnings(license_keytool)
 
 set(_keys_dir "${PROJECT_BINARY_DIR}/generated/marketplace_keys")
 set(_header "${_keys_dir}/marketplace_keys.hpp")
@@ -47,5 +43,3 @@ add_custom_target(marketplace_keys_header DEPENDS "${_header}")
 add_library(marketplace_keys INTERFACE)
 target_include_directories(marketplace_keys INTERFACE "${_keys_dir}")
 add_dependencies(marketplace_keys marketplace_keys_header)
-
-install(TARGETS license_keytool RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT sdk)

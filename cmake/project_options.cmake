@@ -1,38 +1,9 @@
-# Project-wide compile settings shared by every target of this tree.
+# Project-wide compile settings shared by every target of this tree. The warning set is the SDK's
+# (host_sdk/cmake/connector_warnings.cmake), switched on by the presets.
 
 set(CMAKE_CXX_STANDARD 20)
 set(CMAKE_CXX_STANDARD_REQUIRED ON)
 set(CMAKE_CXX_EXTENSIONS OFF)
 set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
 
-option(CONNECTOR_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" OFF)
-
-# connector_enable_warnings(<target>): the warning set every target of ours builds with.
-function(connector_enable_warnings target)
-  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-    target_compile_options(${target} PRIVATE
-      -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
-      -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wimplicit-fallthrough)
-    if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-      # GCC 12's -Wnull-dereference works only once optimised, and then reports Boost.Asio's own
-      # scheduler code (thread_info casts) in every optimised build: Clang's is the useful one.
-      target_compile_options(${target} PRIVATE -Wnull-dereference)
-    endif()
-    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-      # GCC 12 reports its own std::string operator+ and std::string_view comparisons once inlined
-      # (GCC bugs 105329 and 105651): noise in every optimised build, fixed in GCC 13.
-      target_compile_options(${target} PRIVATE -Wno-restrict -Wno-stringop-overread)
-    endif()
-    if(CONNECTOR_WARNINGS_AS_ERRORS)
-      target_compile_options(${target} PRIVATE -Werror)
-      if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-        # GCC 12's flow-based warnings report false positives inside libstdc++'s own string, regex and
-        # variant code once optimisation inlines it (e.g. -Wrestrict on std::string operator+): shown,
-        # not fatal.
-        target_compile_options(${target} PRIVATE
-          -Wno-error=restrict -Wno-error=maybe-uninitialized -Wno-error=array-bounds
-          -Wno-error=stringop-overflow -Wno-error=stringop-overread)
-      endif()
-    endif()
-  endif()
-endfunction()
+include(${PROJECT_SOURCE_DIR}/host_sdk/cmake/connector_warnings.cmake)
