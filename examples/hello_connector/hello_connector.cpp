@@ -1,82 +1,58 @@
-// The smallest complete connector: one required field, TEST always available once it is filled.
+// Hello Connector: the smallest complete connector, and the one to start a new connector from. A free
+// connector on connector_sdk::connector_base — the base validates the form against these descriptors,
+// creates the record, reports "no licence required" and offers no extension — so only the form and
+// TEST are written here.
 #include <connector_sdk/export.hpp>
 #include <connector_sdk/sdk.hpp>
 
 namespace hello {
 
-class hello_connector final : public connector_sdk::connector {
+using namespace connector_sdk;
+
+class hello_connector final : public connector_base {
 public:
-    explicit hello_connector(connector_sdk::host_services& services) : services_(services) {}
+    explicit hello_connector(host_services& services) : services_(services) {}
 
-    connector_sdk::connector_info info() const noexcept override
+    connector_info info() const noexcept override { return {"hello-connector", "Hello Connector", "0.1.0"}; }
+
+    std::vector<property_descriptor> describe_properties() const noexcept override
     {
-        return {"hello-connector", "Hello Connector", "0.1.0"};
+        return {property_builder(connection_name_key, "Connection Name")
+                    .required()
+                    .help("The name the connection is listed under."),
+                property_builder("Greeting", "Greeting", property_type::enumeration)
+                    .allowed({"hello", "bonjour", "hallo"})
+                    .default_value("hello")
+                    .help("The word TEST answers with. Default: hello.")};
     }
 
-    std::vector<connector_sdk::property_descriptor> describe_properties() const noexcept override
+    test_result test(const form_values& form) noexcept override
     {
-        connector_sdk::property_descriptor name;
-        name.key = "ConnectionName";
-        name.label = "Connection Name";
-        name.description = "The name the connection is listed under.";
-        name.required = true;
-        return {name};
-    }
-
-    connector_sdk::validation_result validate(const connector_sdk::form_values& form) const noexcept override
-    {
-        connector_sdk::validation_result result;
-        const auto* name = form.get_if<std::string>("ConnectionName");
-        if (name == nullptr || name->empty())
-            result.errors.push_back({"ConnectionName", "Connection Name is required: enter a name"});
-        return result;
-    }
-
-    connector_sdk::test_result test(const connector_sdk::form_values& form) noexcept override
-    {
-        connector_sdk::test_result result;
-        const auto validation = validate(form);
-        result.available = validation.ok();
-        result.category = validation.ok() ? connector_sdk::error_category::none : connector_sdk::error_category::config;
-        result.field_errors = validation.errors;
-        result.message = validation.ok() ? "hello from the consumer connector" : "the form needs attention";
-        services_.log(connector_sdk::log_level::info, "hello connector tested");
-        return result;
-    }
-
-    connector_sdk::create_result create(const connector_sdk::form_values& form,
-                                        const connector_sdk::create_options&) noexcept override
-    {
-        connector_sdk::create_result result;
-        result.test = test(form);
-        result.created = result.test->available;
-        result.category = result.test->category;
-        if (result.created) {
-            result.record.name = *form.get_if<std::string>("ConnectionName");
-            result.record.connector_id = "hello-connector";
+        test_result result;
+        const checked_form checked = check_form(describe_properties(), form);
+        result.field_errors = checked.errors;
+        if (!checked.ok()) {
+            result.category = error_category::config;
+            result.message = checked.errors.front().message;
+            return result;
         }
+        const form_value* greeting = checked.find("Greeting");
+        result.available = true;
+        result.category = error_category::none;
+        result.message = (greeting ? std::get<std::string>(*greeting) : "hello") + " from the hello connector";
+        services_.log(log_level::info, "hello connector tested");
         return result;
     }
-
-    connector_sdk::license_status check_license() noexcept override
-    {
-        connector_sdk::license_status status;
-        status.state = connector_sdk::license_state::subscription_active;
-        status.reason = "free connector";
-        return status;
-    }
-
-    void* query_extension(std::string_view) noexcept override { return nullptr; }
 
 private:
-    connector_sdk::host_services& services_;
+    host_services& services_;
 };
 
-std::unique_ptr<connector_sdk::connector> create(connector_sdk::host_services& services)
+std::unique_ptr<connector> make(host_services& services)
 {
     return std::make_unique<hello_connector>(services);
 }
 
 } // namespace hello
 
-CONNECTOR_SDK_EXPORT_CONNECTOR(hello::create, "hello-connector")
+CONNECTOR_SDK_EXPORT_CONNECTOR(hello::make, "hello-connector")

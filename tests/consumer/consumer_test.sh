@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The installed-SDK consumer test: install the SDK from this build into a fresh prefix, build the
-# third-party connector in project/ against it with find_package, then have the sample host load it.
-# usage: consumer_test.sh BUILD_DIR SAMPLE_HOST CMAKE_CXX_COMPILER
+# The installed-SDK consumer test: install the SDK from this build into a fresh prefix, build
+# examples/hello_connector against it with find_package, then have the sample host load it.
+# usage: consumer_test.sh BUILD_DIR SAMPLE_HOST CMAKE_CXX_COMPILER EXAMPLE_DIR
 set -euo pipefail
-build_dir=$1 sample_host=$2 compiler=$3
+build_dir=$1 sample_host=$2 compiler=$3 example=$4
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/sdk-consumer-XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -26,25 +26,10 @@ test -f "$work/prefix/lib/cmake/connector_sdk/connector_sdk-config.cmake" ||
   test -f "$work/prefix/lib/x86_64-linux-gnu/cmake/connector_sdk/connector_sdk-config.cmake"
 
 # The consumer is built without the sanitizer flags of this build: a plain plugin loads into any host.
-cmake -S "$here/project" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+cmake -S "$example" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_PREFIX_PATH="$work/prefix" \
       -DHELLO_PLUGIN_DIR="$work/plugins" >"$work/configure.log" || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/build" >"$work/build.log" || { cat "$work/build.log"; exit 1; }
 
-exports=$(nm -D --defined-only "$work/plugins/hello-connector/hello_connector.so" | awk '{print $3}' | sort | tr '\n' ' ')
-[[ $exports == "connector_sdk_abi_descriptor connector_sdk_factory " ]] ||
-  { echo "unexpected exports: $exports"; exit 1; }
-
-out=$("$sample_host" --plugins "$work/plugins" --data "$work/data" --json plugins)
-echo "$out"
-grep -q '"hello-connector"' <<<"$out"
-grep -q '"loaded"' <<<"$out"
-
-out=$("$sample_host" --plugins "$work/plugins" --data "$work/data" --json describe hello-connector)
-echo "$out"
-grep -q '"ConnectionName"' <<<"$out"
-
-out=$("$sample_host" --plugins "$work/plugins" --data "$work/data" test hello-connector --set ConnectionName=hi)
-echo "$out"
-[[ $(head -n1 <<<"$out") == "connection available" ]]
+"$here/check_hello_plugin.sh" "$sample_host" "$work/plugins" "$work/data"
 echo "consumer connector built from the installed SDK and loaded by the sample host"
