@@ -43,6 +43,16 @@ BOOST_AUTO_TEST_CASE(same_major_and_an_older_or_equal_minor_are_compatible)
     }
 }
 
+BOOST_AUTO_TEST_CASE(this_host_loads_plugins_built_for_sdk_1_0)
+{
+    BOOST_TEST(CONNECTOR_SDK_VERSION_MINOR >= 1);
+    abi_descriptor plugin = make_abi_descriptor("built-for-1.0");
+    plugin.sdk_minor = 0;
+    const compatibility c = check_compatibility(plugin);
+    BOOST_TEST(c.compatible, c.reason);
+    BOOST_TEST(check_manifest_sdk_abi(1, 0).compatible);
+}
+
 BOOST_AUTO_TEST_CASE(each_incompatibility_has_its_own_reason)
 {
     const abi_descriptor host = make_abi_descriptor("h");
@@ -116,6 +126,8 @@ BOOST_AUTO_TEST_CASE(license_states_and_load_statuses)
 {
     BOOST_TEST(to_string(license_state::trial_active) == "trial_active");
     BOOST_TEST(to_string(license_state::grace) == "grace");
+    BOOST_TEST(to_string(license_state::not_required) == "not_required"); // since SDK 1.1, appended
+    BOOST_TEST(static_cast<int>(license_state::not_required) == 6);
     BOOST_TEST(to_string(load_status::digest_mismatch) == "digest_mismatch");
     BOOST_TEST(to_string(load_status::factory_failed) == "factory_failed");
 }
@@ -149,7 +161,8 @@ BOOST_AUTO_TEST_CASE(only_live_licences_permit_use)
                                                      {license_state::subscription_active, true},
                                                      {license_state::grace, true},
                                                      {license_state::expired, false},
-                                                     {license_state::invalid, false}}) {
+                                                     {license_state::invalid, false},
+                                                     {license_state::not_required, true}}) {
         s.state = state;
         BOOST_TEST(s.permits_use() == permitted, to_string(state));
     }
