@@ -26,20 +26,18 @@ public:
                     .help("The word TEST answers with. Default: hello.")};
     }
 
+    // TEST: a real connector proves its connection here; this one answers with the chosen greeting.
     test_result test(const form_values& form) noexcept override
     {
         test_result result;
         const checked_form checked = check_form(describe_properties(), form);
+        result.available = checked.ok();
+        result.category = checked.ok() ? error_category::none : error_category::config;
         result.field_errors = checked.errors;
-        if (!checked.ok()) {
-            result.category = error_category::config;
-            result.message = checked.errors.front().message;
-            return result;
-        }
         const form_value* greeting = checked.find("Greeting");
-        result.available = true;
-        result.category = error_category::none;
-        result.message = (greeting ? std::get<std::string>(*greeting) : "hello") + " from the hello connector";
+        result.message = checked.ok()
+                             ? (greeting ? std::get<std::string>(*greeting) : "hello") + " from the hello connector"
+                             : checked.errors.front().message;
         services_.log(log_level::info, "hello connector tested");
         return result;
     }

@@ -26,7 +26,9 @@ test -f "$work/prefix/lib/cmake/connector_sdk/connector_sdk-config.cmake" ||
   test -f "$work/prefix/lib/x86_64-linux-gnu/cmake/connector_sdk/connector_sdk-config.cmake"
 
 # The consumer is built without the sanitizer flags of this build: a plain plugin loads into any host.
+# It is built with strict warnings as errors: the SDK's headers must compile cleanly in an author's build.
 cmake -S "$example" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Werror" \
       -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_PREFIX_PATH="$work/prefix" \
       -DHELLO_PLUGIN_DIR="$work/plugins" >"$work/configure.log" || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/build" >"$work/build.log" || { cat "$work/build.log"; exit 1; }

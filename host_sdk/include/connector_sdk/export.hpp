@@ -13,7 +13,7 @@
 #define CONNECTOR_SDK_EXPORT_CONNECTOR(factory, connector_id_literal)                                                  \
     namespace connector_sdk_export_ {                                                                                  \
     constexpr ::connector_sdk::abi_descriptor descriptor = ::connector_sdk::make_abi_descriptor(connector_id_literal); \
-    constexpr ::connector_sdk::connector_factory* factory_pointer = &factory;                                          \
+    [[maybe_unused]] constexpr ::connector_sdk::connector_factory* factory_pointer = &factory;                         \
     }                                                                                                                  \
     BOOST_DLL_ALIAS(connector_sdk_export_::descriptor, connector_sdk_abi_descriptor)                                   \
     BOOST_DLL_ALIAS(factory, connector_sdk_factory)
