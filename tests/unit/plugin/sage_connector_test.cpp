@@ -11,6 +11,7 @@
 #include <test_pki.hpp>
 
 #include <connector_sdk/license.hpp>
+#include <connector_sdk/oauth_management.hpp>
 
 #include <algorithm>
 #include <string>
@@ -68,6 +69,8 @@ BOOST_AUTO_TEST_CASE(identifies_itself)
     BOOST_TEST(!info.version.empty());
     BOOST_TEST(connector->query_extension("oauth_management.v1") != nullptr);
     BOOST_TEST(connector->query_extension("no_such_extension.v1") == nullptr);
+    BOOST_TEST(connector_sdk::find_extension<connector_sdk::oauth_management>(*connector) ==
+               connector->query_extension("oauth_management.v1"));
 }
 
 BOOST_AUTO_TEST_CASE(describe_properties_returns_the_catalogue)
