@@ -6,18 +6,14 @@
 #include "storage/connection_store.hpp"
 #include "storage/user_directory.hpp"
 
+#include <connector_support/ascii_text.hpp>
+
 #include <algorithm>
-#include <cctype>
 
 namespace sample_host {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
+using connector_support::iequals;
 
 // The saved connection (secrets still sealed), refusing before the plugin loads and before any secret
 // is opened when it is missing or belongs to another connector.
@@ -47,9 +43,7 @@ loaded_plugin load_checked(host_context& ctx, std::string_view connector_id, con
 
 bool looks_secret(std::string_view key)
 {
-    std::string lower(key);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = connector_support::to_lower(key);
     for (std::string_view word : {"secret", "password", "token", "passphrase", "verifier"})
         if (lower.find(word) != std::string::npos)
             return true;

@@ -15,10 +15,12 @@
 #include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
+#include <connector_support/ascii_text.hpp>
+#include <connector_support/time_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 #include <set>
 
@@ -26,6 +28,8 @@ namespace sample_host {
 namespace {
 
 namespace json = boost::json;
+using connector_support::days_text;
+using connector_support::utc_iso_text;
 namespace sdk = connector_sdk;
 using std::chrono::sys_seconds;
 
@@ -35,13 +39,6 @@ struct marketplace_options {
     std::string signing_key;
     bool replace = false;
 };
-
-bool same_text_ignoring_case(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 // The manifests of the plugin folder (no code loaded), by id.
 std::vector<sdk::manifest> installed_manifests(host_context& ctx)
@@ -62,7 +59,7 @@ sdk::manifest resolve_connector(host_context& ctx, std::string_view wanted)
     std::string known;
     for (auto& plugin : registry.discover()) {
         if (plugin.manifest.value) {
-            if (plugin.manifest.value->id == wanted || same_text_ignoring_case(plugin.manifest.value->name, wanted))
+            if (plugin.manifest.value->id == wanted || connector_support::iequals(plugin.manifest.value->name, wanted))
                 return std::move(*plugin.manifest.value);
             known += (known.empty() ? "" : ", ") + plugin.manifest.value->id;
         } else if (plugin.folder.filename() == wanted) {
@@ -155,7 +152,7 @@ marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
 
 json::value optional_time(const std::optional<sys_seconds>& t)
 {
-    return t ? json::value(iso_time(*t)) : json::value(nullptr);
+    return t ? json::value(utc_iso_text(*t)) : json::value(nullptr);
 }
 
 json::object claims_json(const sdk::license_claims& c)
@@ -166,9 +163,9 @@ json::object claims_json(const sdk::license_claims& c)
             {"tenant_id", c.tenant_id},
             {"kind", c.kind},
             {"plan", c.plan},
-            {"issued_at", iso_time(c.issued_at)},
-            {"starts_at", iso_time(c.starts_at)},
-            {"expires_at", iso_time(c.expires_at)},
+            {"issued_at", utc_iso_text(c.issued_at)},
+            {"starts_at", utc_iso_text(c.starts_at)},
+            {"expires_at", utc_iso_text(c.expires_at)},
             {"grace_days", c.grace_days}};
 }
 
@@ -177,8 +174,8 @@ json::value trial_json(const std::optional<trial_record>& t, sys_seconds now)
     if (!t)
         return json::object{{"used", false}};
     return json::object{{"used", true},
-                        {"started_at", iso_time(t->started_at)},
-                        {"expires_at", iso_time(t->expires_at)},
+                        {"started_at", utc_iso_text(t->started_at)},
+                        {"expires_at", utc_iso_text(t->expires_at)},
                         {"ended", now >= t->expires_at},
                         {"started_by", t->started_by},
                         {"license_id", t->license_id}};
@@ -189,8 +186,8 @@ json::value subscription_json(const std::optional<subscription_record>& s, sys_s
     if (!s)
         return nullptr;
     return json::object{{"plan", s->plan},
-                        {"started_at", iso_time(s->started_at)},
-                        {"expires_at", iso_time(s->expires_at)},
+                        {"started_at", utc_iso_text(s->started_at)},
+                        {"expires_at", utc_iso_text(s->expires_at)},
                         {"ended", s->ended(now)},
                         {"renewed_at", optional_time(s->renewed_at)},
                         {"cancelled", s->cancelled_at.has_value()},
@@ -208,17 +205,12 @@ json::value issued_json(const std::optional<issued_license_record>& r)
                         {"kind", r->kind},
                         {"plan", r->plan},
                         {"key_id", r->key_id},
-                        {"issued_at", iso_time(r->issued_at)},
-                        {"starts_at", iso_time(r->starts_at)},
-                        {"expires_at", iso_time(r->expires_at)},
+                        {"issued_at", utc_iso_text(r->issued_at)},
+                        {"starts_at", utc_iso_text(r->starts_at)},
+                        {"expires_at", utc_iso_text(r->expires_at)},
                         {"grace_days", r->grace_days},
                         {"issued_by", r->issued_by},
                         {"reason", r->reason}};
-}
-
-std::string days_text(long long n)
-{
-    return std::to_string(n) + (n == 1 ? " day" : " days");
 }
 
 // After issuing: the connector's own judgement of the licence it is now handed (asked before the
@@ -242,13 +234,13 @@ void print_issue(host_context& ctx, std::string_view action, const sdk::manifest
     if (!ctx.out().json()) {
         ctx.out().line(headline);
         ctx.out().line("licence " + issued.claims.license_id + " (key " + issued.claims.key_id + "), issued " +
-                       iso_time(issued.claims.issued_at));
+                       utc_iso_text(issued.claims.issued_at));
     }
     json::value view = report_connector_view(ctx, connector);
     ctx.log().write(sdk::log_level::info, "host",
                     std::string(action) + " " + m.id + " for tenant " + issued.claims.tenant_id + " by " +
                         ctx.acting_user().name + ": licence " + issued.claims.license_id + " (" + issued.claims.kind +
-                        "/" + issued.claims.plan + ") until " + iso_time(issued.claims.expires_at));
+                        "/" + issued.claims.plan + ") until " + utc_iso_text(issued.claims.expires_at));
     if (ctx.out().json())
         ctx.out().document(json::object{{"action", action},
                                         {"tenant", issued.claims.tenant_id},
@@ -272,7 +264,7 @@ int run_start_trial(host_context& ctx, const marketplace_options& options)
     const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
     print_issue(ctx, "start-trial", m, issued,
                 "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id +
-                    "': " + days_text(m.trial_days) + ", until " + iso_time(issued.claims.expires_at) +
+                    "': " + days_text(m.trial_days) + ", until " + utc_iso_text(issued.claims.expires_at) +
                     grace_text(issued.claims.grace_days) + ".",
                 std::nullopt, view);
     return 0;
@@ -287,7 +279,7 @@ int run_subscribe(host_context& ctx, const marketplace_options& options)
     const auto issued = market.subscribe(ctx.acting_user(), m, options.plan, ctx.now_seconds());
     print_issue(ctx, "subscribe", m, issued,
                 "Tenant '" + issued.claims.tenant_id + "' subscribed to " + m.name + " (" + issued.claims.plan +
-                    "): until " + iso_time(issued.claims.expires_at) + grace_text(issued.claims.grace_days) +
+                    "): until " + utc_iso_text(issued.claims.expires_at) + grace_text(issued.claims.grace_days) +
                     "; renew with `sample_host marketplace renew " + m.id + "`.",
                 market.account(ctx.acting_user(), m.id).subscription, view);
     return 0;
@@ -302,11 +294,11 @@ int run_renew(host_context& ctx, const marketplace_options& options)
     const auto before = market.account(ctx.acting_user(), m.id).subscription;
     const auto issued = market.renew(ctx.acting_user(), m, ctx.now_seconds());
     std::string headline = "Renewed the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
-                           "' to " + m.name + ": until " + iso_time(issued.claims.expires_at);
+                           "' to " + m.name + ": until " + utc_iso_text(issued.claims.expires_at);
     if (before)
         headline += before->ended(issued.claims.issued_at)
-                        ? " (it had ended on " + iso_time(before->expires_at) + ", so the new period starts now)"
-                        : " (was " + iso_time(before->expires_at) + ")";
+                        ? " (it had ended on " + utc_iso_text(before->expires_at) + ", so the new period starts now)"
+                        : " (was " + utc_iso_text(before->expires_at) + ")";
     print_issue(ctx, "renew", m, issued, headline + ".", market.account(ctx.acting_user(), m.id).subscription, view);
     return 0;
 }
@@ -320,7 +312,7 @@ int run_cancel(host_context& ctx, const marketplace_options& options)
     const auto issued = market.cancel(ctx.acting_user(), m, ctx.now_seconds());
     print_issue(ctx, "cancel", m, issued,
                 "Cancelled the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
-                    "' to " + m.name + ": it keeps working until " + iso_time(issued.claims.expires_at) +
+                    "' to " + m.name + ": it keeps working until " + utc_iso_text(issued.claims.expires_at) +
                     " and is not renewed (no grace period after a cancellation).",
                 market.account(ctx.acting_user(), m.id).subscription, view);
     return 0;
@@ -387,24 +379,24 @@ void print_status(host_context& ctx, const status_entry& e, sys_seconds now)
     if (e.manifest && !e.manifest->premium() && !e.account.trial && !e.account.subscription)
         return;
     const auto& t = e.account.trial;
-    field("trial", t ? "used: started " + iso_time(t->started_at) + " by " + t->started_by +
-                           (now >= t->expires_at ? ", ended " : ", ends ") + iso_time(t->expires_at)
+    field("trial", t ? "used: started " + utc_iso_text(t->started_at) + " by " + t->started_by +
+                           (now >= t->expires_at ? ", ended " : ", ends ") + utc_iso_text(t->expires_at)
                      : std::string("not used"));
     const auto& s = e.account.subscription;
     if (!s) {
         field("subscription", "none");
     } else {
-        std::string text = s->plan + ", started " + iso_time(s->started_at) +
-                           (s->ended(now) ? ", ended " : ", expires ") + iso_time(s->expires_at);
+        std::string text = s->plan + ", started " + utc_iso_text(s->started_at) +
+                           (s->ended(now) ? ", ended " : ", expires ") + utc_iso_text(s->expires_at);
         if (s->cancelled_at)
-            text += ", cancelled " + iso_time(*s->cancelled_at) + " (ends at expiry, not renewed)";
+            text += ", cancelled " + utc_iso_text(*s->cancelled_at) + " (ends at expiry, not renewed)";
         else if (s->renewed_at)
-            text += ", last renewed " + iso_time(*s->renewed_at);
+            text += ", last renewed " + utc_iso_text(*s->renewed_at);
         field("subscription", text);
     }
     if (const auto& c = e.account.current_license)
         field("licence id", c->license_id + " (" + c->kind + "/" + c->plan + ", key " + c->key_id + ", issued " +
-                                iso_time(c->issued_at) + " by " + c->issued_by + ")");
+                                utc_iso_text(c->issued_at) + " by " + c->issued_by + ")");
 }
 
 int run_status(host_context& ctx, const marketplace_options& options)
@@ -440,7 +432,7 @@ int run_status(host_context& ctx, const marketplace_options& options)
         for (const auto& e : entries)
             list.push_back(status_json(e, now));
         ctx.out().document(json::object{
-            {"tenant", ctx.acting_user().tenant}, {"now", iso_time(now)}, {"connectors", std::move(list)}});
+            {"tenant", ctx.acting_user().tenant}, {"now", utc_iso_text(now)}, {"connectors", std::move(list)}});
         return 0;
     }
     if (entries.empty()) {
@@ -448,7 +440,7 @@ int run_status(host_context& ctx, const marketplace_options& options)
                        " and no marketplace records for tenant '" + ctx.acting_user().tenant + "'");
         return 0;
     }
-    ctx.out().line("Marketplace status for tenant '" + ctx.acting_user().tenant + "' at " + iso_time(now) + ":");
+    ctx.out().line("Marketplace status for tenant '" + ctx.acting_user().tenant + "' at " + utc_iso_text(now) + ":");
     for (const auto& e : entries)
         print_status(ctx, e, now);
     return 0;

@@ -2,10 +2,11 @@
 
 #include "runtime/host_error.hpp"
 
+#include <connector_support/ascii_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <iterator>
@@ -19,22 +20,8 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using connector_sdk::form_value;
 using connector_sdk::key_value_pairs;
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
+using connector_support::iequals;
+using connector_support::trim;
 
 struct key_and_value {
     std::string key;
@@ -58,6 +45,17 @@ key_and_value split_assignment(std::string_view argument, std::string_view optio
     return {std::string(key), std::string(argument.substr(eq + 1))};
 }
 
+// Sets `key` in a key-value list: an entry with the same key (ignoring case) takes the value and keeps
+// its spelling; otherwise the pair is appended.
+void put_pair(key_value_pairs& pairs, std::string key, std::string value)
+{
+    auto same = std::find_if(pairs.begin(), pairs.end(), [&](const auto& pair) { return iequals(pair.key, key); });
+    if (same != pairs.end())
+        same->value = std::move(value);
+    else
+        pairs.push_back({std::move(key), std::move(value)});
+}
+
 // Adds or replaces `key` in the Add Configuration list of `form`.
 void put_configuration(connector_sdk::form_values& form, const std::string& key, std::string value,
                        std::string_view origin)
@@ -70,11 +68,7 @@ void put_configuration(connector_sdk::form_values& form, const std::string& key,
                               " was already given as a single value; give its entries with --config KEY=VALUE only");
         pairs = *list;
     }
-    auto same = std::find_if(pairs.begin(), pairs.end(), [&](const auto& pair) { return iequals(pair.key, key); });
-    if (same != pairs.end())
-        same->value = std::move(value);
-    else
-        pairs.push_back({key, std::move(value)});
+    put_pair(pairs, key, std::move(value));
     form.set(std::string(additional_configuration_key), std::move(pairs));
 }
 
@@ -95,16 +89,10 @@ std::string configuration_text(const json::value& value, const std::string& wher
 key_value_pairs configuration_from_json(const json::value& value, const std::string& where)
 {
     key_value_pairs pairs;
-    const auto add = [&](std::string key, std::string text) {
-        auto same = std::find_if(pairs.begin(), pairs.end(), [&](const auto& p) { return iequals(p.key, key); });
-        if (same != pairs.end())
-            same->value = std::move(text);
-        else
-            pairs.push_back({std::move(key), std::move(text)});
-    };
     if (const auto* object = value.if_object()) {
         for (const auto& member : *object)
-            add(std::string(member.key()), configuration_text(member.value(), where + "." + std::string(member.key())));
+            put_pair(pairs, std::string(member.key()),
+                     configuration_text(member.value(), where + "." + std::string(member.key())));
         return pairs;
     }
     if (const auto* array = value.if_array()) {
@@ -116,7 +104,7 @@ key_value_pairs configuration_from_json(const json::value& value, const std::str
             if (key == nullptr || text == nullptr || !key->is_string() || key->get_string().empty() ||
                 item->size() != 2)
                 throw usage_error(item_where + " must be an object {\"key\": \"...\", \"value\": \"...\"}");
-            add(std::string(key->get_string()), configuration_text(*text, item_where + ".value"));
+            put_pair(pairs, std::string(key->get_string()), configuration_text(*text, item_where + ".value"));
         }
         return pairs;
     }
@@ -290,14 +278,8 @@ void overlay_form(connector_sdk::form_values& base, const connector_sdk::form_va
             continue;
         }
         key_value_pairs merged = *saved;
-        for (const auto& pair : *added) {
-            auto same =
-                std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return iequals(p.key, pair.key); });
-            if (same != merged.end())
-                same->value = pair.value;
-            else
-                merged.push_back(pair);
-        }
+        for (const auto& pair : *added)
+            put_pair(merged, pair.key, pair.value);
         base.set(target, std::move(merged));
     }
 }

@@ -1,10 +1,11 @@
 #include "marketplace/marketplace.hpp"
 
 #include "marketplace/license_repository.hpp"
-#include "runtime/host_clock.hpp"
 #include "runtime/host_error.hpp"
 #include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
+
+#include <connector_support/time_text.hpp>
 
 #include <openssl/rand.h>
 
@@ -16,21 +17,9 @@ namespace {
 
 using std::chrono::sys_seconds;
 namespace sdk = connector_sdk;
-
-std::string instant_of(sys_seconds t)
-{
-    return format_instant(t);
-}
-
-std::string date_of(sys_seconds t)
-{
-    return instant_of(t).substr(0, 10);
-}
-
-std::string days_text(long long n)
-{
-    return std::to_string(n) + (n == 1 ? " day" : " days");
-}
+using connector_support::days_text;
+using connector_support::utc_date_text;
+using connector_support::utc_iso_text;
 
 std::string in_quotes(std::string_view text)
 {
@@ -191,13 +180,13 @@ issued_license marketplace::start_trial(const user_account& actor, const sdk::ma
     const auto decide = [&] {
         if (auto used = records_.trial(actor.tenant, m.id))
             throw host_error("the trial of " + m.name + " was already used by tenant " + in_quotes(actor.tenant) +
-                             " (started " + instant_of(used->started_at) + " by " + used->started_by +
-                             (used->expires_at > now ? ", ends " : ", ended ") + instant_of(used->expires_at) +
+                             " (started " + utc_iso_text(used->started_at) + " by " + used->started_by +
+                             (used->expires_at > now ? ", ends " : ", ended ") + utc_iso_text(used->expires_at) +
                              "): a trial can be started once per tenant; subscribe with " + subscribe_hint(m));
         if (auto s = records_.subscription(actor.tenant, m.id))
             throw host_error("tenant " + in_quotes(actor.tenant) + " has " + (s->ended(now) ? "had a " : "a ") +
                              s->plan + " subscription to " + m.name + " (" + (s->ended(now) ? "ended " : "until ") +
-                             instant_of(s->expires_at) + "): trials are for tenants that have not subscribed; " +
+                             utc_iso_text(s->expires_at) + "): trials are for tenants that have not subscribed; " +
                              (s->ended(now) ? "subscribe again with " + subscribe_hint(m)
                                             : std::string("the subscription is in force")));
         sdk::license_claims c = base_claims(actor, m, now);
@@ -230,10 +219,10 @@ issued_license marketplace::subscribe(const user_account& actor, const sdk::mani
         if (auto s = records_.subscription(actor.tenant, m.id); s && !s->ended(now)) {
             if (s->cancelled_at)
                 throw host_error("the " + s->plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " +
-                                 m.name + " was cancelled on " + instant_of(*s->cancelled_at) + " and runs until " +
-                                 instant_of(s->expires_at) + ": subscribe again once it has ended");
+                                 m.name + " was cancelled on " + utc_iso_text(*s->cancelled_at) + " and runs until " +
+                                 utc_iso_text(s->expires_at) + ": subscribe again once it has ended");
             throw host_error("tenant " + in_quotes(actor.tenant) + " is already subscribed to " + m.name + " (" +
-                             s->plan + ", until " + instant_of(s->expires_at) +
+                             s->plan + ", until " + utc_iso_text(s->expires_at) +
                              "): extend it with `sample_host marketplace "
                              "renew " +
                              m.id + "`");
@@ -269,8 +258,8 @@ issued_license marketplace::renew(const user_account& actor, const sdk::manifest
         const subscription_record s = running_subscription(records_, actor, m, "renew");
         if (s.cancelled_at)
             throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " was cancelled on " + instant_of(*s.cancelled_at) + " and is not renewed (it " +
-                             (s.ended(now) ? "ended " : "runs until ") + instant_of(s.expires_at) +
+                             " was cancelled on " + utc_iso_text(*s.cancelled_at) + " and is not renewed (it " +
+                             (s.ended(now) ? "ended " : "runs until ") + utc_iso_text(s.expires_at) +
                              "); subscribe again with " + subscribe_hint(m) + " once it has ended");
         const sdk::manifest_plan* plan = find_plan(m, s.plan);
         if (plan == nullptr)
@@ -307,11 +296,11 @@ issued_license marketplace::cancel(const user_account& actor, const sdk::manifes
         const subscription_record s = running_subscription(records_, actor, m, "cancel");
         if (s.cancelled_at)
             throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " was already cancelled on " + instant_of(*s.cancelled_at) + " (it " +
-                             (s.ended(now) ? "ended " : "runs until ") + instant_of(s.expires_at) + ")");
+                             " was already cancelled on " + utc_iso_text(*s.cancelled_at) + " (it " +
+                             (s.ended(now) ? "ended " : "runs until ") + utc_iso_text(s.expires_at) + ")");
         if (s.ended(now))
             throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " already ended on " + instant_of(s.expires_at) + ": there is nothing to cancel");
+                             " already ended on " + utc_iso_text(s.expires_at) + ": there is nothing to cancel");
         sdk::license_claims c = base_claims(actor, m, now);
         c.kind = "subscription";
         c.plan = s.plan;
@@ -346,7 +335,7 @@ marketplace_account marketplace::account(const user_account& actor, std::string_
 
 std::string license_summary(const sdk::license_status& s)
 {
-    const std::string until = s.expires_at ? date_of(*s.expires_at) : std::string("?");
+    const std::string until = s.expires_at ? utc_date_text(*s.expires_at) : std::string("?");
     const long long left = s.days_left.value_or(0);
     switch (s.state) {
     case sdk::license_state::none: return "none";

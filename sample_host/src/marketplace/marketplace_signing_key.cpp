@@ -3,15 +3,12 @@
 #include "runtime/host_error.hpp"
 #include "security/private_file.hpp"
 
-#include <openssl/bio.h>
+#include <connector_support/openssl_handles.hpp>
+
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -28,14 +25,8 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t max_key_file_size = 64 * 1024;
 
-struct pkey_free {
-    void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
-};
-struct bio_free {
-    void operator()(BIO* p) const noexcept { BIO_free_all(p); }
-};
-using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
-using bio_ptr = std::unique_ptr<BIO, bio_free>;
+using connector_support::bio_ptr;
+using connector_support::pkey_ptr;
 
 void wipe(std::string& text) noexcept
 {
@@ -65,7 +56,7 @@ pkey_ptr parse_private_key(std::string_view pem, std::string_view source)
 {
     if (pem.size() > static_cast<std::size_t>(INT32_MAX))
         throw host_error(std::string(source) + " is too large to be a key");
-    bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    bio_ptr bio = connector_support::memory_bio(pem);
     if (!bio)
         throw host_error("OpenSSL could not allocate memory to read " + std::string(source));
     pkey_ptr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
