@@ -101,12 +101,7 @@ int run_list(host_context& ctx)
 
 connection_details require_connection(host_context& ctx, const std::string& name)
 {
-    const user_account& user = ctx.acting_user();
-    auto details = ctx.connections().show(user.tenant, name);
-    if (!details)
-        throw host_error("no connection named '" + name + "' in tenant '" + user.tenant +
-                         "': see `sample_host connections list`");
-    return std::move(*details);
+    return ctx.connections().require(ctx.acting_user().tenant, name);
 }
 
 int run_show(host_context& ctx, const std::string& name)

@@ -19,17 +19,13 @@ using connector_support::iequals;
 // is opened when it is missing or belongs to another connector.
 connection_details require_saved(host_context& ctx, std::string_view connector_id, const std::string& name)
 {
-    const user_account& user = ctx.acting_user();
-    auto details = ctx.connections().show(user.tenant, name);
-    if (!details)
-        throw host_error("no connection named '" + name + "' in tenant '" + user.tenant +
-                         "': see `sample_host connections list`");
-    if (details->summary.connector_id != connector_id)
-        throw host_error("the connection '" + details->summary.name + "' belongs to the connector '" +
-                         details->summary.connector_id + "', not to '" + std::string(connector_id) +
+    connection_details details = ctx.connections().require(ctx.acting_user().tenant, name);
+    if (details.summary.connector_id != connector_id)
+        throw host_error("the connection '" + details.summary.name + "' belongs to the connector '" +
+                         details.summary.connector_id + "', not to '" + std::string(connector_id) +
                          "': give its own connector id, or a connection made for " + std::string(connector_id) +
                          " (see `sample_host connections list`)");
-    return std::move(*details);
+    return details;
 }
 
 loaded_plugin load_checked(host_context& ctx, std::string_view connector_id, const form_sources& sources)

@@ -16,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 #include <connector_support/ascii_text.hpp>
+#include <connector_support/result.hpp>
 #include <connector_support/time_text.hpp>
 
 #include <boost/json.hpp>
@@ -56,12 +57,11 @@ sdk::manifest resolve_connector(host_context& ctx, std::string_view wanted)
 {
     plugin_registry& registry = ctx.plugins();
     registry.require_folder();
-    std::string known;
-    for (auto& plugin : registry.discover()) {
+    auto plugins = registry.discover();
+    for (auto& plugin : plugins) {
         if (plugin.manifest.value) {
             if (plugin.manifest.value->id == wanted || connector_support::iequals(plugin.manifest.value->name, wanted))
                 return std::move(*plugin.manifest.value);
-            known += (known.empty() ? "" : ", ") + plugin.manifest.value->id;
         } else if (plugin.folder.filename() == wanted) {
             std::string problems;
             for (const auto& e : plugin.manifest.errors)
@@ -71,9 +71,7 @@ sdk::manifest resolve_connector(host_context& ctx, std::string_view wanted)
                              plugin.manifest_path.string() + ") cannot be read: " + problems);
         }
     }
-    throw host_error("no connector '" + std::string(wanted) + "' in " + registry.folder().string() +
-                     (known.empty() ? std::string(" (no connectors there)") : " (found: " + known + ")") +
-                     ": check the id with `sample_host plugins`, or point --plugins at the right folder");
+    registry.refuse_unknown(wanted, plugins);
 }
 
 // A non-administrator gets the marketplace sentence. Without a connector named, the sentence names
@@ -111,22 +109,23 @@ marketplace_signing_key load_signing_key(host_context& ctx)
     return std::move(loaded.key);
 }
 
-// What the connector itself says about the tenant's licence, when it loads.
-struct connector_view {
-    std::optional<sdk::license_status> status;
-    std::string load_error;
-};
+// What the connector itself says about the tenant's licence, or why it could not be loaded to ask it.
+using connector_view = connector_support::result<sdk::license_status>;
 
 connector_view ask_connector(host_context& ctx, std::string_view connector_id)
 {
-    connector_view view;
     try {
         auto plugin = ctx.plugins().load(connector_id);
-        view.status = plugin.connector().check_license();
+        return plugin.connector().check_license();
     } catch (const host_error& e) {
-        view.load_error = e.what();
+        return connector_support::fail(sdk::error_category::internal, e.what());
     }
-    return view;
+}
+
+// Before a command has asked the connector.
+connector_view not_asked()
+{
+    return connector_support::fail(sdk::error_category::internal, "the connector was not asked");
 }
 
 // For status: no licence is issued.
@@ -142,11 +141,12 @@ marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
 {
     return marketplace(
         ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
-        [&ctx, &view](const issued_license& issued) -> std::optional<std::string> {
+        [&ctx, &view](const issued_license& issued) -> connector_support::result<void> {
             view = ask_connector(ctx, issued.claims.connector_id);
-            if (view.status && !view.status->permits_use())
-                return std::string(sdk::to_string(view.status->state)) + ": " + view.status->reason;
-            return std::nullopt;
+            if (view && !view->permits_use())
+                return connector_support::fail(sdk::error_category::license,
+                                               std::string(sdk::to_string(view->state)) + ": " + view->reason);
+            return {};
         });
 }
 
@@ -217,14 +217,14 @@ json::value issued_json(const std::optional<issued_license_record>& r)
 // licence was committed), or why it could not be asked.
 json::value report_connector_view(host_context& ctx, const connector_view& view)
 {
-    if (!view.status) {
+    if (!view) {
         ctx.out().warning("the licence was issued, but the connector could not be loaded to confirm it accepts it: " +
-                          view.load_error);
+                          view.error().message);
         return nullptr;
     }
     if (!ctx.out().json())
-        ctx.out().line("connector reports: " + license_summary(*view.status));
-    return license_json(*view.status);
+        ctx.out().line("connector reports: " + license_summary(*view));
+    return license_json(*view);
 }
 
 void print_issue(host_context& ctx, std::string_view action, const sdk::manifest& m, const issued_license& issued,
@@ -259,7 +259,7 @@ int run_start_trial(host_context& ctx, const marketplace_options& options)
 {
     const sdk::manifest m = resolve_connector(ctx, options.connector);
     refuse_unless_admin(ctx, &m);
-    connector_view view;
+    connector_view view = not_asked();
     auto market = make_issuing_marketplace(ctx, view);
     const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
     print_issue(ctx, "start-trial", m, issued,
@@ -274,7 +274,7 @@ int run_subscribe(host_context& ctx, const marketplace_options& options)
 {
     const sdk::manifest m = resolve_connector(ctx, options.connector);
     refuse_unless_admin(ctx, &m);
-    connector_view view;
+    connector_view view = not_asked();
     auto market = make_issuing_marketplace(ctx, view);
     const auto issued = market.subscribe(ctx.acting_user(), m, options.plan, ctx.now_seconds());
     print_issue(ctx, "subscribe", m, issued,
@@ -289,7 +289,7 @@ int run_renew(host_context& ctx, const marketplace_options& options)
 {
     const sdk::manifest m = resolve_connector(ctx, options.connector);
     refuse_unless_admin(ctx, &m);
-    connector_view view;
+    connector_view view = not_asked();
     auto market = make_issuing_marketplace(ctx, view);
     const auto before = market.account(ctx.acting_user(), m.id).subscription;
     const auto issued = market.renew(ctx.acting_user(), m, ctx.now_seconds());
@@ -307,7 +307,7 @@ int run_cancel(host_context& ctx, const marketplace_options& options)
 {
     const sdk::manifest m = resolve_connector(ctx, options.connector);
     refuse_unless_admin(ctx, &m);
-    connector_view view;
+    connector_view view = not_asked();
     auto market = make_issuing_marketplace(ctx, view);
     const auto issued = market.cancel(ctx.acting_user(), m, ctx.now_seconds());
     print_issue(ctx, "cancel", m, issued,
@@ -321,7 +321,7 @@ int run_cancel(host_context& ctx, const marketplace_options& options)
 struct status_entry {
     std::string id;
     std::optional<sdk::manifest> manifest; // nullopt: records only, the plugin is not installed
-    connector_view view;
+    std::optional<connector_view> view;    // asked only when installed
     marketplace_account account;
 };
 
@@ -339,8 +339,9 @@ json::object status_json(const status_entry& e, sys_seconds now)
         for (const auto& p : e.manifest->plans)
             plans.push_back(json::object{{"id", p.id}, {"months", p.months}});
     o["plans"] = std::move(plans);
-    o["license"] = e.view.status ? json::value(license_json(*e.view.status)) : json::value(nullptr);
-    o["load_error"] = e.view.load_error.empty() ? json::value(nullptr) : json::value(e.view.load_error);
+    const bool answered = e.view && e.view->has_value();
+    o["license"] = answered ? json::value(license_json(**e.view)) : json::value(nullptr);
+    o["load_error"] = e.view && !answered ? json::value(e.view->error().message) : json::value(nullptr);
     o["trial"] = trial_json(e.account.trial, now);
     o["subscription"] = subscription_json(e.account.subscription, now);
     o["current_license"] = issued_json(e.account.current_license);
@@ -367,14 +368,15 @@ void print_status(host_context& ctx, const status_entry& e, sys_seconds now)
     } else {
         ctx.out().line(e.id + ": not installed in " + ctx.plugins().folder().string() + " (the host's records remain)");
     }
-    if (e.view.status) {
-        field("licence", license_summary(*e.view.status));
-        if (!e.view.status->user_message.empty())
-            field("users see", e.view.status->user_message);
-        if (e.view.status->state != sdk::license_state::none)
-            field("reason", e.view.status->reason);
-    } else if (e.manifest) {
-        field("licence", "unknown: the connector could not be loaded: " + e.view.load_error);
+    if (e.view && *e.view) {
+        const sdk::license_status& status = **e.view;
+        field("licence", license_summary(status));
+        if (!status.user_message.empty())
+            field("users see", status.user_message);
+        if (status.state != sdk::license_state::none)
+            field("reason", status.reason);
+    } else if (e.view) {
+        field("licence", "unknown: the connector could not be loaded: " + e.view->error().message);
     }
     if (e.manifest && !e.manifest->premium() && !e.account.trial && !e.account.subscription)
         return;

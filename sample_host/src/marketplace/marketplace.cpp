@@ -124,13 +124,23 @@ marketplace::marketplace(sqlite_database& database, license_repository& licenses
 issued_license marketplace::issue(const user_account& actor, const sdk::manifest& m, sdk::license_claims claims,
                                   std::string_view reason, const std::function<void(const issued_license&)>& write)
 {
+    issued_license issued = sign_and_verify(actor, m, std::move(claims));
+    write(issued);
+    record(actor, m, issued, reason);
+    require_acceptance(m, issued);
+    return issued;
+}
+
+// Signs the claims, and never hands out a licence that its own key would not accept.
+issued_license marketplace::sign_and_verify(const user_account& actor, const sdk::manifest& m,
+                                            sdk::license_claims claims) const
+{
     const marketplace_signing_key key = signing_key_();
     issued_license issued;
     issued.token = key.sign(claims);
     claims.key_id = key.key_id();
     issued.claims = std::move(claims);
 
-    // Never hand out a licence that its own key would not accept.
     const sdk::trusted_license_key trusted[] = {{key.key_id(), key.public_key()}};
     sdk::license_check check;
     check.token = issued.token;
@@ -143,8 +153,13 @@ issued_license marketplace::issue(const user_account& actor, const sdk::manifest
         evaluation.claims->license_id != issued.claims.license_id)
         throw host_error("the licence just signed does not verify (" + evaluation.status.reason +
                          "): nothing was issued; please report this");
+    return issued;
+}
 
-    write(issued);
+// The issued licence in the marketplace's records, and its token where the host hands it to the connector.
+void marketplace::record(const user_account& actor, const sdk::manifest& m, const issued_license& issued,
+                         std::string_view reason)
+{
     issued_license_record record;
     record.license_id = issued.claims.license_id;
     record.tenant = actor.tenant;
@@ -160,15 +175,21 @@ issued_license marketplace::issue(const user_account& actor, const sdk::manifest
     record.reason = std::string(reason);
     records_.record_issued(record);
     licenses_.store(actor.tenant, m.id, issued.token, issued.claims.issued_at);
-    if (accepts_)
-        if (auto refusal = accepts_(issued))
-            throw host_error(
-                "the connector " + m.id + " does not accept the licence it would be given (" + *refusal +
-                "): nothing was issued" + (issued.claims.kind == "trial" ? " and the trial is still unused" : "") +
-                ". It trusts another marketplace signing key than " + issued.claims.key_id +
-                " (import the right one with `sample_host marketplace init --signing-key FILE --replace`), "
-                "or its clock disagrees with the host's");
-    return issued;
+}
+
+// Throws (rolling the caller's transaction back) when the connector refuses the licence it would be given.
+void marketplace::require_acceptance(const sdk::manifest& m, const issued_license& issued) const
+{
+    if (!accepts_)
+        return;
+    const connector_support::result<void> accepted = accepts_(issued);
+    if (!accepted)
+        throw host_error("the connector " + m.id + " does not accept the licence it would be given (" +
+                         accepted.error().message + "): nothing was issued" +
+                         (issued.claims.kind == "trial" ? " and the trial is still unused" : "") +
+                         ". It trusts another marketplace signing key than " + issued.claims.key_id +
+                         " (import the right one with `sample_host marketplace init --signing-key FILE --replace`), "
+                         "or its clock disagrees with the host's");
 }
 
 issued_license marketplace::start_trial(const user_account& actor, const sdk::manifest& m, sys_seconds now)

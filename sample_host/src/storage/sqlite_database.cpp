@@ -150,6 +150,16 @@ sqlite_statement& sqlite_statement::bind_null(int index)
     return *this;
 }
 
+sqlite_statement& sqlite_statement::bind(int index, std::chrono::sys_seconds instant)
+{
+    return bind(index, static_cast<std::int64_t>(instant.time_since_epoch().count()));
+}
+
+sqlite_statement& sqlite_statement::bind(int index, const std::optional<std::chrono::sys_seconds>& instant)
+{
+    return instant ? bind(index, *instant) : bind_null(index);
+}
+
 bool sqlite_statement::step()
 {
     const int rc = ::sqlite3_step(statement_);
@@ -198,6 +208,18 @@ std::vector<std::uint8_t> sqlite_statement::blob(int column) const
     if (data == nullptr || size <= 0)
         return {};
     return {data, data + size};
+}
+
+std::chrono::sys_seconds sqlite_statement::instant(int column) const
+{
+    return std::chrono::sys_seconds(std::chrono::seconds(integer(column)));
+}
+
+std::optional<std::chrono::sys_seconds> sqlite_statement::optional_instant(int column) const
+{
+    if (is_null(column))
+        return std::nullopt;
+    return instant(column);
 }
 
 // --- sqlite_transaction ------------------------------------------------------------------------

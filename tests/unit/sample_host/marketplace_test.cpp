@@ -521,10 +521,11 @@ BOOST_AUTO_TEST_CASE(a_licence_the_connector_refuses_is_rolled_back_and_the_tria
     std::optional<std::string> seen_in_store;
     marketplace picky(
         db, licenses, [this] { return key; },
-        [&](const issued_license& i) -> std::optional<std::string> {
+        [&](const issued_license& i) -> connector_support::result<void> {
             seen_token = i.token;
             seen_in_store = licenses.token(i.claims.tenant_id, i.claims.connector_id);
-            return std::string("invalid: signed with key id 'mk-x', which this connector does not trust");
+            return connector_support::fail(sdk::error_category::license,
+                                           "invalid: signed with key id 'mk-x', which this connector does not trust");
         });
     const std::string message = refusal_of<host_error>([&] { (void)picky.start_trial(admin, sage, t0); });
     BOOST_TEST(contains(message, "does not accept the licence"), message);
@@ -538,7 +539,7 @@ BOOST_AUTO_TEST_CASE(a_licence_the_connector_refuses_is_rolled_back_and_the_tria
 
     marketplace happy(
         db, licenses, [this] { return key; },
-        [](const issued_license&) -> std::optional<std::string> { return std::nullopt; });
+        [](const issued_license&) -> connector_support::result<void> { return {}; });
     BOOST_TEST(happy.start_trial(admin, sage, t0).claims.kind == "trial");
 }
 
