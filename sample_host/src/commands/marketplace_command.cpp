@@ -255,67 +255,71 @@ std::string grace_text(int grace_days)
     return grace_days > 0 ? ", then " + days_text(grace_days) + " of grace" : std::string(", with no grace period");
 }
 
-int run_start_trial(host_context& ctx, const marketplace_options& options)
+// The four commands that issue a licence: CONNECTOR resolved, administrators only, and a marketplace
+// that asks the connector before committing; `act` issues and reports, given the connector's answer.
+template <typename Act>
+int run_issuing(host_context& ctx, const marketplace_options& options, Act act)
 {
     const sdk::manifest m = resolve_connector(ctx, options.connector);
     refuse_unless_admin(ctx, &m);
     connector_view view = not_asked();
     auto market = make_issuing_marketplace(ctx, view);
-    const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
-    print_issue(ctx, "start-trial", m, issued,
-                "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id +
-                    "': " + days_text(m.trial_days) + ", until " + utc_iso_text(issued.claims.expires_at) +
-                    grace_text(issued.claims.grace_days) + ".",
-                std::nullopt, view);
+    act(market, m, view);
     return 0;
+}
+
+int run_start_trial(host_context& ctx, const marketplace_options& options)
+{
+    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
+        const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
+        print_issue(ctx, "start-trial", m, issued,
+                    "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id +
+                        "': " + days_text(m.trial_days) + ", until " + utc_iso_text(issued.claims.expires_at) +
+                        grace_text(issued.claims.grace_days) + ".",
+                    std::nullopt, view);
+    });
 }
 
 int run_subscribe(host_context& ctx, const marketplace_options& options)
 {
-    const sdk::manifest m = resolve_connector(ctx, options.connector);
-    refuse_unless_admin(ctx, &m);
-    connector_view view = not_asked();
-    auto market = make_issuing_marketplace(ctx, view);
-    const auto issued = market.subscribe(ctx.acting_user(), m, options.plan, ctx.now_seconds());
-    print_issue(ctx, "subscribe", m, issued,
-                "Tenant '" + issued.claims.tenant_id + "' subscribed to " + m.name + " (" + issued.claims.plan +
-                    "): until " + utc_iso_text(issued.claims.expires_at) + grace_text(issued.claims.grace_days) +
-                    "; renew with `sample_host marketplace renew " + m.id + "`.",
-                market.account(ctx.acting_user(), m.id).subscription, view);
-    return 0;
+    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
+        const auto issued = market.subscribe(ctx.acting_user(), m, options.plan, ctx.now_seconds());
+        print_issue(ctx, "subscribe", m, issued,
+                    "Tenant '" + issued.claims.tenant_id + "' subscribed to " + m.name + " (" + issued.claims.plan +
+                        "): until " + utc_iso_text(issued.claims.expires_at) + grace_text(issued.claims.grace_days) +
+                        "; renew with `sample_host marketplace renew " + m.id + "`.",
+                    market.account(ctx.acting_user(), m.id).subscription, view);
+    });
 }
 
 int run_renew(host_context& ctx, const marketplace_options& options)
 {
-    const sdk::manifest m = resolve_connector(ctx, options.connector);
-    refuse_unless_admin(ctx, &m);
-    connector_view view = not_asked();
-    auto market = make_issuing_marketplace(ctx, view);
-    const auto before = market.account(ctx.acting_user(), m.id).subscription;
-    const auto issued = market.renew(ctx.acting_user(), m, ctx.now_seconds());
-    std::string headline = "Renewed the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
-                           "' to " + m.name + ": until " + utc_iso_text(issued.claims.expires_at);
-    if (before)
-        headline += before->ended(issued.claims.issued_at)
-                        ? " (it had ended on " + utc_iso_text(before->expires_at) + ", so the new period starts now)"
-                        : " (was " + utc_iso_text(before->expires_at) + ")";
-    print_issue(ctx, "renew", m, issued, headline + ".", market.account(ctx.acting_user(), m.id).subscription, view);
-    return 0;
+    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
+        const auto before = market.account(ctx.acting_user(), m.id).subscription;
+        const auto issued = market.renew(ctx.acting_user(), m, ctx.now_seconds());
+        std::string headline = "Renewed the " + issued.claims.plan + " subscription of tenant '" +
+                               issued.claims.tenant_id + "' to " + m.name + ": until " +
+                               utc_iso_text(issued.claims.expires_at);
+        if (before)
+            headline +=
+                before->ended(issued.claims.issued_at)
+                    ? " (it had ended on " + utc_iso_text(before->expires_at) + ", so the new period starts now)"
+                    : " (was " + utc_iso_text(before->expires_at) + ")";
+        print_issue(ctx, "renew", m, issued, headline + ".", market.account(ctx.acting_user(), m.id).subscription,
+                    view);
+    });
 }
 
 int run_cancel(host_context& ctx, const marketplace_options& options)
 {
-    const sdk::manifest m = resolve_connector(ctx, options.connector);
-    refuse_unless_admin(ctx, &m);
-    connector_view view = not_asked();
-    auto market = make_issuing_marketplace(ctx, view);
-    const auto issued = market.cancel(ctx.acting_user(), m, ctx.now_seconds());
-    print_issue(ctx, "cancel", m, issued,
-                "Cancelled the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
-                    "' to " + m.name + ": it keeps working until " + utc_iso_text(issued.claims.expires_at) +
-                    " and is not renewed (no grace period after a cancellation).",
-                market.account(ctx.acting_user(), m.id).subscription, view);
-    return 0;
+    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
+        const auto issued = market.cancel(ctx.acting_user(), m, ctx.now_seconds());
+        print_issue(ctx, "cancel", m, issued,
+                    "Cancelled the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
+                        "' to " + m.name + ": it keeps working until " + utc_iso_text(issued.claims.expires_at) +
+                        " and is not renewed (no grace period after a cancellation).",
+                    market.account(ctx.acting_user(), m.id).subscription, view);
+    });
 }
 
 struct status_entry {
@@ -500,6 +504,21 @@ CLI::App* add_action(CLI::App& group, command_action& chosen, const std::shared_
     return command;
 }
 
+// An action on one CONNECTOR (required), with its footer.
+CLI::App* add_connector_action(CLI::App& group, command_action& chosen,
+                               const std::shared_ptr<marketplace_options>& options, const std::string& name,
+                               const std::string& description, runner run, const std::string& footer)
+{
+    auto* command = add_action(group, chosen, options, name, description, run);
+    command
+        ->add_option("connector", options->connector,
+                     "The connector: its manifest id (e.g. sage-cloud-accounting) or its name")
+        ->required()
+        ->type_name("CONNECTOR");
+    command->footer(footer);
+    return command;
+}
+
 } // namespace
 
 void add_marketplace_command(CLI::App& app, command_action& chosen)
@@ -518,43 +537,39 @@ void add_marketplace_command(CLI::App& app, command_action& chosen)
         "<connector> connector.\" (exit 1).");
     auto options = std::make_shared<marketplace_options>();
 
-    const std::string connector_help = "The connector: its manifest id (e.g. sage-cloud-accounting) or its name";
-    auto* trial = add_action(*group, chosen, options, "start-trial",
-                             "Start your tenant's trial of a premium connector (trial_days and grace_days from its "
-                             "manifest); once per tenant per connector, ever",
-                             run_start_trial);
-    trial->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
-    trial->footer("Refused for free connectors, when the tenant's trial was already used (even if the plugin was "
-                  "removed and installed again since: the record is in the host database), and when the tenant "
-                  "has or had a subscription. Exit 0 issued, 1 refused, 2 usage error.");
+    add_connector_action(*group, chosen, options, "start-trial",
+                         "Start your tenant's trial of a premium connector (trial_days and grace_days from its "
+                         "manifest); once per tenant per connector, ever",
+                         run_start_trial,
+                         "Refused for free connectors, when the tenant's trial was already used (even if the plugin "
+                         "was removed and installed again since: the record is in the host database), and when the "
+                         "tenant has or had a subscription. Exit 0 issued, 1 refused, 2 usage error.");
 
-    auto* subscribe = add_action(*group, chosen, options, "subscribe",
-                                 "Subscribe your tenant to a premium connector for one plan period from now "
-                                 "(period lengths from its manifest's plans)",
-                                 run_subscribe);
-    subscribe->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
+    auto* subscribe = add_connector_action(
+        *group, chosen, options, "subscribe",
+        "Subscribe your tenant to a premium connector for one plan period from now (period lengths from its "
+        "manifest's plans)",
+        run_subscribe,
+        "Supersedes a running trial. Refused while a subscription runs (use renew), including a cancelled one "
+        "until it has ended. Exit 0 issued, 1 refused, 2 usage error.");
     subscribe->add_option("--plan", options->plan, "The plan: monthly or annual (as the manifest offers)")
         ->required()
         ->check(CLI::IsMember({"monthly", "annual"}))
         ->type_name("monthly|annual");
-    subscribe->footer("Supersedes a running trial. Refused while a subscription runs (use renew), including a "
-                      "cancelled one until it has ended. Exit 0 issued, 1 refused, 2 usage error.");
 
-    auto* renew = add_action(*group, chosen, options, "renew",
-                             "Extend your tenant's subscription by one period of its plan: from the current expiry, "
-                             "or from now when it has already ended",
-                             run_renew);
-    renew->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
-    renew->footer("Refused without a subscription and after a cancellation. Exit 0 issued, 1 refused, 2 usage "
-                  "error.");
+    add_connector_action(*group, chosen, options, "renew",
+                         "Extend your tenant's subscription by one period of its plan: from the current expiry, or "
+                         "from now when it has already ended",
+                         run_renew,
+                         "Refused without a subscription and after a cancellation. Exit 0 issued, 1 refused, 2 "
+                         "usage error.");
 
-    auto* cancel = add_action(*group, chosen, options, "cancel",
-                              "Cancel your tenant's subscription at its expiry: the licence keeps working until then "
-                              "(with no grace period after) and is not renewed",
-                              run_cancel);
-    cancel->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
-    cancel->footer("The licence is re-issued with the same expiry and no grace days. Exit 0 cancelled, 1 refused "
-                   "(no subscription, already cancelled or ended), 2 usage error.");
+    add_connector_action(*group, chosen, options, "cancel",
+                         "Cancel your tenant's subscription at its expiry: the licence keeps working until then "
+                         "(with no grace period after) and is not renewed",
+                         run_cancel,
+                         "The licence is re-issued with the same expiry and no grace days. Exit 0 cancelled, 1 "
+                         "refused (no subscription, already cancelled or ended), 2 usage error.");
 
     auto* status = add_action(*group, chosen, options, "status",
                               "Per connector: tier, the licence state as the connector itself reports it (state, "

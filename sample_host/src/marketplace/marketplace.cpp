@@ -69,6 +69,22 @@ sdk::license_claims base_claims(const user_account& actor, const sdk::manifest& 
     return c;
 }
 
+// "the annual subscription of tenant 'acme' to Premium Sage", for refusals.
+std::string subscription_of(const subscription_record& s, const user_account& actor, const sdk::manifest& m)
+{
+    return "the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name;
+}
+
+// Saves a subscription as `issued` changed it, by `actor` at `now`.
+void save_change(marketplace_records& records, subscription_record s, const issued_license& issued,
+                 const user_account& actor, sys_seconds now)
+{
+    s.license_id = issued.claims.license_id;
+    s.updated_by = actor.name;
+    s.updated_at = now;
+    records.save_subscription(s);
+}
+
 // The running subscription that renew and cancel act on; throws host_error otherwise.
 subscription_record running_subscription(const marketplace_records& records, const user_account& actor,
                                          const sdk::manifest& m, std::string_view action)
@@ -119,6 +135,19 @@ marketplace::marketplace(sqlite_database& database, license_repository& licenses
     : database_(database), licenses_(licenses), records_(database), signing_key_(std::move(signing_key)),
       accepts_(std::move(accepts))
 {
+}
+
+// Decided inside the write transaction, so two administrators acting at once cannot both pass the
+// checks; a refusal rolls it back before the signing key is touched.
+issued_license marketplace::decide_and_issue(const user_account& actor, const sdk::manifest& m,
+                                             const std::function<sdk::license_claims()>& decide,
+                                             std::string_view reason,
+                                             const std::function<void(const issued_license&)>& write)
+{
+    sqlite_transaction transaction(database_);
+    issued_license issued = issue(actor, m, decide(), reason, write);
+    transaction.commit();
+    return issued;
 }
 
 issued_license marketplace::issue(const user_account& actor, const sdk::manifest& m, sdk::license_claims claims,
@@ -216,16 +245,11 @@ issued_license marketplace::start_trial(const user_account& actor, const sdk::ma
         c.expires_at = now + std::chrono::days(m.trial_days);
         return c;
     };
-    // Decided inside the write transaction, so two administrators acting at once cannot both pass
-    // the checks; a refusal rolls it back before the signing key is touched.
-    sqlite_transaction transaction(database_);
-    auto issued = issue(actor, m, decide(), "start-trial", [&](const issued_license& i) {
+    return decide_and_issue(actor, m, decide, "start-trial", [&](const issued_license& i) {
         if (!records_.record_trial({actor.tenant, m.id, now, i.claims.expires_at, i.claims.license_id, actor.name}))
             throw host_error("the trial of " + m.name + " was already used by tenant " + in_quotes(actor.tenant) +
                              ": a trial can be started once per tenant");
     });
-    transaction.commit();
-    return issued;
 }
 
 issued_license marketplace::subscribe(const user_account& actor, const sdk::manifest& m, std::string_view plan,
@@ -239,9 +263,9 @@ issued_license marketplace::subscribe(const user_account& actor, const sdk::mani
     const auto decide = [&] {
         if (auto s = records_.subscription(actor.tenant, m.id); s && !s->ended(now)) {
             if (s->cancelled_at)
-                throw host_error("the " + s->plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " +
-                                 m.name + " was cancelled on " + utc_iso_text(*s->cancelled_at) + " and runs until " +
-                                 utc_iso_text(s->expires_at) + ": subscribe again once it has ended");
+                throw host_error(subscription_of(*s, actor, m) + " was cancelled on " + utc_iso_text(*s->cancelled_at) +
+                                 " and runs until " + utc_iso_text(s->expires_at) +
+                                 ": subscribe again once it has ended");
             throw host_error("tenant " + in_quotes(actor.tenant) + " is already subscribed to " + m.name + " (" +
                              s->plan + ", until " + utc_iso_text(s->expires_at) +
                              "): extend it with `sample_host marketplace "
@@ -254,21 +278,15 @@ issued_license marketplace::subscribe(const user_account& actor, const sdk::mani
         c.expires_at = add_months(now, chosen->months);
         return c;
     };
-    sqlite_transaction transaction(database_);
-    auto issued = issue(actor, m, decide(), "subscribe", [&](const issued_license& i) {
+    return decide_and_issue(actor, m, decide, "subscribe", [&](const issued_license& i) {
         subscription_record s;
         s.tenant = actor.tenant;
         s.connector_id = m.id;
         s.plan = i.claims.plan;
         s.started_at = i.claims.starts_at;
         s.expires_at = i.claims.expires_at;
-        s.license_id = i.claims.license_id;
-        s.updated_by = actor.name;
-        s.updated_at = now;
-        records_.save_subscription(s);
+        save_change(records_, std::move(s), i, actor, now);
     });
-    transaction.commit();
-    return issued;
 }
 
 issued_license marketplace::renew(const user_account& actor, const sdk::manifest& m, sys_seconds now)
@@ -278,10 +296,10 @@ issued_license marketplace::renew(const user_account& actor, const sdk::manifest
     const auto decide = [&] {
         const subscription_record s = running_subscription(records_, actor, m, "renew");
         if (s.cancelled_at)
-            throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " was cancelled on " + utc_iso_text(*s.cancelled_at) + " and is not renewed (it " +
-                             (s.ended(now) ? "ended " : "runs until ") + utc_iso_text(s.expires_at) +
-                             "); subscribe again with " + subscribe_hint(m) + " once it has ended");
+            throw host_error(subscription_of(s, actor, m) + " was cancelled on " + utc_iso_text(*s.cancelled_at) +
+                             " and is not renewed (it " + (s.ended(now) ? "ended " : "runs until ") +
+                             utc_iso_text(s.expires_at) + "); subscribe again with " + subscribe_hint(m) +
+                             " once it has ended");
         const sdk::manifest_plan* plan = find_plan(m, s.plan);
         if (plan == nullptr)
             throw host_error(m.name + " no longer offers the " + s.plan + " plan (its plans: " + plan_list(m) +
@@ -294,19 +312,13 @@ issued_license marketplace::renew(const user_account& actor, const sdk::manifest
         c.expires_at = add_months(ended ? now : s.expires_at, plan->months);
         return c;
     };
-    sqlite_transaction transaction(database_);
-    auto issued = issue(actor, m, decide(), "renew", [&](const issued_license& i) {
+    return decide_and_issue(actor, m, decide, "renew", [&](const issued_license& i) {
         subscription_record s = running_subscription(records_, actor, m, "renew");
         s.started_at = i.claims.starts_at;
         s.expires_at = i.claims.expires_at;
         s.renewed_at = now;
-        s.license_id = i.claims.license_id;
-        s.updated_by = actor.name;
-        s.updated_at = now;
-        records_.save_subscription(s);
+        save_change(records_, std::move(s), i, actor, now);
     });
-    transaction.commit();
-    return issued;
 }
 
 issued_license marketplace::cancel(const user_account& actor, const sdk::manifest& m, sys_seconds now)
@@ -316,12 +328,12 @@ issued_license marketplace::cancel(const user_account& actor, const sdk::manifes
     const auto decide = [&] {
         const subscription_record s = running_subscription(records_, actor, m, "cancel");
         if (s.cancelled_at)
-            throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " was already cancelled on " + utc_iso_text(*s.cancelled_at) + " (it " +
-                             (s.ended(now) ? "ended " : "runs until ") + utc_iso_text(s.expires_at) + ")");
+            throw host_error(subscription_of(s, actor, m) + " was already cancelled on " +
+                             utc_iso_text(*s.cancelled_at) + " (it " + (s.ended(now) ? "ended " : "runs until ") +
+                             utc_iso_text(s.expires_at) + ")");
         if (s.ended(now))
-            throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " already ended on " + utc_iso_text(s.expires_at) + ": there is nothing to cancel");
+            throw host_error(subscription_of(s, actor, m) + " already ended on " + utc_iso_text(s.expires_at) +
+                             ": there is nothing to cancel");
         sdk::license_claims c = base_claims(actor, m, now);
         c.kind = "subscription";
         c.plan = s.plan;
@@ -330,17 +342,11 @@ issued_license marketplace::cancel(const user_account& actor, const sdk::manifes
         c.grace_days = 0; // a cancelled subscription stops at its expiry
         return c;
     };
-    sqlite_transaction transaction(database_);
-    auto issued = issue(actor, m, decide(), "cancel", [&](const issued_license& i) {
+    return decide_and_issue(actor, m, decide, "cancel", [&](const issued_license& i) {
         subscription_record s = running_subscription(records_, actor, m, "cancel");
         s.cancelled_at = now;
-        s.license_id = i.claims.license_id;
-        s.updated_by = actor.name;
-        s.updated_at = now;
-        records_.save_subscription(s);
+        save_change(records_, std::move(s), i, actor, now);
     });
-    transaction.commit();
-    return issued;
 }
 
 marketplace_account marketplace::account(const user_account& actor, std::string_view connector_id) const

@@ -85,6 +85,10 @@ public:
     [[nodiscard]] marketplace_account account(const user_account& actor, std::string_view connector_id) const;
 
 private:
+    // Runs `decide` (the claims, or a host_error refusing) and issue() in one write transaction.
+    issued_license decide_and_issue(const user_account& actor, const connector_sdk::manifest& connector,
+                                    const std::function<connector_sdk::license_claims()>& decide,
+                                    std::string_view reason, const std::function<void(const issued_license&)>& write);
     // Signs, checks the token against the key's public half, runs `write`, records the issued
     // licence, stores the token and asks `accepts_`; the caller's transaction commits it all.
     issued_license issue(const user_account& actor, const connector_sdk::manifest& connector,
