@@ -120,21 +120,13 @@ std::string read_key_text(const fs::path& file, bool private_file)
     if (info.st_size > static_cast<off_t>(max_key_file_size))
         throw host_error(file.string() + " is " + std::to_string(info.st_size) + " bytes, too large to be a key");
     std::string text(static_cast<std::size_t>(info.st_size), '\0');
-    std::size_t got = 0;
-    while (got < text.size()) {
-        const ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            const int error = errno;
-            wipe(text);
-            throw host_error("cannot read " + file.string() + ": " + errno_text(error));
-        }
-        if (n == 0)
-            break;
-        got += static_cast<std::size_t>(n);
+    const long got = read_fully(fd.get(), std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
+    if (got < 0) {
+        const int error = errno;
+        wipe(text);
+        throw host_error("cannot read " + file.string() + ": " + errno_text(error));
     }
-    text.resize(got);
+    text.resize(static_cast<std::size_t>(got));
     return text;
 }
 

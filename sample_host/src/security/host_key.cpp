@@ -61,15 +61,11 @@ host_key read_key_file(const std::filesystem::path& file)
                          ": it was damaged or replaced; restore it from a backup (without it, saved secrets cannot "
                          "be decrypted)");
     host_key::bytes key{};
-    std::size_t got = 0;
-    while (got < key.size()) {
-        const ssize_t n = ::read(fd.get(), key.data() + got, key.size() - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            throw host_error("cannot read the host key " + file.string() + ": " +
-                             (n < 0 ? errno_text(errno) : std::string("unexpected end of file")));
-        got += static_cast<std::size_t>(n);
+    const long got = read_fully(fd.get(), key);
+    if (got != static_cast<long>(key.size())) {
+        const std::string why = got < 0 ? errno_text(errno) : std::string("unexpected end of file");
+        OPENSSL_cleanse(key.data(), key.size());
+        throw host_error("cannot read the host key " + file.string() + ": " + why);
     }
     host_key result(key, file);
     OPENSSL_cleanse(key.data(), key.size());

@@ -34,6 +34,22 @@ file_descriptor::~file_descriptor()
         ::close(fd_);
 }
 
+long read_fully(int fd, std::span<std::uint8_t> buffer) noexcept
+{
+    std::size_t got = 0;
+    while (got < buffer.size()) {
+        const ssize_t n = ::read(fd, buffer.data() + got, buffer.size() - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        got += static_cast<std::size_t>(n);
+    }
+    return static_cast<long>(got);
+}
+
 std::string errno_text(int error)
 {
     return std::strerror(error);

@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE browser_launcher
 #include <boost/test/unit_test.hpp>
 
+#include "fake_environment.hpp"
 #include "runtime/browser_launcher.hpp"
 #include "temp_dir.hpp"
 
@@ -19,20 +20,12 @@
 using namespace sample_host;
 using commands = std::vector<std::vector<std::string>>;
 
+using test_support::fake_env;
+
 namespace {
 
 // A URL a shell would mangle: &, ;, $, quotes, spaces (percent-encoded ones are harmless anyway).
 const std::string tricky_url = "https://sage.example/auth?a=1&b=$(touch pwned);c='x' \"y\"`id`";
-
-environment_lookup fake_env(std::map<std::string, std::string> variables)
-{
-    return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {
-        auto it = variables.find(std::string(name));
-        if (it == variables.end() || it->second.empty())
-            return std::nullopt;
-        return it->second;
-    };
-}
 
 // A "browser" that records its arguments, its session id, where its standard output goes and whether
 // descriptor `probe_fd` is open, then exits.
