@@ -125,11 +125,9 @@ int report_refusal(host_context* ctx, const host_error& e, std::ostream& err)
         ctx->out().error(e.what());
         if (ctx->out().json() && e.code() != exit_code::usage)
             ctx->out().document(boost::json::object{{"error", e.what()}, {"exit_code", static_cast<int>(e.code())}});
-        try {
-            ctx->log().write(connector_sdk::log_level::error, "host", e.what());
-        } catch (...) {
-            // No log to write to: the message above is what counts.
-        }
+        // No log to write to (it could not be opened): the message above is what counts.
+        connector_support::guarded([&] { ctx->log().write(connector_sdk::log_level::error, "host", e.what()); },
+                                   [](std::string_view) {}, [] {});
     } else {
         err << "error: " << e.what() << '\n';
     }

@@ -158,10 +158,13 @@ bool cli_host_services::open_browser(std::string_view url) noexcept
 {
     return connector_support::guarded(
         [&] {
-            const browser_launch launch = open_in_browser(url, process_environment());
-            log_.write(launch.started ? connector_sdk::log_level::debug : connector_sdk::log_level::info, "host",
-                       launch.started ? "browser: " + launch.note : "no browser opened: " + launch.note);
-            return launch.started;
+            const auto launch = open_in_browser(url, process_environment());
+            if (!launch) {
+                log_.write(connector_sdk::log_level::info, "host", "no browser opened: " + launch.error().message);
+                return false;
+            }
+            log_.write(connector_sdk::log_level::debug, "host", "browser: " + launch->note);
+            return true;
         },
         [&](std::string_view why) { log_failure(log_, "open_browser failed", why); }, [] { return false; });
 }

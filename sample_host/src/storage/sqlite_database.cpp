@@ -1,5 +1,7 @@
 #include "storage/sqlite_database.hpp"
 
+#include <connector_support/guarded.hpp>
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -233,11 +235,8 @@ sqlite_transaction::~sqlite_transaction()
 {
     if (done_)
         return;
-    try {
-        database_.execute("ROLLBACK");
-    } catch (...) {
-        // Nothing better to do in a destructor: SQLite rolls back on close anyway.
-    }
+    // A failed ROLLBACK has nowhere to go from a destructor; SQLite rolls back on close anyway.
+    connector_support::guarded([&] { database_.execute("ROLLBACK"); }, [](std::string_view) {}, [] {});
 }
 
 void sqlite_transaction::commit()
