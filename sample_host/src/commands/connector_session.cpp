@@ -57,7 +57,17 @@ connector_session::connector_session(host_context& ctx, std::string_view connect
     form_.env_secrets = std::move(command_line.env_secrets);
     form_.argv_keys = std::move(command_line.argv_keys);
     apply_property_types(form_.values, properties_);
+    protect_secrets(ctx);
+    ctx.log().write(connector_sdk::log_level::info, "host",
+                    "form for " + std::string(connector_id) +
+                        (saved_name_ ? " from saved connection '" + *saved_name_ + "'" : std::string()) + " with " +
+                        std::to_string(form_.values.size()) + " value(s)");
+}
 
+// Every secret value is masked in all output from here on; a secret typed on the command line is
+// worth a warning.
+void connector_session::protect_secrets(host_context& ctx) const
+{
     for (const auto& secret : form_.env_secrets)
         ctx.redactor().add(secret);
     for (const auto& secret : secret_texts(form_.values, properties_))
@@ -68,10 +78,6 @@ connector_session::connector_session(host_context& ctx, std::string_view connect
                               " is a secret but was given on the command line, where other users can see it "
                               "in the process list: prefer --secret-env " +
                               key + "=ENVVAR");
-    ctx.log().write(connector_sdk::log_level::info, "host",
-                    "form for " + std::string(connector_id) +
-                        (saved_name_ ? " from saved connection '" + *saved_name_ + "'" : std::string()) + " with " +
-                        std::to_string(form_.values.size()) + " value(s)");
 }
 
 void connector_session::load_saved(host_context& ctx, std::string_view connector_id, const std::string& name)

@@ -405,27 +405,35 @@ void print_status(host_context& ctx, const status_entry& e, sys_seconds now)
                                 utc_iso_text(c->issued_at) + " by " + c->issued_by + ")");
 }
 
-int run_status(host_context& ctx, const marketplace_options& options)
+// The connectors status speaks of: the one named, or every one installed and any the tenant has
+// records for (no longer installed). Administrators only.
+std::vector<status_entry> status_entries(host_context& ctx, const marketplace_options& options)
 {
     std::vector<status_entry> entries;
-    const sys_seconds now = ctx.now_seconds();
     if (!options.connector.empty()) {
         sdk::manifest m = resolve_connector(ctx, options.connector);
         refuse_unless_admin(ctx, &m);
         entries.push_back({m.id, std::move(m), {}, {}});
-    } else {
-        refuse_unless_admin(ctx, nullptr);
-        ctx.plugins().require_folder();
-        std::set<std::string> seen;
-        for (auto& m : installed_manifests(ctx)) {
-            seen.insert(m.id);
-            entries.push_back({m.id, std::move(m), {}, {}});
-        }
-        const marketplace_records records(ctx.database());
-        for (auto& id : records.connectors_with_records(ctx.acting_user().tenant))
-            if (!seen.contains(id))
-                entries.push_back({id, std::nullopt, {}, {}});
+        return entries;
     }
+    refuse_unless_admin(ctx, nullptr);
+    ctx.plugins().require_folder();
+    std::set<std::string> seen;
+    for (auto& m : installed_manifests(ctx)) {
+        seen.insert(m.id);
+        entries.push_back({m.id, std::move(m), {}, {}});
+    }
+    const marketplace_records records(ctx.database());
+    for (auto& id : records.connectors_with_records(ctx.acting_user().tenant))
+        if (!seen.contains(id))
+            entries.push_back({id, std::nullopt, {}, {}});
+    return entries;
+}
+
+int run_status(host_context& ctx, const marketplace_options& options)
+{
+    std::vector<status_entry> entries = status_entries(ctx, options);
+    const sys_seconds now = ctx.now_seconds();
     auto market = make_marketplace(ctx);
     for (auto& e : entries) {
         e.account = market.account(ctx.acting_user(), e.id);
