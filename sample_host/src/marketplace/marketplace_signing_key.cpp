@@ -52,6 +52,25 @@ bool mentions(std::string_view text, std::string_view word)
     return text.find(word) != std::string_view::npos;
 }
 
+constexpr std::string_view remedy = ": the marketplace signs licences with an Ed25519 private key in PEM form "
+                                    "(create one with `openssl genpkey -algorithm ed25519 -out signing-key.pem`)";
+
+// Says what `pem` holds instead of a private key OpenSSL can read, without repeating it.
+[[noreturn]] void refuse_unreadable_key(std::string_view pem, std::string_view source)
+{
+    if (!mentions(pem, "-----BEGIN "))
+        throw host_error(std::string(source) + " is not a PEM file" + std::string(remedy));
+    if (mentions(pem, "ENCRYPTED"))
+        throw host_error(std::string(source) +
+                         " holds a passphrase-protected key, which the host cannot use unattended: export it "
+                         "without a passphrase (`openssl pkey -in FILE -out KEY.pem`) and keep that file private");
+    if (mentions(pem, "PUBLIC KEY"))
+        throw host_error(std::string(source) + " holds a public key, not a private key" + std::string(remedy));
+    if (mentions(pem, "CERTIFICATE"))
+        throw host_error(std::string(source) + " holds a certificate, not a private key" + std::string(remedy));
+    throw host_error(std::string(source) + " holds no private key OpenSSL can read" + std::string(remedy));
+}
+
 pkey_ptr parse_private_key(std::string_view pem, std::string_view source)
 {
     if (pem.size() > static_cast<std::size_t>(INT32_MAX))
@@ -61,26 +80,13 @@ pkey_ptr parse_private_key(std::string_view pem, std::string_view source)
         throw host_error("OpenSSL could not allocate memory to read " + std::string(source));
     pkey_ptr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
     ERR_clear_error();
-    const std::string remedy = ": the marketplace signs licences with an Ed25519 private key in PEM form (create one "
-                               "with `openssl genpkey -algorithm ed25519 -out signing-key.pem`)";
-    if (!key) {
-        if (!mentions(pem, "-----BEGIN "))
-            throw host_error(std::string(source) + " is not a PEM file" + remedy);
-        if (mentions(pem, "ENCRYPTED"))
-            throw host_error(std::string(source) +
-                             " holds a passphrase-protected key, which the host cannot use unattended: export it "
-                             "without a passphrase (`openssl pkey -in FILE -out KEY.pem`) and keep that file private");
-        if (mentions(pem, "PUBLIC KEY"))
-            throw host_error(std::string(source) + " holds a public key, not a private key" + remedy);
-        if (mentions(pem, "CERTIFICATE"))
-            throw host_error(std::string(source) + " holds a certificate, not a private key" + remedy);
-        throw host_error(std::string(source) + " holds no private key OpenSSL can read" + remedy);
-    }
+    if (!key)
+        refuse_unreadable_key(pem, source);
     if (EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
         const char* type = EVP_PKEY_get0_type_name(key.get());
         throw host_error(std::string(source) + " holds " +
                          (type != nullptr ? std::string("an ") + type : std::string("a")) + " key, not an Ed25519 key" +
-                         remedy);
+                         std::string(remedy));
     }
     return key;
 }
@@ -220,24 +226,28 @@ bool signing_key_store::write_key(const std::string& pem, bool replace) const
 signing_key_store::loaded signing_key_store::load() const
 {
     std::optional<fs::path> imported;
-    if (!present()) {
-        std::error_code ec;
-        if (dev_key_.empty() || !fs::exists(dev_key_, ec))
-            throw host_error("the marketplace has no signing key (" + file_.string() +
-                             " does not exist): an administrator imports the marketplace's Ed25519 private key "
-                             "with `sample_host marketplace init --signing-key FILE`");
-        std::string text = read_key_text(dev_key_, false);
-        wipe_on_exit guard{text};
-        std::string pem =
-            normalized_ed25519_private_key(text, "the build's development signing key " + dev_key_.string());
-        wipe_on_exit pem_guard{pem};
-        if (write_key(pem, false))
-            imported = dev_key_;
-    } else {
+    if (!present())
+        imported = import_dev_key();
+    else
         ensure_folder();
-    }
     std::string text = read_key_text(file_, true);
     return {marketplace_signing_key(std::move(text), "the marketplace signing key " + file_.string()), imported};
+}
+
+std::optional<fs::path> signing_key_store::import_dev_key() const
+{
+    std::error_code ec;
+    if (dev_key_.empty() || !fs::exists(dev_key_, ec))
+        throw host_error("the marketplace has no signing key (" + file_.string() +
+                         " does not exist): an administrator imports the marketplace's Ed25519 private key "
+                         "with `sample_host marketplace init --signing-key FILE`");
+    std::string text = read_key_text(dev_key_, false);
+    wipe_on_exit guard{text};
+    std::string pem = normalized_ed25519_private_key(text, "the build's development signing key " + dev_key_.string());
+    wipe_on_exit pem_guard{pem};
+    if (!write_key(pem, false))
+        return std::nullopt; // another process put a key in place meanwhile: that one is read
+    return dev_key_;
 }
 
 signing_key_store::import_result signing_key_store::import(const fs::path& source, bool replace) const

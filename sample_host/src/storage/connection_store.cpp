@@ -31,6 +31,15 @@ std::optional<field_kind> parse_kind(std::string_view text)
     return std::nullopt;
 }
 
+// The kind column of the field `where` names; host_error when the database holds another word.
+field_kind stored_kind(std::string_view text, const std::string& where)
+{
+    const auto kind = parse_kind(text);
+    if (!kind)
+        throw host_error(where + " has an unknown kind: delete the connection and create it again");
+    return *kind;
+}
+
 std::vector<std::uint8_t> bytes_of(std::string_view text)
 {
     return {text.begin(), text.end()};
@@ -319,10 +328,7 @@ std::optional<connection_details> connection_store::show(std::string_view tenant
         stored_field field;
         field.key = query.text(0);
         const std::string where = "the field '" + field.key + "' of connection '" + summary->name + "'";
-        const auto kind = parse_kind(query.text(1));
-        if (!kind)
-            throw host_error(where + " has an unknown kind: delete the connection and create it again");
-        field.kind = *kind;
+        field.kind = stored_kind(query.text(1), where);
         field.secret = query.integer(2) != 0;
         field.file_name = query.is_null(4) ? std::string() : query.text(4);
         std::vector<std::uint8_t> bytes = query.blob(3);
@@ -367,16 +373,14 @@ connector_sdk::form_values connection_store::load_form(std::string_view tenant, 
     while (query.step()) {
         const std::string key = query.text(0);
         const std::string where = "the field '" + key + "' of connection '" + summary->name + "'";
-        const auto kind = parse_kind(query.text(1));
-        if (!kind)
-            throw host_error(where + " has an unknown kind: delete the connection and create it again");
+        const field_kind kind = stored_kind(query.text(1), where);
         const std::string file_name = query.is_null(4) ? std::string() : query.text(4);
         std::vector<std::uint8_t> bytes = query.blob(3);
         if (query.integer(2) != 0) {
             sealed_value sealed{query.blob(5), std::move(bytes), query.text(6)};
             bytes = cipher_().open(sealed, secret_aad(tenant, summary->name, key), describe_field(key, summary->name));
         }
-        form.set(key, decode(*kind, bytes, file_name, where));
+        form.set(key, decode(kind, bytes, file_name, where));
         OPENSSL_cleanse(bytes.data(), bytes.size());
     }
     return form;
