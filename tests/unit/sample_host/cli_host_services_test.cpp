@@ -136,6 +136,16 @@ BOOST_AUTO_TEST_CASE(tenant_and_licence_token_come_from_the_store)
     BOOST_TEST(!services.license_token("another").has_value());
 }
 
+// A service whose body throws (here the licence store's table is gone) never lets the exception
+// reach the connector: it answers "nothing" and the host log says why.
+BOOST_AUTO_TEST_CASE(a_failing_service_answers_nothing_and_logs_why)
+{
+    db.execute("DROP TABLE licenses");
+    BOOST_TEST(!services.license_token("demo").has_value());
+    const std::string text = test_support::read_file(data / "logs" / "host.log");
+    BOOST_TEST(text.find("[error] host: cannot read the licence of demo: ") != std::string::npos, text);
+}
+
 BOOST_AUTO_TEST_CASE(the_default_oauth_app_is_read_from_oauth_apps_json)
 {
     BOOST_TEST(!services.default_oauth_app("demo").has_value());
