@@ -111,9 +111,9 @@ key_value_pairs configuration_from_json(const json::value& value, const std::str
     throw usage_error(where + " must be an object of KEY: VALUE, or an array of {\"key\", \"value\"}");
 }
 
-void read_form_document(const fs::path& file, connector_sdk::form_values& form)
+// The --form file's JSON object; usage_error naming the file and the remedy otherwise.
+json::object read_form_json(const fs::path& file, const std::string& origin)
 {
-    const std::string origin = "--form " + file.string();
     std::error_code ec;
     if (!fs::exists(file, ec))
         throw usage_error(origin + ": the file does not exist: check the path");
@@ -130,47 +130,57 @@ void read_form_document(const fs::path& file, connector_sdk::form_values& form)
     boost::system::error_code parse_error;
     json::parse_options options;
     options.max_depth = 8;
-    const json::value doc = json::parse(text, parse_error, {}, options);
+    json::value doc = json::parse(text, parse_error, {}, options);
     if (parse_error)
         throw usage_error(origin + ": not valid JSON (" + parse_error.message() + "): fix the file");
-    const auto* object = doc.if_object();
+    auto* object = doc.if_object();
     if (object == nullptr)
         throw usage_error(origin + ": must be a JSON object {\"Key\": value, ...}");
+    return std::move(*object);
+}
 
+// One member of the --form file as a form value; files named by {"path": ...} are read relative to `base`.
+void set_member(connector_sdk::form_values& form, const std::string& key, const json::value& value,
+                const std::string& where, const fs::path& base)
+{
+    if (key == additional_configuration_key) {
+        form.set(key, configuration_from_json(value, where));
+    } else if (value.is_string()) {
+        form.set(key, std::string(value.get_string()));
+    } else if (value.is_bool()) {
+        form.set(key, value.get_bool());
+    } else if (value.is_int64()) {
+        form.set(key, value.get_int64());
+    } else if (value.is_uint64()) {
+        throw usage_error(where + " is a number too large for a 64-bit integer");
+    } else if (value.is_double()) {
+        throw usage_error(where + " is not a whole number: form numbers are integers");
+    } else if (const auto* file_ref = value.if_object()) {
+        const json::value* path = file_ref->if_contains("path");
+        if (path == nullptr || !path->is_string() || file_ref->size() != 1)
+            throw usage_error(where + " must be a string, a boolean, an integer or {\"path\": \"FILE\"} for a file");
+        const fs::path target = fs::path(std::string(path->get_string()));
+        form.set(key, read_form_file(target.is_absolute() ? target : base / target, where));
+    } else if (value.is_null()) {
+        throw usage_error(where + " is null: remove the member to leave the field empty");
+    } else {
+        throw usage_error(where +
+                          " must be a string, a boolean, an integer or {\"path\": \"FILE\"} (arrays are "
+                          "only for " +
+                          std::string(additional_configuration_key) + ")");
+    }
+}
+
+void read_form_document(const fs::path& file, connector_sdk::form_values& form)
+{
+    const std::string origin = "--form " + file.string();
+    const json::object object = read_form_json(file, origin);
     const fs::path base = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    for (const auto& member : *object) {
+    for (const auto& member : object) {
         const std::string key(member.key());
-        const std::string where = origin + ": member \"" + key + "\"";
-        const json::value& value = member.value();
         if (key.empty())
             throw usage_error(origin + ": a member has an empty name");
-        if (key == additional_configuration_key) {
-            form.set(key, configuration_from_json(value, where));
-        } else if (value.is_string()) {
-            form.set(key, std::string(value.get_string()));
-        } else if (value.is_bool()) {
-            form.set(key, value.get_bool());
-        } else if (value.is_int64()) {
-            form.set(key, value.get_int64());
-        } else if (value.is_uint64()) {
-            throw usage_error(where + " is a number too large for a 64-bit integer");
-        } else if (value.is_double()) {
-            throw usage_error(where + " is not a whole number: form numbers are integers");
-        } else if (const auto* file_ref = value.if_object()) {
-            const json::value* path = file_ref->if_contains("path");
-            if (path == nullptr || !path->is_string() || file_ref->size() != 1)
-                throw usage_error(where +
-                                  " must be a string, a boolean, an integer or {\"path\": \"FILE\"} for a file");
-            const fs::path target = fs::path(std::string(path->get_string()));
-            form.set(key, read_form_file(target.is_absolute() ? target : base / target, where));
-        } else if (value.is_null()) {
-            throw usage_error(where + " is null: remove the member to leave the field empty");
-        } else {
-            throw usage_error(where +
-                              " must be a string, a boolean, an integer or {\"path\": \"FILE\"} (arrays are "
-                              "only for " +
-                              std::string(additional_configuration_key) + ")");
-        }
+        set_member(form, key, member.value(), origin + ": member \"" + key + "\"", base);
     }
 }
 
