@@ -1,5 +1,6 @@
 // Times and durations as people read them in messages, written one way everywhere:
-// "2027-01-31 09:30:00 UTC", "2027-01-31", "1 day" / "12 days".
+// "2027-01-31 09:30:00 UTC", "2027-01-31", "1 day" / "12 days"; and instants as machines read them
+// (JSON, logs): "2027-01-31T09:30:00Z".
 #pragma once
 
 #include <chrono>
@@ -35,6 +36,12 @@ inline std::string utc_date_text(std::chrono::sys_seconds time)
 inline std::string days_text(long long days)
 {
     return std::to_string(days) + (days == 1 ? " day" : " days");
+}
+
+// "2027-01-31T09:30:00Z" (ISO-8601 in UTC, whole seconds: a fraction is dropped).
+inline std::string utc_iso_text(std::chrono::system_clock::time_point time)
+{
+    return utc_text(std::chrono::floor<std::chrono::seconds>(time), "%Y-%m-%dT%H:%M:%SZ");
 }
 
 } // namespace connector_support

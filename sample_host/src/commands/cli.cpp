@@ -7,8 +7,11 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <connector_support/guarded.hpp>
 
 #include <iostream>
+#include <memory>
+#include <optional>
 
 namespace sample_host {
 namespace {
@@ -55,103 +58,127 @@ std::string describe_parse_error(const CLI::ParseError& e, const std::vector<std
     return out;
 }
 
+// The command line: the global options and every command; `chosen` is set by the command parsed.
+std::unique_ptr<CLI::App> make_app(global_options& globals, command_action& chosen)
+{
+    auto app = std::make_unique<CLI::App>(
+        "sample_host: the reference marketplace host. It discovers connector plugins, shows their connection forms, "
+        "runs VALIDATE, TEST and CREATE, plays the marketplace (trials, subscriptions, signed licences), and keeps "
+        "connections, tenants and users in its data folder.",
+        "sample_host");
+    app->require_subcommand(1);
+    app->fallthrough(); // global options may also follow the command
+
+    app->add_option("--plugins", globals.plugins,
+                    "Plugin folder: one sub-folder per connector (manifest.json + library). Default: "
+                    "SAMPLE_HOST_PLUGINS, else the build tree's plugins/ when run from the build tree, else "
+                    "<bin>/../lib/connectors")
+        ->type_name("DIR");
+    app->add_option("--data", globals.data,
+                    "Data folder (database, host key, logs, connector state). Default: SAMPLE_HOST_DATA, else "
+                    "$XDG_DATA_HOME/sample-host or ~/.local/share/sample-host")
+        ->type_name("DIR");
+    app->add_option("--as", globals.as, "Act as this user (default: SAMPLE_HOST_USER, else admin)")->type_name("USER");
+    app->add_flag("--json", globals.json, "Print the result as one JSON document on standard output");
+    app->add_flag("--verbose", globals.verbose,
+                  "Also print log lines (host and connector) on standard error; they always go to "
+                  "<data>/logs/host.log");
+
+    add_plugins_command(*app, chosen);
+    add_describe_command(*app, chosen);
+    add_form_commands(*app, chosen);
+    add_connections_command(*app, chosen);
+    add_users_command(*app, chosen);
+    add_marketplace_command(*app, chosen);
+    add_oauth_command(*app, chosen);
+    app->footer(global_footer); // after the commands, which would otherwise inherit it
+    return app;
+}
+
+// Parses the arguments; an exit code when the run ends here (--help, a usage error, no command).
+std::optional<int> parse_arguments(CLI::App& app, const command_action& chosen,
+                                   const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err)
+{
+    try {
+        // CLI11 takes the arguments in reverse order when given a vector.
+        std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
+        app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+            app.exit(e, out, err); // --help
+            return 0;
+        }
+        err << "error: " << describe_parse_error(e, arguments) << "\nRun with --help for more information.\n";
+        return static_cast<int>(exit_code::usage);
+    }
+    if (!chosen) {
+        err << "error: no command given\nRun with --help for more information.\n";
+        return static_cast<int>(exit_code::usage);
+    }
+    return std::nullopt;
+}
+
+// A refusal ends the command: its message (and with --json one document), a log line, its exit code.
+int report_refusal(host_context* ctx, const host_error& e, std::ostream& err)
+{
+    if (ctx != nullptr) {
+        ctx->out().error(e.what());
+        if (ctx->out().json() && e.code() != exit_code::usage)
+            ctx->out().document(boost::json::object{{"error", e.what()}, {"exit_code", static_cast<int>(e.code())}});
+        // No log to write to (it could not be opened): the message above is what counts.
+        connector_support::guarded([&] { ctx->log().write(connector_sdk::log_level::error, "host", e.what()); },
+                                   [](std::string_view) {}, [] {});
+    } else {
+        err << "error: " << e.what() << '\n';
+    }
+    if (e.code() == exit_code::usage)
+        err << "Run with --help for more information.\n";
+    return static_cast<int>(e.code());
+}
+
+// A defect, not a user's mistake: still one JSON document with --json, and never a crash.
+int report_defect(host_context* ctx, const std::exception& e, std::ostream& err)
+{
+    const std::string message = std::string("unexpected failure: ") + e.what() + " (please report this)";
+    if (ctx != nullptr) {
+        ctx->out().error(message);
+        if (ctx->out().json())
+            ctx->out().document(boost::json::object{{"error", message}, {"exit_code", 1}});
+    } else {
+        err << "error: " << message << '\n';
+    }
+    return static_cast<int>(exit_code::refused);
+}
+
+// run_cli's body: parse, then run the chosen command in its host_context.
+int run_command_line(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
+{
+    global_options globals;
+    command_action chosen;
+    const std::unique_ptr<CLI::App> app = make_app(globals, chosen);
+    if (auto ended = parse_arguments(*app, chosen, std::vector<std::string>(argv + 1, argv + argc), out, err))
+        return *ended;
+
+    std::unique_ptr<host_context> ctx;
+    try {
+        ctx = std::make_unique<host_context>(globals, executable_path(argc > 0 ? argv[0] : nullptr),
+                                             process_environment(), out, err);
+        return chosen(*ctx);
+    } catch (const host_error& e) {
+        return report_refusal(ctx.get(), e, err);
+    } catch (const std::exception& e) {
+        return report_defect(ctx.get(), e, err);
+    }
+}
+
 } // namespace
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) noexcept
 {
-    try {
-        CLI::App app("sample_host: the reference marketplace host. It discovers connector plugins, shows their "
-                     "connection forms, runs VALIDATE, TEST and CREATE, plays the marketplace (trials, subscriptions, "
-                     "signed licences), and keeps connections, tenants and users in its data folder.",
-                     "sample_host");
-        app.require_subcommand(1);
-        app.fallthrough(); // global options may also follow the command
-
-        global_options globals;
-        app.add_option("--plugins", globals.plugins,
-                       "Plugin folder: one sub-folder per connector (manifest.json + library). Default: "
-                       "SAMPLE_HOST_PLUGINS, else the build tree's plugins/ when run from the build tree, else "
-                       "<bin>/../lib/connectors")
-            ->type_name("DIR");
-        app.add_option("--data", globals.data,
-                       "Data folder (database, host key, logs, connector state). Default: SAMPLE_HOST_DATA, else "
-                       "$XDG_DATA_HOME/sample-host or ~/.local/share/sample-host")
-            ->type_name("DIR");
-        app.add_option("--as", globals.as, "Act as this user (default: SAMPLE_HOST_USER, else admin)")
-            ->type_name("USER");
-        app.add_flag("--json", globals.json, "Print the result as one JSON document on standard output");
-        app.add_flag("--verbose", globals.verbose,
-                     "Also print log lines (host and connector) on standard error; they always go to "
-                     "<data>/logs/host.log");
-
-        command_action chosen;
-        add_plugins_command(app, chosen);
-        add_describe_command(app, chosen);
-        add_form_commands(app, chosen);
-        add_connections_command(app, chosen);
-        add_users_command(app, chosen);
-        add_marketplace_command(app, chosen);
-        add_oauth_command(app, chosen);
-        app.footer(global_footer); // after the commands, which would otherwise inherit it
-
-        std::vector<std::string> arguments(argv + 1, argv + argc);
-        try {
-            // CLI11 takes the arguments in reverse order when given a vector.
-            std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
-            app.parse(reversed);
-        } catch (const CLI::ParseError& e) {
-            if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
-                app.exit(e, out, err); // --help
-                return 0;
-            }
-            err << "error: " << describe_parse_error(e, arguments) << "\nRun with --help for more information.\n";
-            return static_cast<int>(exit_code::usage);
-        }
-        if (!chosen) {
-            err << "error: no command given\nRun with --help for more information.\n";
-            return static_cast<int>(exit_code::usage);
-        }
-
-        std::unique_ptr<host_context> ctx;
-        try {
-            ctx = std::make_unique<host_context>(globals, executable_path(argc > 0 ? argv[0] : nullptr),
-                                                 process_environment(), out, err);
-            return chosen(*ctx);
-        } catch (const host_error& e) {
-            if (ctx) {
-                ctx->out().error(e.what());
-                if (ctx->out().json() && e.code() != exit_code::usage)
-                    ctx->out().document(
-                        boost::json::object{{"error", e.what()}, {"exit_code", static_cast<int>(e.code())}});
-                try {
-                    ctx->log().write(connector_sdk::log_level::error, "host", e.what());
-                } catch (...) {
-                }
-            } else {
-                err << "error: " << e.what() << '\n';
-            }
-            if (e.code() == exit_code::usage)
-                err << "Run with --help for more information.\n";
-            return static_cast<int>(e.code());
-        } catch (const std::exception& e) {
-            // A defect, not a user's mistake: still one JSON document with --json, and never a crash.
-            const std::string message = std::string("unexpected failure: ") + e.what() + " (please report this)";
-            if (ctx) {
-                ctx->out().error(message);
-                if (ctx->out().json())
-                    ctx->out().document(boost::json::object{{"error", message}, {"exit_code", 1}});
-            } else {
-                err << "error: " << message << '\n';
-            }
-            return static_cast<int>(exit_code::refused);
-        }
-    } catch (const std::exception& e) {
-        err << "error: unexpected failure: " << e.what() << " (please report this)\n";
-        return static_cast<int>(exit_code::refused);
-    } catch (...) {
-        err << "error: unexpected failure (please report this)\n";
-        return static_cast<int>(exit_code::refused);
-    }
+    return connector_support::guarded(
+        [&] { return run_command_line(argc, argv, out, err); },
+        [&](std::string_view why) { err << "error: unexpected failure: " << why << " (please report this)\n"; },
+        [] { return static_cast<int>(exit_code::refused); });
 }
 
 } // namespace sample_host

@@ -11,6 +11,8 @@
 #include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
+#include <connector_support/time_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <memory>
@@ -19,6 +21,7 @@ namespace sample_host {
 namespace {
 
 namespace json = boost::json;
+using connector_support::utc_iso_text;
 
 std::string value_text(const stored_field& field)
 {
@@ -91,19 +94,14 @@ int run_list(host_context& ctx)
     text_table table({"NAME", "CONNECTOR", "FIELDS", "SECRETS", "CREATED BY", "UPDATED"});
     for (const auto& c : connections)
         table.add_row({c.name, c.connector_id, std::to_string(c.field_count), std::to_string(c.secret_count),
-                       c.created_by, iso_time(c.updated_at)});
+                       c.created_by, utc_iso_text(c.updated_at)});
     ctx.out().line(table.render());
     return 0;
 }
 
 connection_details require_connection(host_context& ctx, const std::string& name)
 {
-    const user_account& user = ctx.acting_user();
-    auto details = ctx.connections().show(user.tenant, name);
-    if (!details)
-        throw host_error("no connection named '" + name + "' in tenant '" + user.tenant +
-                         "': see `sample_host connections list`");
-    return std::move(*details);
+    return ctx.connections().require(ctx.acting_user().tenant, name);
 }
 
 int run_show(host_context& ctx, const std::string& name)
@@ -126,8 +124,8 @@ int run_show(host_context& ctx, const std::string& name)
     ctx.out().line("connection: " + s.name);
     ctx.out().line("connector:  " + s.connector_id);
     ctx.out().line("tenant:     " + s.tenant);
-    ctx.out().line("created:    " + iso_time(s.created_at) + " by " + s.created_by);
-    ctx.out().line("updated:    " + iso_time(s.updated_at));
+    ctx.out().line("created:    " + utc_iso_text(s.created_at) + " by " + s.created_by);
+    ctx.out().line("updated:    " + utc_iso_text(s.updated_at));
     ctx.out().line("");
     text_table table({"KEY", "KIND", "SECRET", "VALUE"});
     for (const auto& f : details.fields)

@@ -6,34 +6,26 @@
 #include "storage/connection_store.hpp"
 #include "storage/user_directory.hpp"
 
+#include <connector_support/ascii_text.hpp>
+
 #include <algorithm>
-#include <cctype>
 
 namespace sample_host {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
+using connector_support::iequals;
 
 // The saved connection (secrets still sealed), refusing before the plugin loads and before any secret
 // is opened when it is missing or belongs to another connector.
 connection_details require_saved(host_context& ctx, std::string_view connector_id, const std::string& name)
 {
-    const user_account& user = ctx.acting_user();
-    auto details = ctx.connections().show(user.tenant, name);
-    if (!details)
-        throw host_error("no connection named '" + name + "' in tenant '" + user.tenant +
-                         "': see `sample_host connections list`");
-    if (details->summary.connector_id != connector_id)
-        throw host_error("the connection '" + details->summary.name + "' belongs to the connector '" +
-                         details->summary.connector_id + "', not to '" + std::string(connector_id) +
+    connection_details details = ctx.connections().require(ctx.acting_user().tenant, name);
+    if (details.summary.connector_id != connector_id)
+        throw host_error("the connection '" + details.summary.name + "' belongs to the connector '" +
+                         details.summary.connector_id + "', not to '" + std::string(connector_id) +
                          "': give its own connector id, or a connection made for " + std::string(connector_id) +
                          " (see `sample_host connections list`)");
-    return std::move(*details);
+    return details;
 }
 
 loaded_plugin load_checked(host_context& ctx, std::string_view connector_id, const form_sources& sources)
@@ -47,9 +39,7 @@ loaded_plugin load_checked(host_context& ctx, std::string_view connector_id, con
 
 bool looks_secret(std::string_view key)
 {
-    std::string lower(key);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = connector_support::to_lower(key);
     for (std::string_view word : {"secret", "password", "token", "passphrase", "verifier"})
         if (lower.find(word) != std::string::npos)
             return true;
@@ -67,7 +57,17 @@ connector_session::connector_session(host_context& ctx, std::string_view connect
     form_.env_secrets = std::move(command_line.env_secrets);
     form_.argv_keys = std::move(command_line.argv_keys);
     apply_property_types(form_.values, properties_);
+    protect_secrets(ctx);
+    ctx.log().write(connector_sdk::log_level::info, "host",
+                    "form for " + std::string(connector_id) +
+                        (saved_name_ ? " from saved connection '" + *saved_name_ + "'" : std::string()) + " with " +
+                        std::to_string(form_.values.size()) + " value(s)");
+}
 
+// Every secret value is masked in all output from here on; a secret typed on the command line is
+// worth a warning.
+void connector_session::protect_secrets(host_context& ctx) const
+{
     for (const auto& secret : form_.env_secrets)
         ctx.redactor().add(secret);
     for (const auto& secret : secret_texts(form_.values, properties_))
@@ -78,10 +78,6 @@ connector_session::connector_session(host_context& ctx, std::string_view connect
                               " is a secret but was given on the command line, where other users can see it "
                               "in the process list: prefer --secret-env " +
                               key + "=ENVVAR");
-    ctx.log().write(connector_sdk::log_level::info, "host",
-                    "form for " + std::string(connector_id) +
-                        (saved_name_ ? " from saved connection '" + *saved_name_ + "'" : std::string()) + " with " +
-                        std::to_string(form_.values.size()) + " value(s)");
 }
 
 void connector_session::load_saved(host_context& ctx, std::string_view connector_id, const std::string& name)

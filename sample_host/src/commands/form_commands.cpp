@@ -120,6 +120,66 @@ connector_sdk::connection_record protect(connector_sdk::connection_record record
     return record;
 }
 
+// CREATE refused: why, with the TEST outcome and the field errors when there are some. Exit 1.
+int report_not_created(host_context& ctx, const form_command_options& options,
+                       const connector_sdk::create_result& result, const property_labels& labels)
+{
+    if (ctx.out().json()) {
+        ctx.out().document(json::object{
+            {"connector", options.connector_id},
+            {"created", false},
+            {"category", connector_sdk::to_string(result.category)},
+            {"message", result.message},
+            {"field_errors", field_errors_json(result.field_errors, labels)},
+            {"test", result.test ? json::value(test_result_json(*result.test, labels)) : json::value(nullptr)}});
+        return 1;
+    }
+    if (result.test)
+        print_test_result(ctx, *result.test, labels);
+    ctx.out().line("connection not created (" + std::string(connector_sdk::to_string(result.category)) +
+                   "): " + (result.message.empty() ? std::string("the connector gave no reason") : result.message));
+    if (!result.field_errors.empty() && !(result.test && !result.test->field_errors.empty()))
+        print_field_errors(ctx, result.field_errors, labels);
+    return 1;
+}
+
+// Saves what CREATE returned for the acting user's tenant, secrets sealed (and masked from here on).
+connection_summary save_created(host_context& ctx, const form_command_options& options,
+                                const connector_session& session, connector_sdk::connection_record created)
+{
+    const user_account& user = ctx.acting_user();
+    const connector_sdk::connection_record record = protect(std::move(created), session, options.connector_id);
+    for (const auto& field : record.fields)
+        if (field.secret)
+            if (const auto* text = std::get_if<std::string>(&field.value))
+                ctx.redactor().add(*text);
+    const connection_summary saved = ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(),
+                                                            options.replace ? connection_store::on_duplicate::replace
+                                                                            : connection_store::on_duplicate::refuse);
+    ctx.log().write(connector_sdk::log_level::info, "host",
+                    "saved connection '" + saved.name + "' for tenant " + saved.tenant);
+    return saved;
+}
+
+void report_created(host_context& ctx, const form_command_options& options, const connector_sdk::create_result& result,
+                    const property_labels& labels, const connection_summary& saved)
+{
+    if (ctx.out().json()) {
+        ctx.out().document(json::object{
+            {"connector", options.connector_id},
+            {"created", true},
+            {"connection", connection_summary_json(saved)},
+            {"test", result.test ? json::value(test_result_json(*result.test, labels)) : json::value(nullptr)}});
+        return;
+    }
+    if (result.test)
+        ctx.out().line(result.test->headline());
+    ctx.out().line("created connection '" + saved.name + "' (" + saved.connector_id + ", " +
+                   std::to_string(saved.field_count) + " field(s), " + std::to_string(saved.secret_count) +
+                   " secret(s) encrypted) in tenant '" + saved.tenant + "'" +
+                   (options.no_test ? std::string(" without running TEST") : std::string()));
+}
+
 int run_create(host_context& ctx, const form_command_options& options)
 {
     const user_account& user = ctx.acting_user();
@@ -147,52 +207,10 @@ int run_create(host_context& ctx, const form_command_options& options)
     ctx.log().write(connector_sdk::log_level::info, "host",
                     "CREATE " + options.connector_id + ": " +
                         (result.created ? "created" : "refused: " + result.message));
-
-    if (!result.created) {
-        if (ctx.out().json()) {
-            ctx.out().document(json::object{
-                {"connector", options.connector_id},
-                {"created", false},
-                {"category", connector_sdk::to_string(result.category)},
-                {"message", result.message},
-                {"field_errors", field_errors_json(result.field_errors, labels)},
-                {"test", result.test ? json::value(test_result_json(*result.test, labels)) : json::value(nullptr)}});
-            return 1;
-        }
-        if (result.test)
-            print_test_result(ctx, *result.test, labels);
-        ctx.out().line("connection not created (" + std::string(connector_sdk::to_string(result.category)) +
-                       "): " + (result.message.empty() ? std::string("the connector gave no reason") : result.message));
-        if (!result.field_errors.empty() && !(result.test && !result.test->field_errors.empty()))
-            print_field_errors(ctx, result.field_errors, labels);
-        return 1;
-    }
-
-    connector_sdk::connection_record record = protect(std::move(result.record), session, options.connector_id);
-    for (const auto& field : record.fields)
-        if (field.secret)
-            if (const auto* text = std::get_if<std::string>(&field.value))
-                ctx.redactor().add(*text);
-    const connection_summary saved = ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(),
-                                                            options.replace ? connection_store::on_duplicate::replace
-                                                                            : connection_store::on_duplicate::refuse);
-    ctx.log().write(connector_sdk::log_level::info, "host",
-                    "saved connection '" + saved.name + "' for tenant " + saved.tenant);
-
-    if (ctx.out().json()) {
-        ctx.out().document(json::object{
-            {"connector", options.connector_id},
-            {"created", true},
-            {"connection", connection_summary_json(saved)},
-            {"test", result.test ? json::value(test_result_json(*result.test, labels)) : json::value(nullptr)}});
-        return 0;
-    }
-    if (result.test)
-        ctx.out().line(result.test->headline());
-    ctx.out().line("created connection '" + saved.name + "' (" + saved.connector_id + ", " +
-                   std::to_string(saved.field_count) + " field(s), " + std::to_string(saved.secret_count) +
-                   " secret(s) encrypted) in tenant '" + saved.tenant + "'" +
-                   (options.no_test ? std::string(" without running TEST") : std::string()));
+    if (!result.created)
+        return report_not_created(ctx, options, result, labels);
+    const connection_summary saved = save_created(ctx, options, session, std::move(result.record));
+    report_created(ctx, options, result, labels, saved);
     return 0;
 }
 

@@ -15,10 +15,13 @@
 #include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
+#include <connector_support/ascii_text.hpp>
+#include <connector_support/result.hpp>
+#include <connector_support/time_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 #include <set>
 
@@ -26,6 +29,8 @@ namespace sample_host {
 namespace {
 
 namespace json = boost::json;
+using connector_support::days_text;
+using connector_support::utc_iso_text;
 namespace sdk = connector_sdk;
 using std::chrono::sys_seconds;
 
@@ -35,13 +40,6 @@ struct marketplace_options {
     std::string signing_key;
     bool replace = false;
 };
-
-bool same_text_ignoring_case(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 // The manifests of the plugin folder (no code loaded), by id.
 std::vector<sdk::manifest> installed_manifests(host_context& ctx)
@@ -59,12 +57,11 @@ sdk::manifest resolve_connector(host_context& ctx, std::string_view wanted)
 {
     plugin_registry& registry = ctx.plugins();
     registry.require_folder();
-    std::string known;
-    for (auto& plugin : registry.discover()) {
+    auto plugins = registry.discover();
+    for (auto& plugin : plugins) {
         if (plugin.manifest.value) {
-            if (plugin.manifest.value->id == wanted || same_text_ignoring_case(plugin.manifest.value->name, wanted))
+            if (plugin.manifest.value->id == wanted || connector_support::iequals(plugin.manifest.value->name, wanted))
                 return std::move(*plugin.manifest.value);
-            known += (known.empty() ? "" : ", ") + plugin.manifest.value->id;
         } else if (plugin.folder.filename() == wanted) {
             std::string problems;
             for (const auto& e : plugin.manifest.errors)
@@ -74,9 +71,7 @@ sdk::manifest resolve_connector(host_context& ctx, std::string_view wanted)
                              plugin.manifest_path.string() + ") cannot be read: " + problems);
         }
     }
-    throw host_error("no connector '" + std::string(wanted) + "' in " + registry.folder().string() +
-                     (known.empty() ? std::string(" (no connectors there)") : " (found: " + known + ")") +
-                     ": check the id with `sample_host plugins`, or point --plugins at the right folder");
+    registry.refuse_unknown(wanted, plugins);
 }
 
 // A non-administrator gets the marketplace sentence. Without a connector named, the sentence names
@@ -114,22 +109,23 @@ marketplace_signing_key load_signing_key(host_context& ctx)
     return std::move(loaded.key);
 }
 
-// What the connector itself says about the tenant's licence, when it loads.
-struct connector_view {
-    std::optional<sdk::license_status> status;
-    std::string load_error;
-};
+// What the connector itself says about the tenant's licence, or why it could not be loaded to ask it.
+using connector_view = connector_support::result<sdk::license_status>;
 
 connector_view ask_connector(host_context& ctx, std::string_view connector_id)
 {
-    connector_view view;
     try {
         auto plugin = ctx.plugins().load(connector_id);
-        view.status = plugin.connector().check_license();
+        return plugin.connector().check_license();
     } catch (const host_error& e) {
-        view.load_error = e.what();
+        return connector_support::fail(sdk::error_category::internal, e.what());
     }
-    return view;
+}
+
+// Before a command has asked the connector.
+connector_view not_asked()
+{
+    return connector_support::fail(sdk::error_category::internal, "the connector was not asked");
 }
 
 // For status: no licence is issued.
@@ -145,17 +141,18 @@ marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
 {
     return marketplace(
         ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
-        [&ctx, &view](const issued_license& issued) -> std::optional<std::string> {
+        [&ctx, &view](const issued_license& issued) -> connector_support::result<void> {
             view = ask_connector(ctx, issued.claims.connector_id);
-            if (view.status && !view.status->permits_use())
-                return std::string(sdk::to_string(view.status->state)) + ": " + view.status->reason;
-            return std::nullopt;
+            if (view && !view->permits_use())
+                return connector_support::fail(sdk::error_category::license,
+                                               std::string(sdk::to_string(view->state)) + ": " + view->reason);
+            return {};
         });
 }
 
 json::value optional_time(const std::optional<sys_seconds>& t)
 {
-    return t ? json::value(iso_time(*t)) : json::value(nullptr);
+    return t ? json::value(utc_iso_text(*t)) : json::value(nullptr);
 }
 
 json::object claims_json(const sdk::license_claims& c)
@@ -166,9 +163,9 @@ json::object claims_json(const sdk::license_claims& c)
             {"tenant_id", c.tenant_id},
             {"kind", c.kind},
             {"plan", c.plan},
-            {"issued_at", iso_time(c.issued_at)},
-            {"starts_at", iso_time(c.starts_at)},
-            {"expires_at", iso_time(c.expires_at)},
+            {"issued_at", utc_iso_text(c.issued_at)},
+            {"starts_at", utc_iso_text(c.starts_at)},
+            {"expires_at", utc_iso_text(c.expires_at)},
             {"grace_days", c.grace_days}};
 }
 
@@ -177,8 +174,8 @@ json::value trial_json(const std::optional<trial_record>& t, sys_seconds now)
     if (!t)
         return json::object{{"used", false}};
     return json::object{{"used", true},
-                        {"started_at", iso_time(t->started_at)},
-                        {"expires_at", iso_time(t->expires_at)},
+                        {"started_at", utc_iso_text(t->started_at)},
+                        {"expires_at", utc_iso_text(t->expires_at)},
                         {"ended", now >= t->expires_at},
                         {"started_by", t->started_by},
                         {"license_id", t->license_id}};
@@ -189,8 +186,8 @@ json::value subscription_json(const std::optional<subscription_record>& s, sys_s
     if (!s)
         return nullptr;
     return json::object{{"plan", s->plan},
-                        {"started_at", iso_time(s->started_at)},
-                        {"expires_at", iso_time(s->expires_at)},
+                        {"started_at", utc_iso_text(s->started_at)},
+                        {"expires_at", utc_iso_text(s->expires_at)},
                         {"ended", s->ended(now)},
                         {"renewed_at", optional_time(s->renewed_at)},
                         {"cancelled", s->cancelled_at.has_value()},
@@ -208,31 +205,26 @@ json::value issued_json(const std::optional<issued_license_record>& r)
                         {"kind", r->kind},
                         {"plan", r->plan},
                         {"key_id", r->key_id},
-                        {"issued_at", iso_time(r->issued_at)},
-                        {"starts_at", iso_time(r->starts_at)},
-                        {"expires_at", iso_time(r->expires_at)},
+                        {"issued_at", utc_iso_text(r->issued_at)},
+                        {"starts_at", utc_iso_text(r->starts_at)},
+                        {"expires_at", utc_iso_text(r->expires_at)},
                         {"grace_days", r->grace_days},
                         {"issued_by", r->issued_by},
                         {"reason", r->reason}};
-}
-
-std::string days_text(long long n)
-{
-    return std::to_string(n) + (n == 1 ? " day" : " days");
 }
 
 // After issuing: the connector's own judgement of the licence it is now handed (asked before the
 // licence was committed), or why it could not be asked.
 json::value report_connector_view(host_context& ctx, const connector_view& view)
 {
-    if (!view.status) {
+    if (!view) {
         ctx.out().warning("the licence was issued, but the connector could not be loaded to confirm it accepts it: " +
-                          view.load_error);
+                          view.error().message);
         return nullptr;
     }
     if (!ctx.out().json())
-        ctx.out().line("connector reports: " + license_summary(*view.status));
-    return license_json(*view.status);
+        ctx.out().line("connector reports: " + license_summary(*view));
+    return license_json(*view);
 }
 
 void print_issue(host_context& ctx, std::string_view action, const sdk::manifest& m, const issued_license& issued,
@@ -242,13 +234,13 @@ void print_issue(host_context& ctx, std::string_view action, const sdk::manifest
     if (!ctx.out().json()) {
         ctx.out().line(headline);
         ctx.out().line("licence " + issued.claims.license_id + " (key " + issued.claims.key_id + "), issued " +
-                       iso_time(issued.claims.issued_at));
+                       utc_iso_text(issued.claims.issued_at));
     }
     json::value view = report_connector_view(ctx, connector);
     ctx.log().write(sdk::log_level::info, "host",
                     std::string(action) + " " + m.id + " for tenant " + issued.claims.tenant_id + " by " +
                         ctx.acting_user().name + ": licence " + issued.claims.license_id + " (" + issued.claims.kind +
-                        "/" + issued.claims.plan + ") until " + iso_time(issued.claims.expires_at));
+                        "/" + issued.claims.plan + ") until " + utc_iso_text(issued.claims.expires_at));
     if (ctx.out().json())
         ctx.out().document(json::object{{"action", action},
                                         {"tenant", issued.claims.tenant_id},
@@ -263,73 +255,77 @@ std::string grace_text(int grace_days)
     return grace_days > 0 ? ", then " + days_text(grace_days) + " of grace" : std::string(", with no grace period");
 }
 
-int run_start_trial(host_context& ctx, const marketplace_options& options)
+// The four commands that issue a licence: CONNECTOR resolved, administrators only, and a marketplace
+// that asks the connector before committing; `act` issues and reports, given the connector's answer.
+template <typename Act>
+int run_issuing(host_context& ctx, const marketplace_options& options, Act act)
 {
     const sdk::manifest m = resolve_connector(ctx, options.connector);
     refuse_unless_admin(ctx, &m);
-    connector_view view;
+    connector_view view = not_asked();
     auto market = make_issuing_marketplace(ctx, view);
-    const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
-    print_issue(ctx, "start-trial", m, issued,
-                "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id +
-                    "': " + days_text(m.trial_days) + ", until " + iso_time(issued.claims.expires_at) +
-                    grace_text(issued.claims.grace_days) + ".",
-                std::nullopt, view);
+    act(market, m, view);
     return 0;
+}
+
+int run_start_trial(host_context& ctx, const marketplace_options& options)
+{
+    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
+        const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
+        print_issue(ctx, "start-trial", m, issued,
+                    "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id +
+                        "': " + days_text(m.trial_days) + ", until " + utc_iso_text(issued.claims.expires_at) +
+                        grace_text(issued.claims.grace_days) + ".",
+                    std::nullopt, view);
+    });
 }
 
 int run_subscribe(host_context& ctx, const marketplace_options& options)
 {
-    const sdk::manifest m = resolve_connector(ctx, options.connector);
-    refuse_unless_admin(ctx, &m);
-    connector_view view;
-    auto market = make_issuing_marketplace(ctx, view);
-    const auto issued = market.subscribe(ctx.acting_user(), m, options.plan, ctx.now_seconds());
-    print_issue(ctx, "subscribe", m, issued,
-                "Tenant '" + issued.claims.tenant_id + "' subscribed to " + m.name + " (" + issued.claims.plan +
-                    "): until " + iso_time(issued.claims.expires_at) + grace_text(issued.claims.grace_days) +
-                    "; renew with `sample_host marketplace renew " + m.id + "`.",
-                market.account(ctx.acting_user(), m.id).subscription, view);
-    return 0;
+    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
+        const auto issued = market.subscribe(ctx.acting_user(), m, options.plan, ctx.now_seconds());
+        print_issue(ctx, "subscribe", m, issued,
+                    "Tenant '" + issued.claims.tenant_id + "' subscribed to " + m.name + " (" + issued.claims.plan +
+                        "): until " + utc_iso_text(issued.claims.expires_at) + grace_text(issued.claims.grace_days) +
+                        "; renew with `sample_host marketplace renew " + m.id + "`.",
+                    market.account(ctx.acting_user(), m.id).subscription, view);
+    });
 }
 
 int run_renew(host_context& ctx, const marketplace_options& options)
 {
-    const sdk::manifest m = resolve_connector(ctx, options.connector);
-    refuse_unless_admin(ctx, &m);
-    connector_view view;
-    auto market = make_issuing_marketplace(ctx, view);
-    const auto before = market.account(ctx.acting_user(), m.id).subscription;
-    const auto issued = market.renew(ctx.acting_user(), m, ctx.now_seconds());
-    std::string headline = "Renewed the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
-                           "' to " + m.name + ": until " + iso_time(issued.claims.expires_at);
-    if (before)
-        headline += before->ended(issued.claims.issued_at)
-                        ? " (it had ended on " + iso_time(before->expires_at) + ", so the new period starts now)"
-                        : " (was " + iso_time(before->expires_at) + ")";
-    print_issue(ctx, "renew", m, issued, headline + ".", market.account(ctx.acting_user(), m.id).subscription, view);
-    return 0;
+    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
+        const auto before = market.account(ctx.acting_user(), m.id).subscription;
+        const auto issued = market.renew(ctx.acting_user(), m, ctx.now_seconds());
+        std::string headline = "Renewed the " + issued.claims.plan + " subscription of tenant '" +
+                               issued.claims.tenant_id + "' to " + m.name + ": until " +
+                               utc_iso_text(issued.claims.expires_at);
+        if (before)
+            headline +=
+                before->ended(issued.claims.issued_at)
+                    ? " (it had ended on " + utc_iso_text(before->expires_at) + ", so the new period starts now)"
+                    : " (was " + utc_iso_text(before->expires_at) + ")";
+        print_issue(ctx, "renew", m, issued, headline + ".", market.account(ctx.acting_user(), m.id).subscription,
+                    view);
+    });
 }
 
 int run_cancel(host_context& ctx, const marketplace_options& options)
 {
-    const sdk::manifest m = resolve_connector(ctx, options.connector);
-    refuse_unless_admin(ctx, &m);
-    connector_view view;
-    auto market = make_issuing_marketplace(ctx, view);
-    const auto issued = market.cancel(ctx.acting_user(), m, ctx.now_seconds());
-    print_issue(ctx, "cancel", m, issued,
-                "Cancelled the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
-                    "' to " + m.name + ": it keeps working until " + iso_time(issued.claims.expires_at) +
-                    " and is not renewed (no grace period after a cancellation).",
-                market.account(ctx.acting_user(), m.id).subscription, view);
-    return 0;
+    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
+        const auto issued = market.cancel(ctx.acting_user(), m, ctx.now_seconds());
+        print_issue(ctx, "cancel", m, issued,
+                    "Cancelled the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
+                        "' to " + m.name + ": it keeps working until " + utc_iso_text(issued.claims.expires_at) +
+                        " and is not renewed (no grace period after a cancellation).",
+                    market.account(ctx.acting_user(), m.id).subscription, view);
+    });
 }
 
 struct status_entry {
     std::string id;
     std::optional<sdk::manifest> manifest; // nullopt: records only, the plugin is not installed
-    connector_view view;
+    std::optional<connector_view> view;    // asked only when installed
     marketplace_account account;
 };
 
@@ -347,8 +343,9 @@ json::object status_json(const status_entry& e, sys_seconds now)
         for (const auto& p : e.manifest->plans)
             plans.push_back(json::object{{"id", p.id}, {"months", p.months}});
     o["plans"] = std::move(plans);
-    o["license"] = e.view.status ? json::value(license_json(*e.view.status)) : json::value(nullptr);
-    o["load_error"] = e.view.load_error.empty() ? json::value(nullptr) : json::value(e.view.load_error);
+    const bool answered = e.view && e.view->has_value();
+    o["license"] = answered ? json::value(license_json(**e.view)) : json::value(nullptr);
+    o["load_error"] = e.view && !answered ? json::value(e.view->error().message) : json::value(nullptr);
     o["trial"] = trial_json(e.account.trial, now);
     o["subscription"] = subscription_json(e.account.subscription, now);
     o["current_license"] = issued_json(e.account.current_license);
@@ -375,59 +372,68 @@ void print_status(host_context& ctx, const status_entry& e, sys_seconds now)
     } else {
         ctx.out().line(e.id + ": not installed in " + ctx.plugins().folder().string() + " (the host's records remain)");
     }
-    if (e.view.status) {
-        field("licence", license_summary(*e.view.status));
-        if (!e.view.status->user_message.empty())
-            field("users see", e.view.status->user_message);
-        if (e.view.status->state != sdk::license_state::none)
-            field("reason", e.view.status->reason);
-    } else if (e.manifest) {
-        field("licence", "unknown: the connector could not be loaded: " + e.view.load_error);
+    if (e.view && *e.view) {
+        const sdk::license_status& status = **e.view;
+        field("licence", license_summary(status));
+        if (!status.user_message.empty())
+            field("users see", status.user_message);
+        if (status.state != sdk::license_state::none)
+            field("reason", status.reason);
+    } else if (e.view) {
+        field("licence", "unknown: the connector could not be loaded: " + e.view->error().message);
     }
     if (e.manifest && !e.manifest->premium() && !e.account.trial && !e.account.subscription)
         return;
     const auto& t = e.account.trial;
-    field("trial", t ? "used: started " + iso_time(t->started_at) + " by " + t->started_by +
-                           (now >= t->expires_at ? ", ended " : ", ends ") + iso_time(t->expires_at)
+    field("trial", t ? "used: started " + utc_iso_text(t->started_at) + " by " + t->started_by +
+                           (now >= t->expires_at ? ", ended " : ", ends ") + utc_iso_text(t->expires_at)
                      : std::string("not used"));
     const auto& s = e.account.subscription;
     if (!s) {
         field("subscription", "none");
     } else {
-        std::string text = s->plan + ", started " + iso_time(s->started_at) +
-                           (s->ended(now) ? ", ended " : ", expires ") + iso_time(s->expires_at);
+        std::string text = s->plan + ", started " + utc_iso_text(s->started_at) +
+                           (s->ended(now) ? ", ended " : ", expires ") + utc_iso_text(s->expires_at);
         if (s->cancelled_at)
-            text += ", cancelled " + iso_time(*s->cancelled_at) + " (ends at expiry, not renewed)";
+            text += ", cancelled " + utc_iso_text(*s->cancelled_at) + " (ends at expiry, not renewed)";
         else if (s->renewed_at)
-            text += ", last renewed " + iso_time(*s->renewed_at);
+            text += ", last renewed " + utc_iso_text(*s->renewed_at);
         field("subscription", text);
     }
     if (const auto& c = e.account.current_license)
         field("licence id", c->license_id + " (" + c->kind + "/" + c->plan + ", key " + c->key_id + ", issued " +
-                                iso_time(c->issued_at) + " by " + c->issued_by + ")");
+                                utc_iso_text(c->issued_at) + " by " + c->issued_by + ")");
 }
 
-int run_status(host_context& ctx, const marketplace_options& options)
+// The connectors status speaks of: the one named, or every one installed and any the tenant has
+// records for (no longer installed). Administrators only.
+std::vector<status_entry> status_entries(host_context& ctx, const marketplace_options& options)
 {
     std::vector<status_entry> entries;
-    const sys_seconds now = ctx.now_seconds();
     if (!options.connector.empty()) {
         sdk::manifest m = resolve_connector(ctx, options.connector);
         refuse_unless_admin(ctx, &m);
         entries.push_back({m.id, std::move(m), {}, {}});
-    } else {
-        refuse_unless_admin(ctx, nullptr);
-        ctx.plugins().require_folder();
-        std::set<std::string> seen;
-        for (auto& m : installed_manifests(ctx)) {
-            seen.insert(m.id);
-            entries.push_back({m.id, std::move(m), {}, {}});
-        }
-        const marketplace_records records(ctx.database());
-        for (auto& id : records.connectors_with_records(ctx.acting_user().tenant))
-            if (!seen.contains(id))
-                entries.push_back({id, std::nullopt, {}, {}});
+        return entries;
     }
+    refuse_unless_admin(ctx, nullptr);
+    ctx.plugins().require_folder();
+    std::set<std::string> seen;
+    for (auto& m : installed_manifests(ctx)) {
+        seen.insert(m.id);
+        entries.push_back({m.id, std::move(m), {}, {}});
+    }
+    const marketplace_records records(ctx.database());
+    for (auto& id : records.connectors_with_records(ctx.acting_user().tenant))
+        if (!seen.contains(id))
+            entries.push_back({id, std::nullopt, {}, {}});
+    return entries;
+}
+
+int run_status(host_context& ctx, const marketplace_options& options)
+{
+    std::vector<status_entry> entries = status_entries(ctx, options);
+    const sys_seconds now = ctx.now_seconds();
     auto market = make_marketplace(ctx);
     for (auto& e : entries) {
         e.account = market.account(ctx.acting_user(), e.id);
@@ -440,7 +446,7 @@ int run_status(host_context& ctx, const marketplace_options& options)
         for (const auto& e : entries)
             list.push_back(status_json(e, now));
         ctx.out().document(json::object{
-            {"tenant", ctx.acting_user().tenant}, {"now", iso_time(now)}, {"connectors", std::move(list)}});
+            {"tenant", ctx.acting_user().tenant}, {"now", utc_iso_text(now)}, {"connectors", std::move(list)}});
         return 0;
     }
     if (entries.empty()) {
@@ -448,7 +454,7 @@ int run_status(host_context& ctx, const marketplace_options& options)
                        " and no marketplace records for tenant '" + ctx.acting_user().tenant + "'");
         return 0;
     }
-    ctx.out().line("Marketplace status for tenant '" + ctx.acting_user().tenant + "' at " + iso_time(now) + ":");
+    ctx.out().line("Marketplace status for tenant '" + ctx.acting_user().tenant + "' at " + utc_iso_text(now) + ":");
     for (const auto& e : entries)
         print_status(ctx, e, now);
     return 0;
@@ -506,6 +512,21 @@ CLI::App* add_action(CLI::App& group, command_action& chosen, const std::shared_
     return command;
 }
 
+// An action on one CONNECTOR (required), with its footer.
+CLI::App* add_connector_action(CLI::App& group, command_action& chosen,
+                               const std::shared_ptr<marketplace_options>& options, const std::string& name,
+                               const std::string& description, runner run, const std::string& footer)
+{
+    auto* command = add_action(group, chosen, options, name, description, run);
+    command
+        ->add_option("connector", options->connector,
+                     "The connector: its manifest id (e.g. sage-cloud-accounting) or its name")
+        ->required()
+        ->type_name("CONNECTOR");
+    command->footer(footer);
+    return command;
+}
+
 } // namespace
 
 void add_marketplace_command(CLI::App& app, command_action& chosen)
@@ -524,43 +545,39 @@ void add_marketplace_command(CLI::App& app, command_action& chosen)
         "<connector> connector.\" (exit 1).");
     auto options = std::make_shared<marketplace_options>();
 
-    const std::string connector_help = "The connector: its manifest id (e.g. sage-cloud-accounting) or its name";
-    auto* trial = add_action(*group, chosen, options, "start-trial",
-                             "Start your tenant's trial of a premium connector (trial_days and grace_days from its "
-                             "manifest); once per tenant per connector, ever",
-                             run_start_trial);
-    trial->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
-    trial->footer("Refused for free connectors, when the tenant's trial was already used (even if the plugin was "
-                  "removed and installed again since: the record is in the host database), and when the tenant "
-                  "has or had a subscription. Exit 0 issued, 1 refused, 2 usage error.");
+    add_connector_action(*group, chosen, options, "start-trial",
+                         "Start your tenant's trial of a premium connector (trial_days and grace_days from its "
+                         "manifest); once per tenant per connector, ever",
+                         run_start_trial,
+                         "Refused for free connectors, when the tenant's trial was already used (even if the plugin "
+                         "was removed and installed again since: the record is in the host database), and when the "
+                         "tenant has or had a subscription. Exit 0 issued, 1 refused, 2 usage error.");
 
-    auto* subscribe = add_action(*group, chosen, options, "subscribe",
-                                 "Subscribe your tenant to a premium connector for one plan period from now "
-                                 "(period lengths from its manifest's plans)",
-                                 run_subscribe);
-    subscribe->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
+    auto* subscribe = add_connector_action(
+        *group, chosen, options, "subscribe",
+        "Subscribe your tenant to a premium connector for one plan period from now (period lengths from its "
+        "manifest's plans)",
+        run_subscribe,
+        "Supersedes a running trial. Refused while a subscription runs (use renew), including a cancelled one "
+        "until it has ended. Exit 0 issued, 1 refused, 2 usage error.");
     subscribe->add_option("--plan", options->plan, "The plan: monthly or annual (as the manifest offers)")
         ->required()
         ->check(CLI::IsMember({"monthly", "annual"}))
         ->type_name("monthly|annual");
-    subscribe->footer("Supersedes a running trial. Refused while a subscription runs (use renew), including a "
-                      "cancelled one until it has ended. Exit 0 issued, 1 refused, 2 usage error.");
 
-    auto* renew = add_action(*group, chosen, options, "renew",
-                             "Extend your tenant's subscription by one period of its plan: from the current expiry, "
-                             "or from now when it has already ended",
-                             run_renew);
-    renew->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
-    renew->footer("Refused without a subscription and after a cancellation. Exit 0 issued, 1 refused, 2 usage "
-                  "error.");
+    add_connector_action(*group, chosen, options, "renew",
+                         "Extend your tenant's subscription by one period of its plan: from the current expiry, or "
+                         "from now when it has already ended",
+                         run_renew,
+                         "Refused without a subscription and after a cancellation. Exit 0 issued, 1 refused, 2 "
+                         "usage error.");
 
-    auto* cancel = add_action(*group, chosen, options, "cancel",
-                              "Cancel your tenant's subscription at its expiry: the licence keeps working until then "
-                              "(with no grace period after) and is not renewed",
-                              run_cancel);
-    cancel->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
-    cancel->footer("The licence is re-issued with the same expiry and no grace days. Exit 0 cancelled, 1 refused "
-                   "(no subscription, already cancelled or ended), 2 usage error.");
+    add_connector_action(*group, chosen, options, "cancel",
+                         "Cancel your tenant's subscription at its expiry: the licence keeps working until then "
+                         "(with no grace period after) and is not renewed",
+                         run_cancel,
+                         "The licence is re-issued with the same expiry and no grace days. Exit 0 cancelled, 1 "
+                         "refused (no subscription, already cancelled or ended), 2 usage error.");
 
     auto* status = add_action(*group, chosen, options, "status",
                               "Per connector: tier, the licence state as the connector itself reports it (state, "

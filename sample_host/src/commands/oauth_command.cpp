@@ -13,6 +13,8 @@
 #include <connector_sdk/oauth_management.hpp>
 
 #include <CLI/CLI.hpp>
+#include <connector_support/time_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <memory>
@@ -22,6 +24,7 @@ namespace {
 
 namespace json = boost::json;
 using connector_sdk::oauth_operation_result;
+using connector_support::utc_iso_text;
 
 struct oauth_command_options {
     std::string connector_id;
@@ -54,7 +57,7 @@ std::string form_hint(const oauth_command_options& options)
 
 json::value time_json(const std::optional<std::chrono::sys_seconds>& t)
 {
-    return t ? json::value(iso_time(*t)) : json::value(nullptr);
+    return t ? json::value(utc_iso_text(*t)) : json::value(nullptr);
 }
 
 json::object operation_json(std::string_view operation, const oauth_command_options& options,
@@ -144,7 +147,7 @@ int run_status(host_context& ctx, const oauth_command_options& options)
         return 0;
     }
     const auto when = [](const std::optional<std::chrono::sys_seconds>& t) {
-        return t ? iso_time(*t) : std::string("unknown");
+        return t ? utc_iso_text(*t) : std::string("unknown");
     };
     ctx.out().line("location:       " + s.location);
     ctx.out().line("client id:      " + s.client_id);

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <connector_support/time_text.hpp>
 
 namespace sample_host {
 namespace {
@@ -35,10 +36,9 @@ std::string license_cell(const connector_sdk::license_status& status)
     return license_summary(status);
 }
 
-int run_plugins(host_context& ctx)
+// Every plugin of the folder, loaded, with its status and (when it loaded) its licence state.
+std::vector<plugin_row> plugin_rows(plugin_registry& registry)
 {
-    plugin_registry& registry = ctx.plugins();
-    registry.require_folder();
     std::vector<plugin_row> rows;
     for (auto& loaded : registry.load_all()) {
         plugin_row row;
@@ -51,32 +51,43 @@ int run_plugins(host_context& ctx)
             row.license = loaded.connector().check_license();
         rows.push_back(std::move(row));
     }
+    return rows;
+}
 
+void print_plugins_json(host_context& ctx, const plugin_registry& registry, const std::vector<plugin_row>& rows)
+{
+    json::array plugins;
+    for (const auto& row : rows) {
+        json::object o;
+        o["folder"] = row.folder;
+        o["id"] = row.id;
+        o["name"] = row.manifest ? json::value(row.manifest->name) : json::value(nullptr);
+        o["version"] = row.manifest ? json::value(row.manifest->version) : json::value(nullptr);
+        o["vendor"] = row.manifest ? json::value(row.manifest->vendor) : json::value(nullptr);
+        o["tier"] = row.manifest ? json::value(row.manifest->tier) : json::value(nullptr);
+        o["trial_days"] = row.manifest ? json::value(row.manifest->trial_days) : json::value(nullptr);
+        o["grace_days"] = row.manifest ? json::value(row.manifest->grace_days) : json::value(nullptr);
+        o["description"] = row.manifest ? json::value(row.manifest->description) : json::value(nullptr);
+        o["status"] = row.status;
+        o["loaded"] = row.status == "loaded";
+        o["reason"] = row.reason;
+        o["license"] = row.license ? json::value(license_json(*row.license)) : json::value(nullptr);
+        plugins.push_back(std::move(o));
+    }
+    ctx.out().document(json::object{{"plugins_dir", registry.folder().string()},
+                                    {"tenant", ctx.acting_user().tenant},
+                                    {"plugins", std::move(plugins)}});
+}
+
+int run_plugins(host_context& ctx)
+{
+    plugin_registry& registry = ctx.plugins();
+    registry.require_folder();
+    const std::vector<plugin_row> rows = plugin_rows(registry);
     if (ctx.out().json()) {
-        json::array plugins;
-        for (const auto& row : rows) {
-            json::object o;
-            o["folder"] = row.folder;
-            o["id"] = row.id;
-            o["name"] = row.manifest ? json::value(row.manifest->name) : json::value(nullptr);
-            o["version"] = row.manifest ? json::value(row.manifest->version) : json::value(nullptr);
-            o["vendor"] = row.manifest ? json::value(row.manifest->vendor) : json::value(nullptr);
-            o["tier"] = row.manifest ? json::value(row.manifest->tier) : json::value(nullptr);
-            o["trial_days"] = row.manifest ? json::value(row.manifest->trial_days) : json::value(nullptr);
-            o["grace_days"] = row.manifest ? json::value(row.manifest->grace_days) : json::value(nullptr);
-            o["description"] = row.manifest ? json::value(row.manifest->description) : json::value(nullptr);
-            o["status"] = row.status;
-            o["loaded"] = row.status == "loaded";
-            o["reason"] = row.reason;
-            o["license"] = row.license ? json::value(license_json(*row.license)) : json::value(nullptr);
-            plugins.push_back(std::move(o));
-        }
-        ctx.out().document(json::object{{"plugins_dir", registry.folder().string()},
-                                        {"tenant", ctx.acting_user().tenant},
-                                        {"plugins", std::move(plugins)}});
+        print_plugins_json(ctx, registry, rows);
         return 0;
     }
-
     if (rows.empty()) {
         ctx.out().line(
             "no connectors found in " + registry.folder().string() +
@@ -88,7 +99,7 @@ int run_plugins(host_context& ctx)
     for (const auto& row : rows) {
         const auto* m = row.manifest ? &*row.manifest : nullptr;
         table.add_row({row.id, m ? m->name : "", m ? m->version : "", m ? m->vendor : "", m ? m->tier : "",
-                       m && m->trial_days > 0 ? std::to_string(m->trial_days) + " days" : "-", row.status,
+                       m && m->trial_days > 0 ? connector_support::days_text(m->trial_days) : "-", row.status,
                        row.license ? license_cell(*row.license) : "-"});
     }
     ctx.out().line(table.render());

@@ -9,6 +9,8 @@
 #include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
+#include <connector_support/time_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <memory>
@@ -17,6 +19,7 @@ namespace sample_host {
 namespace {
 
 namespace json = boost::json;
+using connector_support::utc_iso_text;
 
 struct add_options {
     std::string name;
@@ -29,7 +32,7 @@ json::object user_json(const user_account& u)
     return {{"name", u.name},
             {"tenant", u.tenant},
             {"role", to_string(u.user_role)},
-            {"created_at", iso_time(u.created_at)}};
+            {"created_at", utc_iso_text(u.created_at)}};
 }
 
 int run_add(host_context& ctx, const add_options& options)
@@ -61,7 +64,7 @@ int run_list(host_context& ctx)
     }
     text_table table({"NAME", "TENANT", "ROLE", "CREATED"});
     for (const auto& u : users)
-        table.add_row({u.name, u.tenant, std::string(to_string(u.user_role)), iso_time(u.created_at)});
+        table.add_row({u.name, u.tenant, std::string(to_string(u.user_role)), utc_iso_text(u.created_at)});
     ctx.out().line(table.render());
     return 0;
 }

@@ -7,6 +7,8 @@
 #include "runtime/host_locations.hpp"
 #include "security/secret_redactor.hpp"
 
+#include <connector_support/guarded.hpp>
+
 #include <boost/json.hpp>
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/parse_query.hpp>
@@ -47,6 +49,18 @@ std::vector<std::string> query_values(std::string_view answer)
     return values;
 }
 
+// Logs "<what><subject>: <why>" (or only `why` when `what` is empty); never throws.
+void log_failure(host_log& log, std::string_view what, std::string_view why, std::string_view subject = {}) noexcept
+{
+    connector_support::guarded(
+        [&] {
+            log.write(connector_sdk::log_level::error, "host",
+                      what.empty() ? std::string(why)
+                                   : std::string(what) + std::string(subject) + ": " + std::string(why));
+        },
+        [](std::string_view) {}, [] {});
+}
+
 } // namespace
 
 cli_host_services::cli_host_services(host_services_scope scope, const host_clock& clock, host_log& log,
@@ -54,6 +68,9 @@ cli_host_services::cli_host_services(host_services_scope scope, const host_clock
     : scope_(std::move(scope)), clock_(clock), log_(log), licenses_(licenses), redactor_(redactor)
 {
 }
+
+// Every service runs its body in connector_support::guarded: an exception (a defect, or running out
+// of memory) is logged and the service gives its "nothing" answer instead of crossing into the connector.
 
 std::chrono::system_clock::time_point cli_host_services::now() const noexcept
 {
@@ -67,120 +84,125 @@ void cli_host_services::log(connector_sdk::log_level level, std::string_view mes
 
 std::string cli_host_services::tenant_id() const noexcept
 {
-    try {
-        return scope_.tenant;
-    } catch (...) {
-        return {};
-    }
+    return connector_support::guarded([&] { return scope_.tenant; },
+                                      [&](std::string_view why) { log_failure(log_, "tenant_id failed", why); },
+                                      [] { return std::string(); });
 }
 
 std::optional<std::string> cli_host_services::license_token(std::string_view connector_id) const noexcept
 {
-    try {
-        return licenses_.token(scope_.tenant, connector_id);
-    } catch (const std::exception& e) {
-        log_.write(connector_sdk::log_level::error, "host",
-                   std::string("cannot read the licence of ") + std::string(connector_id) + ": " + e.what());
-        return std::nullopt;
-    } catch (...) {
-        return std::nullopt;
-    }
+    return connector_support::guarded(
+        [&] { return licenses_.token(scope_.tenant, connector_id); },
+        [&](std::string_view why) { log_failure(log_, "cannot read the licence of ", why, connector_id); },
+        [] { return std::optional<std::string>(); });
 }
 
 std::filesystem::path cli_host_services::state_directory() const noexcept
 {
-    try {
-        std::filesystem::path folder = scope_.data_dir / "state" / scope_.tenant / scope_.connector_id;
-        try {
-            ensure_private_directory(folder);
-        } catch (const std::exception& e) {
-            log_.write(connector_sdk::log_level::error, "host", e.what());
-        }
-        return folder;
-    } catch (...) {
-        return {};
-    }
+    return connector_support::guarded(
+        [&] {
+            std::filesystem::path folder = scope_.data_dir / "state" / scope_.tenant / scope_.connector_id;
+            // The connector is told where its state goes even when the folder cannot be made: its own
+            // write then fails with the cause, and the host's log says why.
+            connector_support::guarded([&] { ensure_private_directory(folder); },
+                                       [&](std::string_view why) { log_failure(log_, {}, why); }, [] {});
+            return folder;
+        },
+        [&](std::string_view why) { log_failure(log_, "state_directory failed", why); },
+        [] { return std::filesystem::path(); });
 }
 
 std::optional<connector_sdk::oauth_app_credentials>
 cli_host_services::default_oauth_app(std::string_view connector_id) const noexcept
 {
-    try {
-        const std::filesystem::path file = scope_.data_dir / "oauth_apps.json";
-        std::error_code ec;
-        if (!std::filesystem::exists(file, ec))
-            return std::nullopt;
-        const auto warn = [&](const std::string& why) {
-            log_.write(connector_sdk::log_level::warning, "host",
-                       file.string() + " " + why +
-                           ": expected {\"<connector id>\": {\"client_id\": \"...\", \"client_secret\": \"...\"}}");
-            return std::nullopt;
-        };
-        if (std::filesystem::file_size(file, ec) > 1024 * 1024)
-            return warn("is larger than 1 MiB");
-        std::ifstream in(file, std::ios::binary);
-        const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-        boost::system::error_code parse_error;
-        const boost::json::value doc = boost::json::parse(text, parse_error);
-        if (parse_error || !doc.is_object())
-            return warn("is not a JSON object");
-        const boost::json::value* app = doc.get_object().if_contains(connector_id);
-        if (app == nullptr)
-            return std::nullopt;
-        const auto* object = app->if_object();
-        const boost::json::value* id = object != nullptr ? object->if_contains("client_id") : nullptr;
-        const boost::json::value* secret = object != nullptr ? object->if_contains("client_secret") : nullptr;
-        if (id == nullptr || secret == nullptr || !id->is_string() || !secret->is_string())
-            return warn("has no string client_id and client_secret for " + std::string(connector_id));
-        connector_sdk::oauth_app_credentials credentials{std::string(id->get_string()),
-                                                         std::string(secret->get_string())};
-        redactor_.add(credentials.client_secret);
-        return credentials;
-    } catch (...) {
+    return connector_support::guarded([&] { return read_oauth_app(connector_id); },
+                                      [&](std::string_view why) { log_failure(log_, "default_oauth_app failed", why); },
+                                      [] { return std::optional<connector_sdk::oauth_app_credentials>(); });
+}
+
+std::optional<connector_sdk::oauth_app_credentials>
+cli_host_services::read_oauth_app(std::string_view connector_id) const
+{
+    const std::filesystem::path file = scope_.data_dir / "oauth_apps.json";
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
         return std::nullopt;
-    }
+    const auto warn = [&](const std::string& why) {
+        log_.write(connector_sdk::log_level::warning, "host",
+                   file.string() + " " + why +
+                       ": expected {\"<connector id>\": {\"client_id\": \"...\", \"client_secret\": \"...\"}}");
+        return std::nullopt;
+    };
+    if (std::filesystem::file_size(file, ec) > 1024 * 1024)
+        return warn("is larger than 1 MiB");
+    std::ifstream in(file, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    boost::system::error_code parse_error;
+    const boost::json::value doc = boost::json::parse(text, parse_error);
+    if (parse_error || !doc.is_object())
+        return warn("is not a JSON object");
+    const boost::json::value* app = doc.get_object().if_contains(connector_id);
+    if (app == nullptr)
+        return std::nullopt;
+    const auto* object = app->if_object();
+    const boost::json::value* id = object != nullptr ? object->if_contains("client_id") : nullptr;
+    const boost::json::value* secret = object != nullptr ? object->if_contains("client_secret") : nullptr;
+    if (id == nullptr || secret == nullptr || !id->is_string() || !secret->is_string())
+        return warn("has no string client_id and client_secret for " + std::string(connector_id));
+    connector_sdk::oauth_app_credentials credentials{std::string(id->get_string()), std::string(secret->get_string())};
+    redactor_.add(credentials.client_secret);
+    return credentials;
 }
 
 bool cli_host_services::open_browser(std::string_view url) noexcept
 {
-    const browser_launch launch = open_in_browser(url, process_environment());
-    log_.write(launch.started ? connector_sdk::log_level::debug : connector_sdk::log_level::info, "host",
-               launch.started ? "browser: " + launch.note : "no browser opened: " + launch.note);
-    return launch.started;
+    return connector_support::guarded(
+        [&] {
+            const auto launch = open_in_browser(url, process_environment());
+            if (!launch) {
+                log_.write(connector_sdk::log_level::info, "host", "no browser opened: " + launch.error().message);
+                return false;
+            }
+            log_.write(connector_sdk::log_level::debug, "host", "browser: " + launch->note);
+            return true;
+        },
+        [&](std::string_view why) { log_failure(log_, "open_browser failed", why); }, [] { return false; });
 }
 
 void cli_host_services::notify_user(std::string_view text) noexcept
 {
-    try {
-        const std::string line = redactor_.redact(text) + "\n";
-        std::lock_guard lock(terminal_mutex_);
-        std::fputs(line.c_str(), stderr);
-    } catch (...) {
-    }
+    connector_support::guarded(
+        [&] {
+            const std::string line = redactor_.redact(text) + "\n";
+            std::lock_guard lock(terminal_mutex_);
+            std::fputs(line.c_str(), stderr);
+        },
+        [&](std::string_view why) { log_failure(log_, "notify_user failed", why); }, [] {});
 }
 
 std::optional<std::string> cli_host_services::prompt_user(std::string_view question) noexcept
 {
-    try {
-        std::lock_guard lock(terminal_mutex_);
-        const std::string line = redactor_.redact(question) + " ";
-        std::fputs(line.c_str(), stderr);
-        std::fflush(stderr);
-        std::string answer;
-        if (!std::getline(std::cin, answer)) {
-            std::fputs("(no answer: end of input)\n", stderr); // so what follows starts on a line of its own
-            return std::nullopt;
-        }
-        if (!answer.empty() && answer.back() == '\r')
-            answer.pop_back();
-        // An answer may be a pasted callback URL or code: never print or log it back.
-        redactor_.add(answer);
-        for (const auto& value : query_values(answer))
-            redactor_.add(value);
-        return answer;
-    } catch (...) {
-        return std::nullopt;
-    }
+    return connector_support::guarded(
+        [&]() -> std::optional<std::string> {
+            std::lock_guard lock(terminal_mutex_);
+            const std::string line = redactor_.redact(question) + " ";
+            std::fputs(line.c_str(), stderr);
+            std::fflush(stderr);
+            std::string answer;
+            if (!std::getline(std::cin, answer)) {
+                std::fputs("(no answer: end of input)\n", stderr); // so what follows starts on a line of its own
+                return std::nullopt;
+            }
+            if (!answer.empty() && answer.back() == '\r')
+                answer.pop_back();
+            // An answer may be a pasted callback URL or code: never print or log it back.
+            redactor_.add(answer);
+            for (const auto& value : query_values(answer))
+                redactor_.add(value);
+            return answer;
+        },
+        [&](std::string_view why) { log_failure(log_, "prompt_user failed", why); },
+        [] { return std::optional<std::string>(); });
 }
 
 } // namespace sample_host

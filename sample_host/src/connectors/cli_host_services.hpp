@@ -47,6 +47,10 @@ public:
     [[nodiscard]] std::optional<std::string> prompt_user(std::string_view question) noexcept override;
 
 private:
+    // default_oauth_app's body; throws on a defect (the service catches it).
+    [[nodiscard]] std::optional<connector_sdk::oauth_app_credentials>
+    read_oauth_app(std::string_view connector_id) const;
+
     host_services_scope scope_;
     const host_clock& clock_;
     host_log& log_;

@@ -2,10 +2,11 @@
 
 #include "runtime/host_error.hpp"
 
+#include <connector_support/ascii_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <iterator>
@@ -19,22 +20,8 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using connector_sdk::form_value;
 using connector_sdk::key_value_pairs;
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
+using connector_support::iequals;
+using connector_support::trim;
 
 struct key_and_value {
     std::string key;
@@ -58,6 +45,17 @@ key_and_value split_assignment(std::string_view argument, std::string_view optio
     return {std::string(key), std::string(argument.substr(eq + 1))};
 }
 
+// Sets `key` in a key-value list: an entry with the same key (ignoring case) takes the value and keeps
+// its spelling; otherwise the pair is appended.
+void put_pair(key_value_pairs& pairs, std::string key, std::string value)
+{
+    auto same = std::find_if(pairs.begin(), pairs.end(), [&](const auto& pair) { return iequals(pair.key, key); });
+    if (same != pairs.end())
+        same->value = std::move(value);
+    else
+        pairs.push_back({std::move(key), std::move(value)});
+}
+
 // Adds or replaces `key` in the Add Configuration list of `form`.
 void put_configuration(connector_sdk::form_values& form, const std::string& key, std::string value,
                        std::string_view origin)
@@ -70,11 +68,7 @@ void put_configuration(connector_sdk::form_values& form, const std::string& key,
                               " was already given as a single value; give its entries with --config KEY=VALUE only");
         pairs = *list;
     }
-    auto same = std::find_if(pairs.begin(), pairs.end(), [&](const auto& pair) { return iequals(pair.key, key); });
-    if (same != pairs.end())
-        same->value = std::move(value);
-    else
-        pairs.push_back({key, std::move(value)});
+    put_pair(pairs, key, std::move(value));
     form.set(std::string(additional_configuration_key), std::move(pairs));
 }
 
@@ -95,16 +89,10 @@ std::string configuration_text(const json::value& value, const std::string& wher
 key_value_pairs configuration_from_json(const json::value& value, const std::string& where)
 {
     key_value_pairs pairs;
-    const auto add = [&](std::string key, std::string text) {
-        auto same = std::find_if(pairs.begin(), pairs.end(), [&](const auto& p) { return iequals(p.key, key); });
-        if (same != pairs.end())
-            same->value = std::move(text);
-        else
-            pairs.push_back({std::move(key), std::move(text)});
-    };
     if (const auto* object = value.if_object()) {
         for (const auto& member : *object)
-            add(std::string(member.key()), configuration_text(member.value(), where + "." + std::string(member.key())));
+            put_pair(pairs, std::string(member.key()),
+                     configuration_text(member.value(), where + "." + std::string(member.key())));
         return pairs;
     }
     if (const auto* array = value.if_array()) {
@@ -116,16 +104,16 @@ key_value_pairs configuration_from_json(const json::value& value, const std::str
             if (key == nullptr || text == nullptr || !key->is_string() || key->get_string().empty() ||
                 item->size() != 2)
                 throw usage_error(item_where + " must be an object {\"key\": \"...\", \"value\": \"...\"}");
-            add(std::string(key->get_string()), configuration_text(*text, item_where + ".value"));
+            put_pair(pairs, std::string(key->get_string()), configuration_text(*text, item_where + ".value"));
         }
         return pairs;
     }
     throw usage_error(where + " must be an object of KEY: VALUE, or an array of {\"key\", \"value\"}");
 }
 
-void read_form_document(const fs::path& file, connector_sdk::form_values& form)
+// The --form file's JSON object; usage_error naming the file and the remedy otherwise.
+json::object read_form_json(const fs::path& file, const std::string& origin)
 {
-    const std::string origin = "--form " + file.string();
     std::error_code ec;
     if (!fs::exists(file, ec))
         throw usage_error(origin + ": the file does not exist: check the path");
@@ -142,47 +130,57 @@ void read_form_document(const fs::path& file, connector_sdk::form_values& form)
     boost::system::error_code parse_error;
     json::parse_options options;
     options.max_depth = 8;
-    const json::value doc = json::parse(text, parse_error, {}, options);
+    json::value doc = json::parse(text, parse_error, {}, options);
     if (parse_error)
         throw usage_error(origin + ": not valid JSON (" + parse_error.message() + "): fix the file");
-    const auto* object = doc.if_object();
+    auto* object = doc.if_object();
     if (object == nullptr)
         throw usage_error(origin + ": must be a JSON object {\"Key\": value, ...}");
+    return std::move(*object);
+}
 
+// One member of the --form file as a form value; files named by {"path": ...} are read relative to `base`.
+void set_member(connector_sdk::form_values& form, const std::string& key, const json::value& value,
+                const std::string& where, const fs::path& base)
+{
+    if (key == additional_configuration_key) {
+        form.set(key, configuration_from_json(value, where));
+    } else if (value.is_string()) {
+        form.set(key, std::string(value.get_string()));
+    } else if (value.is_bool()) {
+        form.set(key, value.get_bool());
+    } else if (value.is_int64()) {
+        form.set(key, value.get_int64());
+    } else if (value.is_uint64()) {
+        throw usage_error(where + " is a number too large for a 64-bit integer");
+    } else if (value.is_double()) {
+        throw usage_error(where + " is not a whole number: form numbers are integers");
+    } else if (const auto* file_ref = value.if_object()) {
+        const json::value* path = file_ref->if_contains("path");
+        if (path == nullptr || !path->is_string() || file_ref->size() != 1)
+            throw usage_error(where + " must be a string, a boolean, an integer or {\"path\": \"FILE\"} for a file");
+        const fs::path target = fs::path(std::string(path->get_string()));
+        form.set(key, read_form_file(target.is_absolute() ? target : base / target, where));
+    } else if (value.is_null()) {
+        throw usage_error(where + " is null: remove the member to leave the field empty");
+    } else {
+        throw usage_error(where +
+                          " must be a string, a boolean, an integer or {\"path\": \"FILE\"} (arrays are "
+                          "only for " +
+                          std::string(additional_configuration_key) + ")");
+    }
+}
+
+void read_form_document(const fs::path& file, connector_sdk::form_values& form)
+{
+    const std::string origin = "--form " + file.string();
+    const json::object object = read_form_json(file, origin);
     const fs::path base = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    for (const auto& member : *object) {
+    for (const auto& member : object) {
         const std::string key(member.key());
-        const std::string where = origin + ": member \"" + key + "\"";
-        const json::value& value = member.value();
         if (key.empty())
             throw usage_error(origin + ": a member has an empty name");
-        if (key == additional_configuration_key) {
-            form.set(key, configuration_from_json(value, where));
-        } else if (value.is_string()) {
-            form.set(key, std::string(value.get_string()));
-        } else if (value.is_bool()) {
-            form.set(key, value.get_bool());
-        } else if (value.is_int64()) {
-            form.set(key, value.get_int64());
-        } else if (value.is_uint64()) {
-            throw usage_error(where + " is a number too large for a 64-bit integer");
-        } else if (value.is_double()) {
-            throw usage_error(where + " is not a whole number: form numbers are integers");
-        } else if (const auto* file_ref = value.if_object()) {
-            const json::value* path = file_ref->if_contains("path");
-            if (path == nullptr || !path->is_string() || file_ref->size() != 1)
-                throw usage_error(where +
-                                  " must be a string, a boolean, an integer or {\"path\": \"FILE\"} for a file");
-            const fs::path target = fs::path(std::string(path->get_string()));
-            form.set(key, read_form_file(target.is_absolute() ? target : base / target, where));
-        } else if (value.is_null()) {
-            throw usage_error(where + " is null: remove the member to leave the field empty");
-        } else {
-            throw usage_error(where +
-                              " must be a string, a boolean, an integer or {\"path\": \"FILE\"} (arrays are "
-                              "only for " +
-                              std::string(additional_configuration_key) + ")");
-        }
+        set_member(form, key, member.value(), origin + ": member \"" + key + "\"", base);
     }
 }
 
@@ -290,14 +288,8 @@ void overlay_form(connector_sdk::form_values& base, const connector_sdk::form_va
             continue;
         }
         key_value_pairs merged = *saved;
-        for (const auto& pair : *added) {
-            auto same =
-                std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return iequals(p.key, pair.key); });
-            if (same != merged.end())
-                same->value = pair.value;
-            else
-                merged.push_back(pair);
-        }
+        for (const auto& pair : *added)
+            put_pair(merged, pair.key, pair.value);
         base.set(target, std::move(merged));
     }
 }

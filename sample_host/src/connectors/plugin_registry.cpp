@@ -2,15 +2,21 @@
 
 #include "runtime/host_error.hpp"
 
+#include <algorithm>
 #include <system_error>
 
 namespace sample_host {
 
-std::string loaded_plugin::id() const
+std::string plugin_id(const connector_sdk::discovered_plugin& plugin)
 {
     if (plugin.manifest.value)
         return plugin.manifest.value->id;
     return plugin.folder.filename().string();
+}
+
+std::string loaded_plugin::id() const
+{
+    return plugin_id(plugin);
 }
 
 plugin_registry::plugin_registry(std::filesystem::path folder, services_factory make_services,
@@ -37,47 +43,54 @@ std::vector<loaded_plugin> plugin_registry::load_all() const
 {
     std::vector<loaded_plugin> out;
     for (auto& plugin : discover()) {
-        const std::string id = plugin.manifest.value ? plugin.manifest.value->id : plugin.folder.filename().string();
-        auto services = make_services_(id);
+        auto services = make_services_(plugin_id(plugin));
         auto result = loader_.load(plugin, *services);
         out.emplace_back(std::move(plugin), std::move(services), std::move(result));
     }
     return out;
 }
 
+void plugin_registry::refuse_unknown(std::string_view connector_id,
+                                     const std::vector<connector_sdk::discovered_plugin>& plugins) const
+{
+    std::string known;
+    for (const auto& plugin : plugins)
+        if (plugin.manifest.value)
+            known += (known.empty() ? "" : ", ") + plugin.manifest.value->id;
+    throw host_error("no connector '" + std::string(connector_id) + "' in " + folder_.string() +
+                     (known.empty() ? std::string(" (no connectors there)") : " (found: " + known + ")") +
+                     ": check the id with `sample_host plugins`, or point --plugins at the right folder");
+}
+
+namespace {
+
+[[noreturn]] void refuse_plugin(std::string_view connector_id, const connector_sdk::discovered_plugin& plugin,
+                                const connector_sdk::load_result& result)
+{
+    throw host_error("connector '" + std::string(connector_id) + "' in " + plugin.folder.string() + " was refused (" +
+                     std::string(connector_sdk::to_string(result.status)) + "): " + result.reason);
+}
+
+} // namespace
+
 loaded_plugin plugin_registry::load(std::string_view connector_id) const
 {
     require_folder();
     auto plugins = discover();
-    connector_sdk::discovered_plugin* match = nullptr;
-    for (auto& plugin : plugins)
-        if (plugin.manifest.value && plugin.manifest.value->id == connector_id) {
-            match = &plugin;
-            break;
-        }
-    if (match == nullptr) {
+    const auto match = std::find_if(plugins.begin(), plugins.end(), [&](const connector_sdk::discovered_plugin& p) {
+        return p.manifest.value && p.manifest.value->id == connector_id;
+    });
+    if (match == plugins.end()) {
         // A folder named after the connector whose manifest is broken is the likeliest "not found".
         for (auto& plugin : plugins)
-            if (!plugin.manifest.value && plugin.folder.filename() == connector_id) {
-                auto result = loader_.inspect(plugin);
-                throw host_error("connector '" + std::string(connector_id) + "' in " + plugin.folder.string() +
-                                 " was refused (" + std::string(connector_sdk::to_string(result.status)) +
-                                 "): " + result.reason);
-            }
-        std::string known;
-        for (const auto& plugin : plugins)
-            if (plugin.manifest.value)
-                known += (known.empty() ? "" : ", ") + plugin.manifest.value->id;
-        throw host_error("no connector '" + std::string(connector_id) + "' in " + folder_.string() +
-                         (known.empty() ? std::string(" (no connectors there)") : " (found: " + known + ")") +
-                         ": check the id with `sample_host plugins`, or point --plugins at the right folder");
+            if (!plugin.manifest.value && plugin.folder.filename() == connector_id)
+                refuse_plugin(connector_id, plugin, loader_.inspect(plugin));
+        refuse_unknown(connector_id, plugins);
     }
     auto services = make_services_(connector_id);
     auto result = loader_.load(*match, *services);
     if (!result.ok())
-        throw host_error("connector '" + std::string(connector_id) + "' in " + match->folder.string() +
-                         " was refused (" + std::string(connector_sdk::to_string(result.status)) +
-                         "): " + result.reason);
+        refuse_plugin(connector_id, *match, result);
     return loaded_plugin(std::move(*match), std::move(services), std::move(result));
 }
 

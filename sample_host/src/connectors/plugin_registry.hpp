@@ -17,6 +17,9 @@ namespace sample_host {
 // Makes the host services a connector with this id will be given.
 using services_factory = std::function<std::unique_ptr<connector_sdk::host_services>(std::string_view connector_id)>;
 
+// The manifest id, or the folder name when the manifest could not be read.
+[[nodiscard]] std::string plugin_id(const connector_sdk::discovered_plugin& plugin);
+
 // One plugin folder and what became of loading it. The connector (in result.instance) is declared
 // after the services it was given, so it is destroyed first: services must outlive their connector.
 struct loaded_plugin {
@@ -57,6 +60,11 @@ public:
 
     // Throws host_error when the plugin folder does not exist, naming how to choose another.
     void require_folder() const;
+
+    // Throws the host_error for a connector id none of `plugins` (as discover() found them) has,
+    // listing the ids there are.
+    [[noreturn]] void refuse_unknown(std::string_view connector_id,
+                                     const std::vector<connector_sdk::discovered_plugin>& plugins) const;
 
 private:
     std::filesystem::path folder_;

@@ -7,7 +7,7 @@ namespace {
 
 stored_license read_license(const sqlite_statement& row)
 {
-    return {row.text(0), row.text(1), row.text(2), std::chrono::sys_seconds(std::chrono::seconds(row.integer(3)))};
+    return {row.text(0), row.text(1), row.text(2), row.instant(3)};
 }
 
 } // namespace
@@ -40,7 +40,7 @@ void license_repository::store(std::string_view tenant, std::string_view connect
         .bind(1, tenant)
         .bind(2, connector_id)
         .bind(3, token)
-        .bind(4, static_cast<std::int64_t>(now.time_since_epoch().count()))
+        .bind(4, now)
         .run();
 }
 

@@ -1,10 +1,11 @@
 #include "marketplace/marketplace.hpp"
 
 #include "marketplace/license_repository.hpp"
-#include "runtime/host_clock.hpp"
 #include "runtime/host_error.hpp"
 #include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
+
+#include <connector_support/time_text.hpp>
 
 #include <openssl/rand.h>
 
@@ -16,21 +17,9 @@ namespace {
 
 using std::chrono::sys_seconds;
 namespace sdk = connector_sdk;
-
-std::string instant_of(sys_seconds t)
-{
-    return format_instant(t);
-}
-
-std::string date_of(sys_seconds t)
-{
-    return instant_of(t).substr(0, 10);
-}
-
-std::string days_text(long long n)
-{
-    return std::to_string(n) + (n == 1 ? " day" : " days");
-}
+using connector_support::days_text;
+using connector_support::utc_date_text;
+using connector_support::utc_iso_text;
 
 std::string in_quotes(std::string_view text)
 {
@@ -78,6 +67,22 @@ sdk::license_claims base_claims(const user_account& actor, const sdk::manifest& 
     c.starts_at = now;
     c.grace_days = m.grace_days;
     return c;
+}
+
+// "the annual subscription of tenant 'acme' to Premium Sage", for refusals.
+std::string subscription_of(const subscription_record& s, const user_account& actor, const sdk::manifest& m)
+{
+    return "the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name;
+}
+
+// Saves a subscription as `issued` changed it, by `actor` at `now`.
+void save_change(marketplace_records& records, subscription_record s, const issued_license& issued,
+                 const user_account& actor, sys_seconds now)
+{
+    s.license_id = issued.claims.license_id;
+    s.updated_by = actor.name;
+    s.updated_at = now;
+    records.save_subscription(s);
 }
 
 // The running subscription that renew and cancel act on; throws host_error otherwise.
@@ -132,8 +137,32 @@ marketplace::marketplace(sqlite_database& database, license_repository& licenses
 {
 }
 
+// Decided inside the write transaction, so two administrators acting at once cannot both pass the
+// checks; a refusal rolls it back before the signing key is touched.
+issued_license marketplace::decide_and_issue(const user_account& actor, const sdk::manifest& m,
+                                             const std::function<sdk::license_claims()>& decide,
+                                             std::string_view reason,
+                                             const std::function<void(const issued_license&)>& write)
+{
+    sqlite_transaction transaction(database_);
+    issued_license issued = issue(actor, m, decide(), reason, write);
+    transaction.commit();
+    return issued;
+}
+
 issued_license marketplace::issue(const user_account& actor, const sdk::manifest& m, sdk::license_claims claims,
                                   std::string_view reason, const std::function<void(const issued_license&)>& write)
+{
+    issued_license issued = sign_and_verify(actor, m, std::move(claims));
+    write(issued);
+    record(actor, m, issued, reason);
+    require_acceptance(m, issued);
+    return issued;
+}
+
+// Signs the claims, and never hands out a licence that its own key would not accept.
+issued_license marketplace::sign_and_verify(const user_account& actor, const sdk::manifest& m,
+                                            sdk::license_claims claims) const
 {
     const marketplace_signing_key key = signing_key_();
     issued_license issued;
@@ -141,7 +170,6 @@ issued_license marketplace::issue(const user_account& actor, const sdk::manifest
     claims.key_id = key.key_id();
     issued.claims = std::move(claims);
 
-    // Never hand out a licence that its own key would not accept.
     const sdk::trusted_license_key trusted[] = {{key.key_id(), key.public_key()}};
     sdk::license_check check;
     check.token = issued.token;
@@ -154,8 +182,13 @@ issued_license marketplace::issue(const user_account& actor, const sdk::manifest
         evaluation.claims->license_id != issued.claims.license_id)
         throw host_error("the licence just signed does not verify (" + evaluation.status.reason +
                          "): nothing was issued; please report this");
+    return issued;
+}
 
-    write(issued);
+// The issued licence in the marketplace's records, and its token where the host hands it to the connector.
+void marketplace::record(const user_account& actor, const sdk::manifest& m, const issued_license& issued,
+                         std::string_view reason)
+{
     issued_license_record record;
     record.license_id = issued.claims.license_id;
     record.tenant = actor.tenant;
@@ -171,15 +204,21 @@ issued_license marketplace::issue(const user_account& actor, const sdk::manifest
     record.reason = std::string(reason);
     records_.record_issued(record);
     licenses_.store(actor.tenant, m.id, issued.token, issued.claims.issued_at);
-    if (accepts_)
-        if (auto refusal = accepts_(issued))
-            throw host_error(
-                "the connector " + m.id + " does not accept the licence it would be given (" + *refusal +
-                "): nothing was issued" + (issued.claims.kind == "trial" ? " and the trial is still unused" : "") +
-                ". It trusts another marketplace signing key than " + issued.claims.key_id +
-                " (import the right one with `sample_host marketplace init --signing-key FILE --replace`), "
-                "or its clock disagrees with the host's");
-    return issued;
+}
+
+// Throws (rolling the caller's transaction back) when the connector refuses the licence it would be given.
+void marketplace::require_acceptance(const sdk::manifest& m, const issued_license& issued) const
+{
+    if (!accepts_)
+        return;
+    const connector_support::result<void> accepted = accepts_(issued);
+    if (!accepted)
+        throw host_error("the connector " + m.id + " does not accept the licence it would be given (" +
+                         accepted.error().message + "): nothing was issued" +
+                         (issued.claims.kind == "trial" ? " and the trial is still unused" : "") +
+                         ". It trusts another marketplace signing key than " + issued.claims.key_id +
+                         " (import the right one with `sample_host marketplace init --signing-key FILE --replace`), "
+                         "or its clock disagrees with the host's");
 }
 
 issued_license marketplace::start_trial(const user_account& actor, const sdk::manifest& m, sys_seconds now)
@@ -191,13 +230,13 @@ issued_license marketplace::start_trial(const user_account& actor, const sdk::ma
     const auto decide = [&] {
         if (auto used = records_.trial(actor.tenant, m.id))
             throw host_error("the trial of " + m.name + " was already used by tenant " + in_quotes(actor.tenant) +
-                             " (started " + instant_of(used->started_at) + " by " + used->started_by +
-                             (used->expires_at > now ? ", ends " : ", ended ") + instant_of(used->expires_at) +
+                             " (started " + utc_iso_text(used->started_at) + " by " + used->started_by +
+                             (used->expires_at > now ? ", ends " : ", ended ") + utc_iso_text(used->expires_at) +
                              "): a trial can be started once per tenant; subscribe with " + subscribe_hint(m));
         if (auto s = records_.subscription(actor.tenant, m.id))
             throw host_error("tenant " + in_quotes(actor.tenant) + " has " + (s->ended(now) ? "had a " : "a ") +
                              s->plan + " subscription to " + m.name + " (" + (s->ended(now) ? "ended " : "until ") +
-                             instant_of(s->expires_at) + "): trials are for tenants that have not subscribed; " +
+                             utc_iso_text(s->expires_at) + "): trials are for tenants that have not subscribed; " +
                              (s->ended(now) ? "subscribe again with " + subscribe_hint(m)
                                             : std::string("the subscription is in force")));
         sdk::license_claims c = base_claims(actor, m, now);
@@ -206,16 +245,11 @@ issued_license marketplace::start_trial(const user_account& actor, const sdk::ma
         c.expires_at = now + std::chrono::days(m.trial_days);
         return c;
     };
-    // Decided inside the write transaction, so two administrators acting at once cannot both pass
-    // the checks; a refusal rolls it back before the signing key is touched.
-    sqlite_transaction transaction(database_);
-    auto issued = issue(actor, m, decide(), "start-trial", [&](const issued_license& i) {
+    return decide_and_issue(actor, m, decide, "start-trial", [&](const issued_license& i) {
         if (!records_.record_trial({actor.tenant, m.id, now, i.claims.expires_at, i.claims.license_id, actor.name}))
             throw host_error("the trial of " + m.name + " was already used by tenant " + in_quotes(actor.tenant) +
                              ": a trial can be started once per tenant");
     });
-    transaction.commit();
-    return issued;
 }
 
 issued_license marketplace::subscribe(const user_account& actor, const sdk::manifest& m, std::string_view plan,
@@ -229,11 +263,11 @@ issued_license marketplace::subscribe(const user_account& actor, const sdk::mani
     const auto decide = [&] {
         if (auto s = records_.subscription(actor.tenant, m.id); s && !s->ended(now)) {
             if (s->cancelled_at)
-                throw host_error("the " + s->plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " +
-                                 m.name + " was cancelled on " + instant_of(*s->cancelled_at) + " and runs until " +
-                                 instant_of(s->expires_at) + ": subscribe again once it has ended");
+                throw host_error(subscription_of(*s, actor, m) + " was cancelled on " + utc_iso_text(*s->cancelled_at) +
+                                 " and runs until " + utc_iso_text(s->expires_at) +
+                                 ": subscribe again once it has ended");
             throw host_error("tenant " + in_quotes(actor.tenant) + " is already subscribed to " + m.name + " (" +
-                             s->plan + ", until " + instant_of(s->expires_at) +
+                             s->plan + ", until " + utc_iso_text(s->expires_at) +
                              "): extend it with `sample_host marketplace "
                              "renew " +
                              m.id + "`");
@@ -244,21 +278,15 @@ issued_license marketplace::subscribe(const user_account& actor, const sdk::mani
         c.expires_at = add_months(now, chosen->months);
         return c;
     };
-    sqlite_transaction transaction(database_);
-    auto issued = issue(actor, m, decide(), "subscribe", [&](const issued_license& i) {
+    return decide_and_issue(actor, m, decide, "subscribe", [&](const issued_license& i) {
         subscription_record s;
         s.tenant = actor.tenant;
         s.connector_id = m.id;
         s.plan = i.claims.plan;
         s.started_at = i.claims.starts_at;
         s.expires_at = i.claims.expires_at;
-        s.license_id = i.claims.license_id;
-        s.updated_by = actor.name;
-        s.updated_at = now;
-        records_.save_subscription(s);
+        save_change(records_, std::move(s), i, actor, now);
     });
-    transaction.commit();
-    return issued;
 }
 
 issued_license marketplace::renew(const user_account& actor, const sdk::manifest& m, sys_seconds now)
@@ -268,10 +296,10 @@ issued_license marketplace::renew(const user_account& actor, const sdk::manifest
     const auto decide = [&] {
         const subscription_record s = running_subscription(records_, actor, m, "renew");
         if (s.cancelled_at)
-            throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " was cancelled on " + instant_of(*s.cancelled_at) + " and is not renewed (it " +
-                             (s.ended(now) ? "ended " : "runs until ") + instant_of(s.expires_at) +
-                             "); subscribe again with " + subscribe_hint(m) + " once it has ended");
+            throw host_error(subscription_of(s, actor, m) + " was cancelled on " + utc_iso_text(*s.cancelled_at) +
+                             " and is not renewed (it " + (s.ended(now) ? "ended " : "runs until ") +
+                             utc_iso_text(s.expires_at) + "); subscribe again with " + subscribe_hint(m) +
+                             " once it has ended");
         const sdk::manifest_plan* plan = find_plan(m, s.plan);
         if (plan == nullptr)
             throw host_error(m.name + " no longer offers the " + s.plan + " plan (its plans: " + plan_list(m) +
@@ -284,19 +312,13 @@ issued_license marketplace::renew(const user_account& actor, const sdk::manifest
         c.expires_at = add_months(ended ? now : s.expires_at, plan->months);
         return c;
     };
-    sqlite_transaction transaction(database_);
-    auto issued = issue(actor, m, decide(), "renew", [&](const issued_license& i) {
+    return decide_and_issue(actor, m, decide, "renew", [&](const issued_license& i) {
         subscription_record s = running_subscription(records_, actor, m, "renew");
         s.started_at = i.claims.starts_at;
         s.expires_at = i.claims.expires_at;
         s.renewed_at = now;
-        s.license_id = i.claims.license_id;
-        s.updated_by = actor.name;
-        s.updated_at = now;
-        records_.save_subscription(s);
+        save_change(records_, std::move(s), i, actor, now);
     });
-    transaction.commit();
-    return issued;
 }
 
 issued_license marketplace::cancel(const user_account& actor, const sdk::manifest& m, sys_seconds now)
@@ -306,12 +328,12 @@ issued_license marketplace::cancel(const user_account& actor, const sdk::manifes
     const auto decide = [&] {
         const subscription_record s = running_subscription(records_, actor, m, "cancel");
         if (s.cancelled_at)
-            throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " was already cancelled on " + instant_of(*s.cancelled_at) + " (it " +
-                             (s.ended(now) ? "ended " : "runs until ") + instant_of(s.expires_at) + ")");
+            throw host_error(subscription_of(s, actor, m) + " was already cancelled on " +
+                             utc_iso_text(*s.cancelled_at) + " (it " + (s.ended(now) ? "ended " : "runs until ") +
+                             utc_iso_text(s.expires_at) + ")");
         if (s.ended(now))
-            throw host_error("the " + s.plan + " subscription of tenant " + in_quotes(actor.tenant) + " to " + m.name +
-                             " already ended on " + instant_of(s.expires_at) + ": there is nothing to cancel");
+            throw host_error(subscription_of(s, actor, m) + " already ended on " + utc_iso_text(s.expires_at) +
+                             ": there is nothing to cancel");
         sdk::license_claims c = base_claims(actor, m, now);
         c.kind = "subscription";
         c.plan = s.plan;
@@ -320,17 +342,11 @@ issued_license marketplace::cancel(const user_account& actor, const sdk::manifes
         c.grace_days = 0; // a cancelled subscription stops at its expiry
         return c;
     };
-    sqlite_transaction transaction(database_);
-    auto issued = issue(actor, m, decide(), "cancel", [&](const issued_license& i) {
+    return decide_and_issue(actor, m, decide, "cancel", [&](const issued_license& i) {
         subscription_record s = running_subscription(records_, actor, m, "cancel");
         s.cancelled_at = now;
-        s.license_id = i.claims.license_id;
-        s.updated_by = actor.name;
-        s.updated_at = now;
-        records_.save_subscription(s);
+        save_change(records_, std::move(s), i, actor, now);
     });
-    transaction.commit();
-    return issued;
 }
 
 marketplace_account marketplace::account(const user_account& actor, std::string_view connector_id) const
@@ -346,7 +362,7 @@ marketplace_account marketplace::account(const user_account& actor, std::string_
 
 std::string license_summary(const sdk::license_status& s)
 {
-    const std::string until = s.expires_at ? date_of(*s.expires_at) : std::string("?");
+    const std::string until = s.expires_at ? utc_date_text(*s.expires_at) : std::string("?");
     const long long left = s.days_left.value_or(0);
     switch (s.state) {
     case sdk::license_state::none: return "none";

@@ -20,6 +20,7 @@
 #include <connector_sdk/license.hpp>
 #include <connector_sdk/manifest.hpp>
 #include <connector_sdk/results.hpp>
+#include <connector_support/result.hpp>
 
 #include <chrono>
 #include <functional>
@@ -64,9 +65,10 @@ public:
     using key_source = std::function<marketplace_signing_key()>;
 
     // Asked, before anything is committed, whether the connector accepts the licence it would now be
-    // handed (the token is already visible in `licenses` inside the transaction). A refusal reason
-    // rolls everything back: a trial is never used up on a licence the connector cannot use.
-    using acceptance_check = std::function<std::optional<std::string>(const issued_license&)>;
+    // handed (the token is already visible in `licenses` inside the transaction). A failure (its
+    // message: the connector's reason) rolls everything back: a trial is never used up on a licence
+    // the connector cannot use.
+    using acceptance_check = std::function<connector_support::result<void>(const issued_license&)>;
 
     marketplace(sqlite_database& database, license_repository& licenses, key_source signing_key,
                 acceptance_check accepts = {});
@@ -83,11 +85,21 @@ public:
     [[nodiscard]] marketplace_account account(const user_account& actor, std::string_view connector_id) const;
 
 private:
+    // Runs `decide` (the claims, or a host_error refusing) and issue() in one write transaction.
+    issued_license decide_and_issue(const user_account& actor, const connector_sdk::manifest& connector,
+                                    const std::function<connector_sdk::license_claims()>& decide,
+                                    std::string_view reason, const std::function<void(const issued_license&)>& write);
     // Signs, checks the token against the key's public half, runs `write`, records the issued
     // licence, stores the token and asks `accepts_`; the caller's transaction commits it all.
     issued_license issue(const user_account& actor, const connector_sdk::manifest& connector,
                          connector_sdk::license_claims claims, std::string_view reason,
                          const std::function<void(const issued_license&)>& write);
+    // The steps of issue().
+    [[nodiscard]] issued_license sign_and_verify(const user_account& actor, const connector_sdk::manifest& connector,
+                                                 connector_sdk::license_claims claims) const;
+    void record(const user_account& actor, const connector_sdk::manifest& connector, const issued_license& issued,
+                std::string_view reason);
+    void require_acceptance(const connector_sdk::manifest& connector, const issued_license& issued) const;
 
     sqlite_database& database_;
     license_repository& licenses_;

@@ -5,33 +5,6 @@
 namespace sample_host {
 namespace {
 
-using std::chrono::sys_seconds;
-
-std::int64_t seconds_of(sys_seconds t)
-{
-    return static_cast<std::int64_t>(t.time_since_epoch().count());
-}
-
-sys_seconds time_at(const sqlite_statement& row, int column)
-{
-    return sys_seconds(std::chrono::seconds(row.integer(column)));
-}
-
-std::optional<sys_seconds> optional_time_at(const sqlite_statement& row, int column)
-{
-    if (row.is_null(column))
-        return std::nullopt;
-    return time_at(row, column);
-}
-
-void bind_optional(sqlite_statement& statement, int index, const std::optional<sys_seconds>& t)
-{
-    if (t)
-        statement.bind(index, seconds_of(*t));
-    else
-        statement.bind_null(index);
-}
-
 constexpr std::string_view issued_columns =
     "license_id, tenant, connector_id, kind, plan, key_id, issued_at, starts_at, expires_at, grace_days, issued_by, "
     "reason";
@@ -45,9 +18,9 @@ issued_license_record read_issued(const sqlite_statement& row)
     r.kind = row.text(3);
     r.plan = row.text(4);
     r.key_id = row.text(5);
-    r.issued_at = time_at(row, 6);
-    r.starts_at = time_at(row, 7);
-    r.expires_at = time_at(row, 8);
+    r.issued_at = row.instant(6);
+    r.starts_at = row.instant(7);
+    r.expires_at = row.instant(8);
     r.grace_days = static_cast<int>(row.integer(9));
     r.issued_by = row.text(10);
     r.reason = row.text(11);
@@ -63,8 +36,7 @@ std::optional<trial_record> marketplace_records::trial(std::string_view tenant, 
     query.bind(1, tenant).bind(2, connector_id);
     if (!query.step())
         return std::nullopt;
-    return trial_record{query.text(0),     query.text(1), time_at(query, 2),
-                        time_at(query, 3), query.text(4), query.text(5)};
+    return trial_record{query.text(0), query.text(1), query.instant(2), query.instant(3), query.text(4), query.text(5)};
 }
 
 bool marketplace_records::record_trial(const trial_record& trial)
@@ -74,8 +46,8 @@ bool marketplace_records::record_trial(const trial_record& trial)
                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, connector_id) DO NOTHING")
         .bind(1, trial.tenant)
         .bind(2, trial.connector_id)
-        .bind(3, seconds_of(trial.started_at))
-        .bind(4, seconds_of(trial.expires_at))
+        .bind(3, trial.started_at)
+        .bind(4, trial.expires_at)
         .bind(5, trial.license_id)
         .bind(6, trial.started_by)
         .run();
@@ -95,13 +67,13 @@ std::optional<subscription_record> marketplace_records::subscription(std::string
     s.tenant = query.text(0);
     s.connector_id = query.text(1);
     s.plan = query.text(2);
-    s.started_at = time_at(query, 3);
-    s.expires_at = time_at(query, 4);
-    s.renewed_at = optional_time_at(query, 5);
-    s.cancelled_at = optional_time_at(query, 6);
+    s.started_at = query.instant(3);
+    s.expires_at = query.instant(4);
+    s.renewed_at = query.optional_instant(5);
+    s.cancelled_at = query.optional_instant(6);
     s.license_id = query.text(7);
     s.updated_by = query.text(8);
-    s.updated_at = time_at(query, 9);
+    s.updated_at = query.instant(9);
     return s;
 }
 
@@ -116,12 +88,14 @@ void marketplace_records::save_subscription(const subscription_record& s)
     statement.bind(1, s.tenant)
         .bind(2, s.connector_id)
         .bind(3, s.plan)
-        .bind(4, seconds_of(s.started_at))
-        .bind(5, seconds_of(s.expires_at));
-    bind_optional(statement, 6, s.renewed_at);
-    bind_optional(statement, 7, s.cancelled_at);
-    statement.bind(8, s.license_id).bind(9, s.updated_by).bind(10, seconds_of(s.updated_at));
-    statement.run();
+        .bind(4, s.started_at)
+        .bind(5, s.expires_at)
+        .bind(6, s.renewed_at)
+        .bind(7, s.cancelled_at)
+        .bind(8, s.license_id)
+        .bind(9, s.updated_by)
+        .bind(10, s.updated_at)
+        .run();
 }
 
 void marketplace_records::record_issued(const issued_license_record& r)
@@ -135,9 +109,9 @@ void marketplace_records::record_issued(const issued_license_record& r)
         .bind(4, r.kind)
         .bind(5, r.plan)
         .bind(6, r.key_id)
-        .bind(7, seconds_of(r.issued_at))
-        .bind(8, seconds_of(r.starts_at))
-        .bind(9, seconds_of(r.expires_at))
+        .bind(7, r.issued_at)
+        .bind(8, r.starts_at)
+        .bind(9, r.expires_at)
         .bind(10, static_cast<std::int64_t>(r.grace_days))
         .bind(11, r.issued_by)
         .bind(12, r.reason)

@@ -3,15 +3,12 @@
 #include "runtime/host_error.hpp"
 #include "security/private_file.hpp"
 
-#include <openssl/bio.h>
+#include <connector_support/openssl_handles.hpp>
+
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -28,14 +25,8 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t max_key_file_size = 64 * 1024;
 
-struct pkey_free {
-    void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
-};
-struct bio_free {
-    void operator()(BIO* p) const noexcept { BIO_free_all(p); }
-};
-using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
-using bio_ptr = std::unique_ptr<BIO, bio_free>;
+using connector_support::bio_ptr;
+using connector_support::pkey_ptr;
 
 void wipe(std::string& text) noexcept
 {
@@ -61,35 +52,41 @@ bool mentions(std::string_view text, std::string_view word)
     return text.find(word) != std::string_view::npos;
 }
 
+constexpr std::string_view remedy = ": the marketplace signs licences with an Ed25519 private key in PEM form "
+                                    "(create one with `openssl genpkey -algorithm ed25519 -out signing-key.pem`)";
+
+// Says what `pem` holds instead of a private key OpenSSL can read, without repeating it.
+[[noreturn]] void refuse_unreadable_key(std::string_view pem, std::string_view source)
+{
+    if (!mentions(pem, "-----BEGIN "))
+        throw host_error(std::string(source) + " is not a PEM file" + std::string(remedy));
+    if (mentions(pem, "ENCRYPTED"))
+        throw host_error(std::string(source) +
+                         " holds a passphrase-protected key, which the host cannot use unattended: export it "
+                         "without a passphrase (`openssl pkey -in FILE -out KEY.pem`) and keep that file private");
+    if (mentions(pem, "PUBLIC KEY"))
+        throw host_error(std::string(source) + " holds a public key, not a private key" + std::string(remedy));
+    if (mentions(pem, "CERTIFICATE"))
+        throw host_error(std::string(source) + " holds a certificate, not a private key" + std::string(remedy));
+    throw host_error(std::string(source) + " holds no private key OpenSSL can read" + std::string(remedy));
+}
+
 pkey_ptr parse_private_key(std::string_view pem, std::string_view source)
 {
     if (pem.size() > static_cast<std::size_t>(INT32_MAX))
         throw host_error(std::string(source) + " is too large to be a key");
-    bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    bio_ptr bio = connector_support::memory_bio(pem);
     if (!bio)
         throw host_error("OpenSSL could not allocate memory to read " + std::string(source));
     pkey_ptr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
     ERR_clear_error();
-    const std::string remedy = ": the marketplace signs licences with an Ed25519 private key in PEM form (create one "
-                               "with `openssl genpkey -algorithm ed25519 -out signing-key.pem`)";
-    if (!key) {
-        if (!mentions(pem, "-----BEGIN "))
-            throw host_error(std::string(source) + " is not a PEM file" + remedy);
-        if (mentions(pem, "ENCRYPTED"))
-            throw host_error(std::string(source) +
-                             " holds a passphrase-protected key, which the host cannot use unattended: export it "
-                             "without a passphrase (`openssl pkey -in FILE -out KEY.pem`) and keep that file private");
-        if (mentions(pem, "PUBLIC KEY"))
-            throw host_error(std::string(source) + " holds a public key, not a private key" + remedy);
-        if (mentions(pem, "CERTIFICATE"))
-            throw host_error(std::string(source) + " holds a certificate, not a private key" + remedy);
-        throw host_error(std::string(source) + " holds no private key OpenSSL can read" + remedy);
-    }
+    if (!key)
+        refuse_unreadable_key(pem, source);
     if (EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) {
         const char* type = EVP_PKEY_get0_type_name(key.get());
         throw host_error(std::string(source) + " holds " +
                          (type != nullptr ? std::string("an ") + type : std::string("a")) + " key, not an Ed25519 key" +
-                         remedy);
+                         std::string(remedy));
     }
     return key;
 }
@@ -129,21 +126,13 @@ std::string read_key_text(const fs::path& file, bool private_file)
     if (info.st_size > static_cast<off_t>(max_key_file_size))
         throw host_error(file.string() + " is " + std::to_string(info.st_size) + " bytes, too large to be a key");
     std::string text(static_cast<std::size_t>(info.st_size), '\0');
-    std::size_t got = 0;
-    while (got < text.size()) {
-        const ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            const int error = errno;
-            wipe(text);
-            throw host_error("cannot read " + file.string() + ": " + errno_text(error));
-        }
-        if (n == 0)
-            break;
-        got += static_cast<std::size_t>(n);
+    const long got = read_fully(fd.get(), std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
+    if (got < 0) {
+        const int error = errno;
+        wipe(text);
+        throw host_error("cannot read " + file.string() + ": " + errno_text(error));
     }
-    text.resize(got);
+    text.resize(static_cast<std::size_t>(got));
     return text;
 }
 
@@ -237,24 +226,28 @@ bool signing_key_store::write_key(const std::string& pem, bool replace) const
 signing_key_store::loaded signing_key_store::load() const
 {
     std::optional<fs::path> imported;
-    if (!present()) {
-        std::error_code ec;
-        if (dev_key_.empty() || !fs::exists(dev_key_, ec))
-            throw host_error("the marketplace has no signing key (" + file_.string() +
-                             " does not exist): an administrator imports the marketplace's Ed25519 private key "
-                             "with `sample_host marketplace init --signing-key FILE`");
-        std::string text = read_key_text(dev_key_, false);
-        wipe_on_exit guard{text};
-        std::string pem =
-            normalized_ed25519_private_key(text, "the build's development signing key " + dev_key_.string());
-        wipe_on_exit pem_guard{pem};
-        if (write_key(pem, false))
-            imported = dev_key_;
-    } else {
+    if (!present())
+        imported = import_dev_key();
+    else
         ensure_folder();
-    }
     std::string text = read_key_text(file_, true);
     return {marketplace_signing_key(std::move(text), "the marketplace signing key " + file_.string()), imported};
+}
+
+std::optional<fs::path> signing_key_store::import_dev_key() const
+{
+    std::error_code ec;
+    if (dev_key_.empty() || !fs::exists(dev_key_, ec))
+        throw host_error("the marketplace has no signing key (" + file_.string() +
+                         " does not exist): an administrator imports the marketplace's Ed25519 private key "
+                         "with `sample_host marketplace init --signing-key FILE`");
+    std::string text = read_key_text(dev_key_, false);
+    wipe_on_exit guard{text};
+    std::string pem = normalized_ed25519_private_key(text, "the build's development signing key " + dev_key_.string());
+    wipe_on_exit pem_guard{pem};
+    if (!write_key(pem, false))
+        return std::nullopt; // another process put a key in place meanwhile: that one is read
+    return dev_key_;
 }
 
 signing_key_store::import_result signing_key_store::import(const fs::path& source, bool replace) const

@@ -81,6 +81,9 @@ private:
     void ensure_folder() const;
     // Writes `pem` as the key file (0600). Without `replace`, an existing file is kept (returns false).
     bool write_key(const std::string& pem, bool replace) const;
+    // No key in place: imports the build's development key (its path), or throws host_error naming
+    // `marketplace init`. nullopt when another process put a key in place meanwhile.
+    [[nodiscard]] std::optional<std::filesystem::path> import_dev_key() const;
 
     std::filesystem::path data_dir_;
     std::filesystem::path folder_;

@@ -1,7 +1,8 @@
 #include "output/json_output.hpp"
 
-#include "runtime/host_clock.hpp"
 #include "storage/connection_store.hpp"
+
+#include <connector_support/time_text.hpp>
 
 #include <boost/json.hpp>
 
@@ -9,6 +10,14 @@
 
 namespace sample_host {
 namespace json = boost::json;
+
+namespace {
+// Instants in JSON: the one ISO-8601 formatter (connector_support::utc_iso_text).
+std::string iso_time(std::chrono::system_clock::time_point instant)
+{
+    return connector_support::utc_iso_text(instant);
+}
+} // namespace
 
 property_labels::property_labels(const std::vector<connector_sdk::property_descriptor>& properties)
     : properties_(properties)
@@ -23,11 +32,6 @@ std::string property_labels::label(std::string_view key) const
     if (it == properties_.end() || it->label.empty())
         return std::string(key);
     return it->label;
-}
-
-std::string iso_time(std::chrono::system_clock::time_point instant)
-{
-    return format_instant(instant);
 }
 
 json::object connector_json(const connector_sdk::manifest& m)

@@ -29,8 +29,6 @@ private:
     const std::vector<connector_sdk::property_descriptor>& properties_;
 };
 
-[[nodiscard]] std::string iso_time(std::chrono::system_clock::time_point instant);
-
 // {id, name, version, vendor, tier, trial_days, description}
 [[nodiscard]] boost::json::object connector_json(const connector_sdk::manifest& m);
 // {key, label, description, type, secret, required, advanced, default, allowed_values, group, order,

@@ -1,5 +1,7 @@
 #include "runtime/browser_launcher.hpp"
 
+#include <connector_support/guarded.hpp>
+
 #include <thread>
 
 #include <fcntl.h>
@@ -122,44 +124,44 @@ std::vector<std::vector<std::string>> browser_commands(std::string_view browser_
     return commands;
 }
 
-browser_launch open_in_browser(std::string_view url, const environment_lookup& env) noexcept
+namespace {
+
+// open_in_browser's body.
+connector_support::result<browser_launch> launch_browser(std::string_view url, const environment_lookup& env)
 {
-    try {
-        browser_launch launch;
-        if (const auto browser = env("BROWSER")) {
-            for (auto& argv : browser_commands(*browser, url)) {
-                std::string program = argv.front();
-                if (spawn_detached(std::move(argv))) {
-                    launch.started = true;
-                    launch.program = std::move(program);
-                    launch.note = "started " + launch.program + " (from BROWSER)";
-                    return launch;
-                }
-            }
-            launch.note = "no program named in BROWSER could be started; ";
+    std::string why;
+    if (const auto browser = env("BROWSER")) {
+        for (auto& argv : browser_commands(*browser, url)) {
+            std::string program = argv.front();
+            if (spawn_detached(std::move(argv)))
+                return browser_launch{program, "started " + program + " (from BROWSER)"};
         }
-        const bool desktop = env("DISPLAY").has_value() || env("WAYLAND_DISPLAY").has_value();
-        if (!desktop) {
-            launch.note += "no desktop (DISPLAY and WAYLAND_DISPLAY unset)";
-            return launch;
-        }
-        const auto path = env("PATH");
-        auto program = find_in_path("xdg-open", path.value_or("/usr/local/bin:/usr/bin:/bin"));
-        if (!program) {
-            launch.note += "xdg-open is not installed";
-            return launch;
-        }
-        if (!spawn_detached({*program, std::string(url)})) {
-            launch.note += *program + " could not be started";
-            return launch;
-        }
-        launch.started = true;
-        launch.program = *program;
-        launch.note = "started " + *program;
-        return launch;
-    } catch (...) {
-        return {};
+        why = "no program named in BROWSER could be started; ";
     }
+    const bool desktop = env("DISPLAY").has_value() || env("WAYLAND_DISPLAY").has_value();
+    if (!desktop)
+        return connector_support::fail(connector_sdk::error_category::config,
+                                       why + "no desktop (DISPLAY and WAYLAND_DISPLAY unset)");
+    const auto path = env("PATH");
+    auto program = find_in_path("xdg-open", path.value_or("/usr/local/bin:/usr/bin:/bin"));
+    if (!program)
+        return connector_support::fail(connector_sdk::error_category::config, why + "xdg-open is not installed");
+    if (!spawn_detached({*program, std::string(url)}))
+        return connector_support::fail(connector_sdk::error_category::config, why + *program + " could not be started");
+    return browser_launch{*program, "started " + *program};
+}
+
+} // namespace
+
+connector_support::result<browser_launch> open_in_browser(std::string_view url, const environment_lookup& env) noexcept
+{
+    // Out of memory (the only way the body throws) counts as "no browser started"; the caller's
+    // message then tells the user to open the address by hand.
+    return connector_support::guarded([&] { return launch_browser(url, env); }, [](std::string_view) {},
+                                      [] {
+                                          return connector_support::result<browser_launch>(connector_support::fail(
+                                              connector_sdk::error_category::internal, "out of memory"));
+                                      });
 }
 
 } // namespace sample_host

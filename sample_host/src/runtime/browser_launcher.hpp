@@ -5,6 +5,8 @@
 
 #include "runtime/host_locations.hpp"
 
+#include <connector_support/result.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,17 +23,19 @@ namespace sample_host {
 [[nodiscard]] std::vector<std::vector<std::string>> browser_commands(std::string_view browser_variable,
                                                                      std::string_view url);
 
+// A browser started: which program, and from which source. Never the URL.
 struct browser_launch {
-    bool started = false;
-    std::string program; // what was started (argv[0]), or empty
-    std::string note;    // why nothing was started, or which source was used; never the URL
+    std::string program; // argv[0]
+    std::string note;    // "started PROGRAM (from BROWSER)" or "started PROGRAM"
 };
 
 // Tries each command of BROWSER in order, then xdg-open when DISPLAY or WAYLAND_DISPLAY is set; the
 // first program that starts wins. Each runs in its own session (so a Ctrl-C at the host does not
 // reach it), with standard input and output on /dev/null and no other descriptor of this process
 // (a browser must not keep the loopback listener or the database open); it is reaped in the
-// background. Returns whether a browser was started.
-[[nodiscard]] browser_launch open_in_browser(std::string_view url, const environment_lookup& env) noexcept;
+// background. The browser started, or (a config failure) why none was: no program named in BROWSER
+// could be started, no desktop, no xdg-open. Never the URL.
+[[nodiscard]] connector_support::result<browser_launch> open_in_browser(std::string_view url,
+                                                                        const environment_lookup& env) noexcept;
 
 } // namespace sample_host

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 #include <cstdlib>
 
 namespace sample_host {
@@ -68,21 +67,6 @@ std::optional<std::chrono::system_clock::time_point> parse_instant(std::string_v
     if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60)
         return std::nullopt;
     return system_clock::time_point(sys_days(date)) + hours(*hour) + minutes(*minute) + seconds(*second);
-}
-
-std::string format_instant(std::chrono::system_clock::time_point instant)
-{
-    using namespace std::chrono;
-    const auto secs = floor<seconds>(instant);
-    const auto days_part = floor<days>(secs);
-    const year_month_day date{days_part};
-    const hh_mm_ss time{secs - days_part};
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                  static_cast<long>(time.hours().count()), static_cast<long>(time.minutes().count()),
-                  static_cast<long long>(time.seconds().count()));
-    return buffer;
 }
 
 host_clock::host_clock() = default;

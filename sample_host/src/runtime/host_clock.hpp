@@ -10,11 +10,9 @@
 namespace sample_host {
 
 // Parses "2027-01-31T00:00:00Z" (ISO-8601 in UTC, optional fraction of a second, "Z" or "+00:00")
-// or Unix seconds ("1801267200"). nullopt for anything else.
+// or Unix seconds ("1801267200"). nullopt for anything else. (Written back with
+// connector_support::utc_iso_text.)
 [[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_instant(std::string_view text);
-
-// "2027-01-31T00:00:00Z".
-[[nodiscard]] std::string format_instant(std::chrono::system_clock::time_point instant);
 
 class host_clock final {
 public:

@@ -3,8 +3,9 @@
 #include "runtime/host_error.hpp"
 #include "security/private_file.hpp"
 
+#include <connector_support/openssl_handles.hpp>
+
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <cerrno>
@@ -25,11 +26,11 @@ std::string fingerprint(const host_key::bytes& key)
     constexpr std::string_view label = "sample_host host key id v1";
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
-                    EVP_DigestUpdate(ctx, label.data(), label.size()) == 1 &&
-                    EVP_DigestUpdate(ctx, key.data(), key.size()) == 1 && EVP_DigestFinal_ex(ctx, digest, &length) == 1;
-    EVP_MD_CTX_free(ctx);
+    const connector_support::md_ctx_ptr ctx(EVP_MD_CTX_new());
+    const bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1 &&
+                    EVP_DigestUpdate(ctx.get(), label.data(), label.size()) == 1 &&
+                    EVP_DigestUpdate(ctx.get(), key.data(), key.size()) == 1 &&
+                    EVP_DigestFinal_ex(ctx.get(), digest, &length) == 1;
     if (!ok)
         throw host_error("OpenSSL could not compute SHA-256 (is the OpenSSL installation complete?)");
     static constexpr char hex[] = "0123456789abcdef";
@@ -60,15 +61,11 @@ host_key read_key_file(const std::filesystem::path& file)
                          ": it was damaged or replaced; restore it from a backup (without it, saved secrets cannot "
                          "be decrypted)");
     host_key::bytes key{};
-    std::size_t got = 0;
-    while (got < key.size()) {
-        const ssize_t n = ::read(fd.get(), key.data() + got, key.size() - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            throw host_error("cannot read the host key " + file.string() + ": " +
-                             (n < 0 ? errno_text(errno) : std::string("unexpected end of file")));
-        got += static_cast<std::size_t>(n);
+    const long got = read_fully(fd.get(), key);
+    if (got != static_cast<long>(key.size())) {
+        const std::string why = got < 0 ? errno_text(errno) : std::string("unexpected end of file");
+        OPENSSL_cleanse(key.data(), key.size());
+        throw host_error("cannot read the host key " + file.string() + ": " + why);
     }
     host_key result(key, file);
     OPENSSL_cleanse(key.data(), key.size());

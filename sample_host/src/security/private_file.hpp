@@ -31,6 +31,10 @@ enum class publish_mode { keep_existing, replace };
 bool publish_private_file(const std::filesystem::path& file, std::span<const std::uint8_t> bytes, publish_mode mode,
                           const std::string& what);
 
+// Reads from `fd` until `buffer` is full or the file ends, retrying interrupted reads: the number of
+// bytes read, or -1 with errno set.
+[[nodiscard]] long read_fully(int fd, std::span<std::uint8_t> buffer) noexcept;
+
 // strerror as a std::string.
 std::string errno_text(int error);
 

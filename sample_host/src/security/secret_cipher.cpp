@@ -1,19 +1,16 @@
 #include "security/secret_cipher.hpp"
 
+#include <connector_support/openssl_handles.hpp>
+
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <cstdint>
-#include <memory>
 
 namespace sample_host {
 namespace {
 
-struct ctx_deleter {
-    void operator()(EVP_CIPHER_CTX* ctx) const noexcept { EVP_CIPHER_CTX_free(ctx); }
-};
-using cipher_ctx = std::unique_ptr<EVP_CIPHER_CTX, ctx_deleter>;
+using cipher_ctx = connector_support::cipher_ctx_ptr;
 
 cipher_ctx new_ctx()
 {

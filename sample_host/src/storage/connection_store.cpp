@@ -17,16 +17,6 @@ namespace {
 namespace json = boost::json;
 using connector_sdk::form_value;
 
-std::int64_t seconds_of(std::chrono::sys_seconds t)
-{
-    return static_cast<std::int64_t>(t.time_since_epoch().count());
-}
-
-std::chrono::sys_seconds instant_of(std::int64_t seconds)
-{
-    return std::chrono::sys_seconds(std::chrono::seconds(seconds));
-}
-
 std::optional<field_kind> parse_kind(std::string_view text)
 {
     if (text == "text")
@@ -40,6 +30,15 @@ std::optional<field_kind> parse_kind(std::string_view text)
     if (text == "kv")
         return field_kind::key_value_list;
     return std::nullopt;
+}
+
+// The kind column of the field `where` names; host_error when the database holds another word.
+field_kind stored_kind(std::string_view text, const std::string& where)
+{
+    const auto kind = parse_kind(text);
+    if (!kind)
+        throw host_error(where + " has an unknown kind: delete the connection and create it again");
+    return *kind;
 }
 
 std::vector<std::uint8_t> bytes_of(std::string_view text)
@@ -108,6 +107,30 @@ form_value decode(field_kind kind, const std::vector<std::uint8_t>& bytes, const
     throw damaged("unknown kind");
 }
 
+[[noreturn]] void refuse_missing(std::string_view tenant, std::string_view name)
+{
+    throw host_error("no connection named '" + std::string(name) + "' in tenant '" + std::string(tenant) +
+                     "': see `sample_host connections list`");
+}
+
+// Refuses a record the connector should never have returned: no connector id, a field without a
+// key, a key twice.
+void check_record(const connector_sdk::connection_record& record, const std::string& name)
+{
+    if (record.connector_id.empty())
+        throw host_error("the connector returned a connection record without a connector id: report this to the "
+                         "connector's vendor");
+    std::set<std::string, std::less<>> seen;
+    for (const auto& field : record.fields) {
+        if (field.key.empty())
+            throw host_error("the connector returned a field without a key for connection '" + name +
+                             "': report this to the connector's vendor");
+        if (!seen.insert(field.key).second)
+            throw host_error("the connector returned the field '" + field.key + "' twice for connection '" + name +
+                             "': report this to the connector's vendor");
+    }
+}
+
 std::string describe_field(std::string_view key, std::string_view connection)
 {
     return "the secret '" + std::string(key) + "' of connection '" + std::string(connection) + "'";
@@ -125,8 +148,8 @@ connection_summary read_summary(const sqlite_statement& row)
     s.name = row.text(1);
     s.connector_id = row.text(2);
     s.created_by = row.text(3);
-    s.created_at = instant_of(row.integer(4));
-    s.updated_at = instant_of(row.integer(5));
+    s.created_at = row.instant(4);
+    s.updated_at = row.instant(5);
     s.field_count = static_cast<std::size_t>(row.integer(6));
     s.secret_count = static_cast<std::size_t>(row.integer(7));
     return s;
@@ -201,44 +224,28 @@ connection_summary connection_store::save(std::string_view tenant, const connect
                                           on_duplicate duplicate)
 {
     const std::string name = normalise_connection_name(record.name);
-    if (record.connector_id.empty())
-        throw host_error("the connector returned a connection record without a connector id: report this to the "
-                         "connector's vendor");
-    std::set<std::string, std::less<>> seen;
-    for (const auto& field : record.fields) {
-        if (field.key.empty())
-            throw host_error("the connector returned a field without a key for connection '" + name +
-                             "': report this to the connector's vendor");
-        if (!seen.insert(field.key).second)
-            throw host_error("the connector returned the field '" + field.key + "' twice for connection '" + name +
-                             "': report this to the connector's vendor");
-    }
+    check_record(record, name);
     const bool any_secret = std::any_of(record.fields.begin(), record.fields.end(),
                                         [](const connector_sdk::record_field& f) { return f.secret; });
     // Obtained before the transaction: creating the key file must not happen under the write lock.
     const secret_cipher* cipher = any_secret ? &cipher_() : nullptr;
 
     sqlite_transaction transaction(database_);
-    std::int64_t id = 0;
+    const std::int64_t id = upsert_connection(tenant, name, record, created_by, now, duplicate);
+    insert_fields(id, tenant, name, record, cipher);
+    transaction.commit();
+    return find_summary(tenant, name).value();
+}
+
+// The connection's row (a new one, or with `replace` the existing one emptied of its fields); its id.
+std::int64_t connection_store::upsert_connection(std::string_view tenant, const std::string& name,
+                                                 const connector_sdk::connection_record& record,
+                                                 std::string_view created_by, std::chrono::sys_seconds now,
+                                                 on_duplicate duplicate)
+{
     auto existing = database_.prepare("SELECT id, name, connector_id FROM connections WHERE tenant = ? AND name = ?");
     existing.bind(1, tenant).bind(2, name);
-    if (existing.step()) {
-        if (duplicate == on_duplicate::refuse)
-            throw host_error("a connection named '" + existing.text(1) + "' already exists in tenant '" +
-                             std::string(tenant) +
-                             "' (names are unique, ignoring case): choose another Connection "
-                             "Name, delete it first (sample_host connections delete NAME), or pass --replace");
-        id = existing.integer(0);
-        database_
-            .prepare("UPDATE connections SET name = ?, connector_id = ?, created_by = ?, updated_at = ? WHERE id = ?")
-            .bind(1, name)
-            .bind(2, record.connector_id)
-            .bind(3, created_by)
-            .bind(4, seconds_of(now))
-            .bind(5, id)
-            .run();
-        database_.prepare("DELETE FROM connection_fields WHERE connection = ?").bind(1, id).run();
-    } else {
+    if (!existing.step()) {
         database_
             .prepare("INSERT INTO connections (tenant, name, connector_id, created_by, created_at, updated_at) "
                      "VALUES (?, ?, ?, ?, ?, ?)")
@@ -246,12 +253,32 @@ connection_summary connection_store::save(std::string_view tenant, const connect
             .bind(2, name)
             .bind(3, record.connector_id)
             .bind(4, created_by)
-            .bind(5, seconds_of(now))
-            .bind(6, seconds_of(now))
+            .bind(5, now)
+            .bind(6, now)
             .run();
-        id = database_.last_insert_rowid();
+        return database_.last_insert_rowid();
     }
+    if (duplicate == on_duplicate::refuse)
+        throw host_error("a connection named '" + existing.text(1) + "' already exists in tenant '" +
+                         std::string(tenant) +
+                         "' (names are unique, ignoring case): choose another Connection "
+                         "Name, delete it first (sample_host connections delete NAME), or pass --replace");
+    const std::int64_t id = existing.integer(0);
+    database_.prepare("UPDATE connections SET name = ?, connector_id = ?, created_by = ?, updated_at = ? WHERE id = ?")
+        .bind(1, name)
+        .bind(2, record.connector_id)
+        .bind(3, created_by)
+        .bind(4, now)
+        .bind(5, id)
+        .run();
+    database_.prepare("DELETE FROM connection_fields WHERE connection = ?").bind(1, id).run();
+    return id;
+}
 
+// Every field of `record`, in its order; secret ones sealed (bound to tenant, connection and key).
+void connection_store::insert_fields(std::int64_t connection, std::string_view tenant, const std::string& name,
+                                     const connector_sdk::connection_record& record, const secret_cipher* cipher)
+{
     auto insert = database_.prepare("INSERT INTO connection_fields "
                                     "(connection, position, key, kind, value, file_name, secret, nonce, key_id) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -259,7 +286,7 @@ connection_summary connection_store::save(std::string_view tenant, const connect
     for (const auto& field : record.fields) {
         std::vector<std::uint8_t> plain = encode(field.value);
         insert.reset();
-        insert.bind(1, id).bind(2, position++).bind(3, field.key).bind(4, to_string(kind_of(field.value)));
+        insert.bind(1, connection).bind(2, position++).bind(3, field.key).bind(4, to_string(kind_of(field.value)));
         if (const auto* file = std::get_if<connector_sdk::file_value>(&field.value))
             insert.bind(6, file->file_name);
         else
@@ -276,8 +303,6 @@ connection_summary connection_store::save(std::string_view tenant, const connect
         }
         insert.run();
     }
-    transaction.commit();
-    return find_summary(tenant, name).value();
 }
 
 std::vector<connection_summary> connection_store::list(std::string_view tenant) const
@@ -305,10 +330,7 @@ std::optional<connection_details> connection_store::show(std::string_view tenant
         stored_field field;
         field.key = query.text(0);
         const std::string where = "the field '" + field.key + "' of connection '" + summary->name + "'";
-        const auto kind = parse_kind(query.text(1));
-        if (!kind)
-            throw host_error(where + " has an unknown kind: delete the connection and create it again");
-        field.kind = *kind;
+        field.kind = stored_kind(query.text(1), where);
         field.secret = query.integer(2) != 0;
         field.file_name = query.is_null(4) ? std::string() : query.text(4);
         std::vector<std::uint8_t> bytes = query.blob(3);
@@ -321,6 +343,14 @@ std::optional<connection_details> connection_store::show(std::string_view tenant
         details.fields.push_back(std::move(field));
     }
     return details;
+}
+
+connection_details connection_store::require(std::string_view tenant, std::string_view name) const
+{
+    auto details = show(tenant, name);
+    if (!details)
+        refuse_missing(tenant, name);
+    return std::move(*details);
 }
 
 bool connection_store::remove(std::string_view tenant, std::string_view name)
@@ -336,8 +366,7 @@ connector_sdk::form_values connection_store::load_form(std::string_view tenant, 
 {
     auto summary = find_summary(tenant, normalise_connection_name(name));
     if (!summary)
-        throw host_error("no connection named '" + std::string(name) + "' in tenant '" + std::string(tenant) +
-                         "': see `sample_host connections list`");
+        refuse_missing(tenant, name);
     auto query = database_.prepare(
         "SELECT f.key, f.kind, f.secret, f.value, f.file_name, f.nonce, f.key_id FROM connection_fields f "
         "JOIN connections c ON c.id = f.connection WHERE c.tenant = ? AND c.name = ? ORDER BY f.position");
@@ -346,16 +375,14 @@ connector_sdk::form_values connection_store::load_form(std::string_view tenant, 
     while (query.step()) {
         const std::string key = query.text(0);
         const std::string where = "the field '" + key + "' of connection '" + summary->name + "'";
-        const auto kind = parse_kind(query.text(1));
-        if (!kind)
-            throw host_error(where + " has an unknown kind: delete the connection and create it again");
+        const field_kind kind = stored_kind(query.text(1), where);
         const std::string file_name = query.is_null(4) ? std::string() : query.text(4);
         std::vector<std::uint8_t> bytes = query.blob(3);
         if (query.integer(2) != 0) {
             sealed_value sealed{query.blob(5), std::move(bytes), query.text(6)};
             bytes = cipher_().open(sealed, secret_aad(tenant, summary->name, key), describe_field(key, summary->name));
         }
-        form.set(key, decode(*kind, bytes, file_name, where));
+        form.set(key, decode(kind, bytes, file_name, where));
         OPENSSL_cleanse(bytes.data(), bytes.size());
     }
     return form;

@@ -77,6 +77,8 @@ public:
 
     // One connection with its fields; secret values are not decrypted.
     [[nodiscard]] std::optional<connection_details> show(std::string_view tenant, std::string_view name) const;
+    // The same, or a host_error naming `sample_host connections list` when the tenant has no such connection.
+    [[nodiscard]] connection_details require(std::string_view tenant, std::string_view name) const;
 
     // Whether a connection was deleted (its fields go with it).
     bool remove(std::string_view tenant, std::string_view name);
@@ -90,6 +92,13 @@ public:
 
 private:
     [[nodiscard]] std::optional<connection_summary> find_summary(std::string_view tenant, std::string_view name) const;
+    // The steps of save().
+    [[nodiscard]] std::int64_t upsert_connection(std::string_view tenant, const std::string& name,
+                                                 const connector_sdk::connection_record& record,
+                                                 std::string_view created_by, std::chrono::sys_seconds now,
+                                                 on_duplicate duplicate);
+    void insert_fields(std::int64_t connection, std::string_view tenant, const std::string& name,
+                       const connector_sdk::connection_record& record, const secret_cipher* cipher);
 
     sqlite_database& database_;
     cipher_source cipher_;

@@ -1,5 +1,7 @@
 #include "storage/sqlite_database.hpp"
 
+#include <connector_support/guarded.hpp>
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -150,6 +152,16 @@ sqlite_statement& sqlite_statement::bind_null(int index)
     return *this;
 }
 
+sqlite_statement& sqlite_statement::bind(int index, std::chrono::sys_seconds instant)
+{
+    return bind(index, static_cast<std::int64_t>(instant.time_since_epoch().count()));
+}
+
+sqlite_statement& sqlite_statement::bind(int index, const std::optional<std::chrono::sys_seconds>& instant)
+{
+    return instant ? bind(index, *instant) : bind_null(index);
+}
+
 bool sqlite_statement::step()
 {
     const int rc = ::sqlite3_step(statement_);
@@ -200,6 +212,18 @@ std::vector<std::uint8_t> sqlite_statement::blob(int column) const
     return {data, data + size};
 }
 
+std::chrono::sys_seconds sqlite_statement::instant(int column) const
+{
+    return std::chrono::sys_seconds(std::chrono::seconds(integer(column)));
+}
+
+std::optional<std::chrono::sys_seconds> sqlite_statement::optional_instant(int column) const
+{
+    if (is_null(column))
+        return std::nullopt;
+    return instant(column);
+}
+
 // --- sqlite_transaction ------------------------------------------------------------------------
 
 sqlite_transaction::sqlite_transaction(sqlite_database& database) : database_(database)
@@ -211,11 +235,8 @@ sqlite_transaction::~sqlite_transaction()
 {
     if (done_)
         return;
-    try {
-        database_.execute("ROLLBACK");
-    } catch (...) {
-        // Nothing better to do in a destructor: SQLite rolls back on close anyway.
-    }
+    // A failed ROLLBACK has nowhere to go from a destructor; SQLite rolls back on close anyway.
+    connector_support::guarded([&] { database_.execute("ROLLBACK"); }, [](std::string_view) {}, [] {});
 }
 
 void sqlite_transaction::commit()

@@ -42,6 +42,9 @@ public:
     sqlite_statement& bind(int index, std::int64_t value);
     sqlite_statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
     sqlite_statement& bind_null(int index);
+    // Instants are stored as Unix seconds; an absent one as NULL.
+    sqlite_statement& bind(int index, std::chrono::sys_seconds instant);
+    sqlite_statement& bind(int index, const std::optional<std::chrono::sys_seconds>& instant);
 
     // Runs one step: true while a row is available, false when done. Throws on error.
     bool step();
@@ -53,6 +56,9 @@ public:
     [[nodiscard]] std::string text(int column) const;
     [[nodiscard]] std::int64_t integer(int column) const;
     [[nodiscard]] std::vector<std::uint8_t> blob(int column) const;
+    // A column of Unix seconds; nullopt for NULL.
+    [[nodiscard]] std::chrono::sys_seconds instant(int column) const;
+    [[nodiscard]] std::optional<std::chrono::sys_seconds> optional_instant(int column) const;
 
 private:
     sqlite_database& database_;

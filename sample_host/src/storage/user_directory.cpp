@@ -19,7 +19,7 @@ user_account read_user(const sqlite_statement& row)
     u.name = row.text(0);
     u.tenant = row.text(1);
     u.user_role = parse_role(row.text(2)).value_or(role::user);
-    u.created_at = std::chrono::sys_seconds(std::chrono::seconds(row.integer(3)));
+    u.created_at = row.instant(3);
     return u;
 }
 
@@ -27,7 +27,7 @@ void insert_tenant_if_missing(sqlite_database& database, std::string_view tenant
 {
     database.prepare("INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)")
         .bind(1, tenant)
-        .bind(2, static_cast<std::int64_t>(now.time_since_epoch().count()))
+        .bind(2, now)
         .run();
 }
 
@@ -82,7 +82,7 @@ void user_directory::bootstrap(std::chrono::sys_seconds now)
     database_.prepare("INSERT INTO users (name, tenant, role, created_at) VALUES (?, ?, 'admin', ?)")
         .bind(1, default_admin)
         .bind(2, default_tenant)
-        .bind(3, static_cast<std::int64_t>(now.time_since_epoch().count()))
+        .bind(3, now)
         .run();
     transaction.commit();
 }
@@ -128,7 +128,7 @@ user_account user_directory::add(const user_account& actor, std::string_view nam
         .bind(1, name)
         .bind(2, target_tenant)
         .bind(3, to_string(user_role))
-        .bind(4, static_cast<std::int64_t>(now.time_since_epoch().count()))
+        .bind(4, now)
         .run();
     transaction.commit();
     return {std::string(name), target_tenant, user_role, now};

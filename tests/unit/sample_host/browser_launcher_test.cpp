@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE browser_launcher
 #include <boost/test/unit_test.hpp>
 
+#include "fake_environment.hpp"
 #include "runtime/browser_launcher.hpp"
 #include "temp_dir.hpp"
 
@@ -19,20 +20,12 @@
 using namespace sample_host;
 using commands = std::vector<std::vector<std::string>>;
 
+using test_support::fake_env;
+
 namespace {
 
 // A URL a shell would mangle: &, ;, $, quotes, spaces (percent-encoded ones are harmless anyway).
 const std::string tricky_url = "https://sage.example/auth?a=1&b=$(touch pwned);c='x' \"y\"`id`";
-
-environment_lookup fake_env(std::map<std::string, std::string> variables)
-{
-    return [variables = std::move(variables)](std::string_view name) -> std::optional<std::string> {
-        auto it = variables.find(std::string(name));
-        if (it == variables.end() || it->second.empty())
-            return std::nullopt;
-        return it->second;
-    };
-}
 
 // A "browser" that records its arguments, its session id, where its standard output goes and whether
 // descriptor `probe_fd` is open, then exits.
@@ -109,8 +102,8 @@ BOOST_AUTO_TEST_CASE(browser_starts_detached_with_the_url_as_one_argument_and_no
     BOOST_REQUIRE(probe > STDERR_FILENO);
     const auto script = recording_browser(dir, probe);
     const auto launch = open_in_browser(tricky_url, fake_env({{"BROWSER", script.string()}}));
-    BOOST_TEST(launch.started);
-    BOOST_TEST(launch.program == script.string());
+    BOOST_TEST(launch.has_value());
+    BOOST_TEST(launch->program == script.string());
     const std::string record = wait_for_record(dir);
     ::close(probe);
     BOOST_TEST(record == "arg:" + tricky_url + "\nstdout:/dev/null\nprobe:closed\nsession:own\n");
@@ -124,8 +117,8 @@ BOOST_AUTO_TEST_CASE(the_first_program_of_browser_that_starts_wins)
     const auto script = recording_browser(dir, 900);
     const auto launch = open_in_browser(
         "https://x/", fake_env({{"BROWSER", "/nonexistent/browser:no-such-browser-anywhere %s:" + script.string()}}));
-    BOOST_TEST(launch.started);
-    BOOST_TEST(launch.program == script.string());
+    BOOST_TEST(launch.has_value());
+    BOOST_TEST(launch->program == script.string());
     BOOST_TEST(wait_for_record(dir).find("arg:https://x/\n") == 0u);
 }
 
@@ -137,12 +130,12 @@ BOOST_AUTO_TEST_CASE(xdg_open_is_used_only_with_a_desktop)
     const std::string path = dir.path().string();
 
     auto launch = open_in_browser("https://x/", fake_env({{"PATH", path}}));
-    BOOST_TEST(!launch.started);
-    BOOST_TEST(launch.note.find("no desktop") != std::string::npos, launch.note);
+    BOOST_TEST(!launch.has_value());
+    BOOST_TEST(launch.error().message.find("no desktop") != std::string::npos, launch.error().message);
 
     launch = open_in_browser("https://x/", fake_env({{"PATH", path}, {"WAYLAND_DISPLAY", "wayland-0"}}));
-    BOOST_TEST(launch.started);
-    BOOST_TEST(launch.program == (dir / "xdg-open").string());
+    BOOST_TEST(launch.has_value());
+    BOOST_TEST(launch->program == (dir / "xdg-open").string());
     BOOST_TEST(wait_for_record(dir).find("arg:https://x/\n") == 0u);
 }
 
@@ -152,23 +145,23 @@ BOOST_AUTO_TEST_CASE(a_browser_that_cannot_start_falls_back_to_xdg_open_then_to_
     auto launch = open_in_browser(
         "https://x/",
         fake_env({{"BROWSER", "/nonexistent/browser"}, {"PATH", dir.path().string()}, {"DISPLAY", ":0"}}));
-    BOOST_TEST(!launch.started);
-    BOOST_TEST(launch.note.find("BROWSER") != std::string::npos, launch.note);
-    BOOST_TEST(launch.note.find("xdg-open is not installed") != std::string::npos, launch.note);
-    BOOST_TEST(launch.note.find("https://x/") == std::string::npos); // never the URL
+    BOOST_TEST(!launch.has_value());
+    BOOST_TEST(launch.error().message.find("BROWSER") != std::string::npos, launch.error().message);
+    BOOST_TEST(launch.error().message.find("xdg-open is not installed") != std::string::npos, launch.error().message);
+    BOOST_TEST(launch.error().message.find("https://x/") == std::string::npos); // never the URL
 
     const auto script = recording_browser(dir, 900);
     std::filesystem::rename(script, dir / "xdg-open");
     launch = open_in_browser(
         "https://x/",
         fake_env({{"BROWSER", "/nonexistent/browser"}, {"PATH", dir.path().string()}, {"DISPLAY", ":0"}}));
-    BOOST_TEST(launch.started);
-    BOOST_TEST(launch.program == (dir / "xdg-open").string());
+    BOOST_TEST(launch.has_value());
+    BOOST_TEST(launch->program == (dir / "xdg-open").string());
 }
 
 BOOST_AUTO_TEST_CASE(no_browser_and_no_desktop_starts_nothing)
 {
-    BOOST_TEST(!open_in_browser("https://x/", fake_env({})).started);
+    BOOST_TEST(!open_in_browser("https://x/", fake_env({})).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

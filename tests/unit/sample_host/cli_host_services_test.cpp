@@ -15,6 +15,8 @@
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
 
+#include <connector_support/time_text.hpp>
+
 #include <sys/stat.h>
 
 #include <unistd.h>
@@ -82,8 +84,8 @@ BOOST_AUTO_TEST_CASE(anything_else_is_refused)
 
 BOOST_AUTO_TEST_CASE(instants_format_back_to_iso_8601)
 {
-    BOOST_TEST(format_instant(at(2027, 1, 31, 8, 5, 9)) == "2027-01-31T08:05:09Z");
-    BOOST_TEST(format_instant(*parse_instant("1801353600")) == "2027-01-31T00:00:00Z");
+    BOOST_TEST(connector_support::utc_iso_text(at(2027, 1, 31, 8, 5, 9)) == "2027-01-31T08:05:09Z");
+    BOOST_TEST(connector_support::utc_iso_text(*parse_instant("1801353600")) == "2027-01-31T00:00:00Z");
 }
 
 BOOST_AUTO_TEST_CASE(the_environment_variable_starts_the_clock_there)
@@ -132,6 +134,16 @@ BOOST_AUTO_TEST_CASE(tenant_and_licence_token_come_from_the_store)
     licenses.store("default", "demo", "header.payload.signature", floor<seconds>(clock.now()));
     BOOST_TEST(services.license_token("demo").value() == "header.payload.signature");
     BOOST_TEST(!services.license_token("another").has_value());
+}
+
+// A service whose body throws (here the licence store's table is gone) never lets the exception
+// reach the connector: it answers "nothing" and the host log says why.
+BOOST_AUTO_TEST_CASE(a_failing_service_answers_nothing_and_logs_why)
+{
+    db.execute("DROP TABLE licenses");
+    BOOST_TEST(!services.license_token("demo").has_value());
+    const std::string text = test_support::read_file(data / "logs" / "host.log");
+    BOOST_TEST(text.find("[error] host: cannot read the licence of demo: ") != std::string::npos, text);
 }
 
 BOOST_AUTO_TEST_CASE(the_default_oauth_app_is_read_from_oauth_apps_json)

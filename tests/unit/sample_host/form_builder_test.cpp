@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "connectors/form_builder.hpp"
+#include "fake_environment.hpp"
 #include "runtime/host_error.hpp"
 #include "temp_dir.hpp"
 
@@ -15,17 +16,9 @@ using namespace sample_host;
 using connector_sdk::file_value;
 using connector_sdk::key_value_pairs;
 
-namespace {
+using test_support::fake_env;
 
-environment_lookup fake_env(std::map<std::string, std::string> values)
-{
-    return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-        auto it = values.find(std::string(name));
-        if (it == values.end() || it->second.empty())
-            return std::nullopt;
-        return it->second;
-    };
-}
+namespace {
 
 const environment_lookup no_env = fake_env({});
 

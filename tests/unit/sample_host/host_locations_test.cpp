@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE host_locations
 #include <boost/test/unit_test.hpp>
 
+#include "fake_environment.hpp"
 #include "runtime/host_error.hpp"
 #include "runtime/host_locations.hpp"
 #include "temp_dir.hpp"
@@ -14,17 +15,9 @@
 using namespace sample_host;
 namespace fs = std::filesystem;
 
-namespace {
+using test_support::fake_env;
 
-environment_lookup fake_env(std::map<std::string, std::string> values)
-{
-    return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-        auto it = values.find(std::string(name));
-        if (it == values.end() || it->second.empty())
-            return std::nullopt;
-        return it->second;
-    };
-}
+namespace {
 
 unsigned mode_of(const fs::path& path)
 {

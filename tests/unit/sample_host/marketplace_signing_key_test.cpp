@@ -13,13 +13,11 @@
 
 #include <connector_sdk/license.hpp>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
+#include <connector_support/openssl_handles.hpp>
 
 #include <sys/stat.h>
 
 #include <chrono>
-#include <memory>
 #include <sstream>
 
 using namespace sample_host;
@@ -36,12 +34,8 @@ mode_t mode_of(const fs::path& p)
     return info.st_mode & 07777;
 }
 
-struct pkey_free {
-    void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
-};
-struct bio_free {
-    void operator()(BIO* p) const noexcept { BIO_free_all(p); }
-};
+using connector_support::bio_ptr;
+using connector_support::pkey_ptr;
 
 std::string bio_text(BIO* bio)
 {
@@ -53,7 +47,7 @@ std::string bio_text(BIO* bio)
 // A private key of another type in PEM form (PKCS#8).
 std::string private_pem(EVP_PKEY* key, const EVP_CIPHER* cipher = nullptr, const char* passphrase = nullptr)
 {
-    std::unique_ptr<BIO, bio_free> bio(BIO_new(BIO_s_mem()));
+    bio_ptr bio(BIO_new(BIO_s_mem()));
     BOOST_REQUIRE(
         PEM_write_bio_PKCS8PrivateKey(bio.get(), key, cipher, nullptr, 0, nullptr, const_cast<char*>(passphrase)) == 1);
     return bio_text(bio.get());
@@ -61,32 +55,30 @@ std::string private_pem(EVP_PKEY* key, const EVP_CIPHER* cipher = nullptr, const
 
 std::string rsa_private_pem()
 {
-    std::unique_ptr<EVP_PKEY, pkey_free> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)));
+    pkey_ptr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)));
     BOOST_REQUIRE(key);
     return private_pem(key.get());
 }
 
 std::string ec_private_pem()
 {
-    std::unique_ptr<EVP_PKEY, pkey_free> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    pkey_ptr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     BOOST_REQUIRE(key);
     return private_pem(key.get());
 }
 
 std::string ed25519_public_pem(const std::string& private_key)
 {
-    std::unique_ptr<BIO, bio_free> in(BIO_new_mem_buf(private_key.data(), static_cast<int>(private_key.size())));
-    std::unique_ptr<EVP_PKEY, pkey_free> key(PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, nullptr));
+    const pkey_ptr key = connector_support::read_pem_key(private_key);
     BOOST_REQUIRE(key);
-    std::unique_ptr<BIO, bio_free> out(BIO_new(BIO_s_mem()));
+    bio_ptr out(BIO_new(BIO_s_mem()));
     BOOST_REQUIRE(PEM_write_bio_PUBKEY(out.get(), key.get()) == 1);
     return bio_text(out.get());
 }
 
 std::string encrypted_ed25519_pem(const std::string& private_key)
 {
-    std::unique_ptr<BIO, bio_free> in(BIO_new_mem_buf(private_key.data(), static_cast<int>(private_key.size())));
-    std::unique_ptr<EVP_PKEY, pkey_free> key(PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, nullptr));
+    const pkey_ptr key = connector_support::read_pem_key(private_key);
     BOOST_REQUIRE(key);
     return private_pem(key.get(), EVP_aes_256_cbc(), "passphrase");
 }

@@ -19,6 +19,7 @@
 
 #include <connector_sdk/license.hpp>
 #include <connector_sdk/manifest.hpp>
+#include <connector_support/time_text.hpp>
 
 #include <atomic>
 #include <cstdlib>
@@ -476,7 +477,7 @@ BOOST_AUTO_TEST_CASE(expiry_follows_the_host_clock_set_by_sample_host_now)
     const host_clock start = clock_at("2027-01-31T09:00:00Z");
     const auto issued = market.start_trial(admin, sage, seconds_of(start));
     BOOST_TEST((issued.claims.issued_at >= t0 && issued.claims.issued_at < t0 + seconds(60)));
-    BOOST_TEST(format_instant(issued.claims.expires_at).rfind("2027-03-02T09:00", 0) == 0u);
+    BOOST_TEST(connector_support::utc_iso_text(issued.claims.expires_at).rfind("2027-03-02T09:00", 0) == 0u);
 
     const auto state_at = [&](const char* instant) { return judge(admin, clock_at(instant).now()).status; };
     const auto last_day = state_at("2027-03-01T10:00:00Z");
@@ -520,10 +521,11 @@ BOOST_AUTO_TEST_CASE(a_licence_the_connector_refuses_is_rolled_back_and_the_tria
     std::optional<std::string> seen_in_store;
     marketplace picky(
         db, licenses, [this] { return key; },
-        [&](const issued_license& i) -> std::optional<std::string> {
+        [&](const issued_license& i) -> connector_support::result<void> {
             seen_token = i.token;
             seen_in_store = licenses.token(i.claims.tenant_id, i.claims.connector_id);
-            return std::string("invalid: signed with key id 'mk-x', which this connector does not trust");
+            return connector_support::fail(sdk::error_category::license,
+                                           "invalid: signed with key id 'mk-x', which this connector does not trust");
         });
     const std::string message = refusal_of<host_error>([&] { (void)picky.start_trial(admin, sage, t0); });
     BOOST_TEST(contains(message, "does not accept the licence"), message);
@@ -537,7 +539,7 @@ BOOST_AUTO_TEST_CASE(a_licence_the_connector_refuses_is_rolled_back_and_the_tria
 
     marketplace happy(
         db, licenses, [this] { return key; },
-        [](const issued_license&) -> std::optional<std::string> { return std::nullopt; });
+        [](const issued_license&) -> connector_support::result<void> { return {}; });
     BOOST_TEST(happy.start_trial(admin, sage, t0).claims.kind == "trial");
 }
 
