@@ -1,6 +1,7 @@
 #include "connectors/plugin_registry.hpp"
 
 #include "runtime/host_error.hpp"
+#include <connector_support/phase_timer.hpp>
 
 #include <system_error>
 
@@ -47,6 +48,7 @@ std::vector<loaded_plugin> plugin_registry::load_all() const
 
 loaded_plugin plugin_registry::load(std::string_view connector_id) const
 {
+    const connector_support::phase_timer timer("plugin_load");
     require_folder();
     auto plugins = discover();
     connector_sdk::discovered_plugin* match = nullptr;
@@ -78,6 +80,9 @@ loaded_plugin plugin_registry::load(std::string_view connector_id) const
         throw host_error("connector '" + std::string(connector_id) + "' in " + match->folder.string() +
                          " was refused (" + std::string(connector_sdk::to_string(result.status)) +
                          "): " + result.reason);
+    if (connector_support::phase_timings_enabled())
+        services->log(connector_sdk::log_level::debug,
+                      timer.finish("(discover, manifest, size, SHA-256, ELF checks, dlopen, factory)"));
     return loaded_plugin(std::move(*match), std::move(services), std::move(result));
 }
 
