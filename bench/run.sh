@@ -92,59 +92,52 @@ connector_bench() { # needs BENCH_REFRESH_TOKEN
     --client-secret "$BENCH_CLIENT_SECRET" --refresh-token "$BENCH_REFRESH_TOKEN" "$@"
 }
 
-say "curl: refresh + GET /user + GET /businesses in one process ($runs runs)"
-: >"$work/curl.ms"
+# The measurements take turns within each round, so a change in the machine's load (other programs)
+# touches all of them alike and the ratios stay fair.
+say "$runs rounds of: curl; sample_host test; sample_host describe; first TEST in a long-lived host;"
+say "  and, for the phase breakdown, sample_host test and a first TEST again with CONNECTOR_PHASE_TIMINGS=1"
+: >"$work/curl.ms"; : >"$work/host.ms"; : >"$work/describe.ms"; : >"$work/first.ms"
+: >"$work/host-phases.txt"; : >"$work/first-phases.txt"
 for _ in $(seq "$runs"); do
+  # curl: refresh + GET /user + GET /businesses in one process
   tokens=$(mint); rt=$(field refresh_token <<<"$tokens"); at=$(field access_token <<<"$tokens")
   start=$(now_us)
   curl_test "$rt" "$at"
   echo $(($(now_us) - start)) >>"$work/curl.ms"
-done
-tokens=$(mint)
-curl_connections=$(connections_during curl_test "$(field refresh_token <<<"$tokens")" "$(field access_token <<<"$tokens")")
 
-say "sample_host test: one host process per TEST ($runs runs)"
-: >"$work/host.ms"
-for _ in $(seq "$runs"); do
+  # sample_host test: one host process per TEST
   export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
   start=$(now_us)
   host_test >"$work/last-test.txt" 2>&1 || { cat "$work/last-test.txt" >&2; exit 1; }
   echo $(($(now_us) - start)) >>"$work/host.ms"
-done
 
-say "sample_host describe: a host process loading the plugin, no network ($runs runs)"
-: >"$work/describe.ms"
-for _ in $(seq "$runs"); do
+  # sample_host describe: a host process loading the plugin, no network
   start=$(now_us)
   host describe sage-cloud-accounting >/dev/null
   echo $(($(now_us) - start)) >>"$work/describe.ms"
-done
 
-say "connector_bench: the first TEST in a process that loaded the connector ($runs runs), then 50 TESTs in one"
-: >"$work/first.ms"
-for _ in $(seq "$runs"); do
+  # the first TEST in a process that loaded the connector
   export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
   connector_bench --count 1 | field first_ms >>"$work/first.ms"
-done
-export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
-warm_connections=$(connections_during connector_bench --count 50)
-export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
-warm_json=$(connector_bench --count 50)
 
-say "phase breakdown: the same runs with CONNECTOR_PHASE_TIMINGS=1 ($runs of each)"
-: >"$work/host-phases.txt"
-for _ in $(seq "$runs"); do
+  # the same two with phase timings on
   export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
   start=$(now_us)
   CONNECTOR_PHASE_TIMINGS=1 host_test --verbose >/dev/null 2>"$work/verbose.txt" || { cat "$work/verbose.txt" >&2; exit 1; }
   end=$(now_us)
   { echo "run $start $end"; grep -o 'phase .*' "$work/verbose.txt" || true; } >>"$work/host-phases.txt"
-done
-: >"$work/first-phases.txt"
-for _ in $(seq "$runs"); do
   export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
   CONNECTOR_PHASE_TIMINGS=1 connector_bench --count 1 >>"$work/first-phases.txt"
 done
+
+say "connections: curl's three requests, and 50 TESTs in one long-lived host"
+tokens=$(mint)
+curl_connections=$(connections_during curl_test "$(field refresh_token <<<"$tokens")" "$(field access_token <<<"$tokens")")
+export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+warm_connections=$(connections_during connector_bench --count 50)
+say "50 TESTs in one long-lived host: the later ones reuse the connection and TLS session"
+export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+warm_json=$(connector_bench --count 50)
 
 library=$(ls "$bin"/plugins/sage-cloud-accounting/*.so)
 python3 - "$json" "$runs" "$work" "$curl_connections" "$warm_connections" "$warm_json" "$(stat -c %s "$library")" <<'PY'
@@ -211,7 +204,7 @@ for run in host_runs:
     starts.append((first_start - run["start"]) / 1000)
     totals.append(total)
     others.append(total - starts[-1] - sum(ms for _, ms, _ in phases))
-host_phases = [("process start (exec, dynamic linking, CLI parsing)", round(statistics.median(starts), 3))] if starts else []
+host_phases = [("process start (exec, dynamic linking, static init, CLI parsing, data folder)", round(statistics.median(starts), 3))] if starts else []
 host_phases += summarise(parsed)
 if others:
     host_phases.append(("other (form, connector calls between phases, output, exit)", round(statistics.median(others), 3)))
