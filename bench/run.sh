@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
 # Benchmarks (figures, never assertions). Builds the `bench` preset (optimised), starts the Sage sandbox
 # and prints medians and ratios for:
-#   1. curl making TEST's three requests (refresh, GET /user, GET /businesses) in one process;
-#   2. `sample_host test` doing the same: a whole host process each time (load the plugin, check the
-#      licence, refresh, two GETs);
+#   1. curl making TEST's three requests (refresh, GET /user, GET /businesses) in one process on one
+#      connection, trusting what the connector trusts: the system store plus the sandbox CA (one bundle);
+#   2. `sample_host test` doing the same: a whole host process each time (database, plugin load and
+#      SHA-256, licence, TLS context, refresh, two GETs);
 #   3. `sample_host describe`: the fixed cost of a host process that loads the plugin, no network;
-#   4. N TESTs in one host process (connector_bench): the connection and TLS session are reused.
-# Usage: bench/run.sh [-n RUNS]   (default 20)
+#   4. the first TEST in a long-lived host (connector_bench: a process that loaded the connector), and
+#      the following TESTs there, which reuse the connection and TLS session.
+# Then a phase breakdown of a cold `sample_host test` and of a first TEST, from separate runs with
+# CONNECTOR_PHASE_TIMINGS=1 (the connector and host log one "phase" line per step; off, they cost
+# nothing), so the timed runs above carry no instrumentation.
+# Usage: bench/run.sh [-n RUNS] [--json]   (default 20 runs; --json: one JSON object on standard output)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
 runs=20
+json=false
 while (($#)); do
   case $1 in
     -n) runs=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --json) json=true; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "-n wants a positive number of runs, not '$runs'" >&2; exit 2; }
+
+system_bundle=/etc/ssl/certs/ca-certificates.crt
+[[ -r $system_bundle ]] || { echo "error: $system_bundle is missing: install ca-certificates" >&2; exit 1; }
 
 ensure_packages
 say "building (bench)"
 [[ -f $root/build/bench/build.ninja ]] || cmake --preset bench -S "$root" >/dev/null
-cmake --build --preset bench --parallel "$(nproc)" --target sample_host sage_cloud_accounting sage_sandbox connector_bench
+cmake --build --preset bench --parallel "$(nproc)" --target sample_host sage_cloud_accounting sage_sandbox \
+  connector_bench >&2
 
 bin=$root/build/bench
 work=$(mktemp -d "${TMPDIR:-/tmp}/sage-bench-XXXXXX")
@@ -31,7 +43,8 @@ cleanup() { [[ -n $sandbox_pid ]] && kill "$sandbox_pid" 2>/dev/null; wait 2>/de
 trap cleanup EXIT
 
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]])' "$1"; }
-now_ns() { date +%s%N; }
+# Microseconds since the epoch, from bash itself: no process is started to read the clock.
+now_us() { local t=${EPOCHREALTIME/./}; printf '%s' "$t"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 client_id="$(cat /proc/sys/kernel/random/uuid)/$(cat /proc/sys/kernel/random/uuid)"
@@ -46,6 +59,15 @@ ca=$(field ca_file <<<"$info")
 control=$(field control_url <<<"$info")
 mint() { curl -s --cacert "$ca" -H 'Content-Type: application/json' --data "{\"client_id\":\"$client_id\"}" "$control/tokens"; }
 connections() { curl -s --cacert "$ca" "$control/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"])'; }
+# Connections the sandbox accepted while running "$@" (the counters' own request subtracted).
+connections_during() {
+  local a b c
+  a=$(connections); b=$(connections); "$@" >/dev/null; c=$(connections)
+  echo $((c - b - (b - a)))
+}
+
+# The connector trusts the system store plus the KeystoreFile (the sandbox CA); curl gets the same.
+cat "$system_bundle" "$ca" >"$work/trust.pem"
 
 host() { "$bin/sample_host/sample_host" --data "$work/host" "$@"; }
 host marketplace start-trial sage-cloud-accounting >/dev/null 2>&1
@@ -55,52 +77,183 @@ cat >"$work/form.json" <<EOF
  "AdditionalConfiguration": {"AuthorizeURL": "$base/oauth2/auth/central?filter=apiv3.1", "TokenURL": "$base/token",
                              "ApiBaseURL": "$base/v3.1", "OAuthSettingsLocation": "memory://bench"}}
 EOF
+host_test() {
+  host "$@" test sage-cloud-accounting --form "$work/form.json" --secret-env ClientSecret=BENCH_CLIENT_SECRET \
+    --secret-env RefreshToken=BENCH_REFRESH_TOKEN
+}
+curl_test() { # refresh, then the two GETs on the same connection (--next keeps curl's connection pool)
+  curl -s --cacert "$work/trust.pem" -o /dev/null \
+    -d "grant_type=refresh_token&refresh_token=$1&client_id=$client_id&client_secret=$BENCH_CLIENT_SECRET" "$base/token" \
+    --next -s --cacert "$work/trust.pem" -o /dev/null -H "Authorization: Bearer $2" "$base/v3.1/user" \
+    --next -s --cacert "$work/trust.pem" -o /dev/null -H "Authorization: Bearer $2" "$base/v3.1/businesses"
+}
+connector_bench() { # needs BENCH_REFRESH_TOKEN
+  "$bin/bench/connector_bench" --base-url "$base" --ca "$ca" --client-id "$client_id" \
+    --client-secret "$BENCH_CLIENT_SECRET" --refresh-token "$BENCH_REFRESH_TOKEN" "$@"
+}
 
-say "curl: refresh + GET /user + GET /businesses in one process ($runs runs)"
-: >"$work/curl.ms"
+# The measurements take turns within each round, so a change in the machine's load (other programs)
+# touches all of them alike and the ratios stay fair.
+say "$runs rounds of: curl; sample_host test; sample_host describe; first TEST in a long-lived host;"
+say "  and, for the phase breakdown, sample_host test and a first TEST again with CONNECTOR_PHASE_TIMINGS=1"
+: >"$work/curl.ms"; : >"$work/host.ms"; : >"$work/describe.ms"; : >"$work/first.ms"
+: >"$work/host-phases.txt"; : >"$work/first-phases.txt"
 for _ in $(seq "$runs"); do
+  # curl: refresh + GET /user + GET /businesses in one process
   tokens=$(mint); rt=$(field refresh_token <<<"$tokens"); at=$(field access_token <<<"$tokens")
-  start=$(now_ns)
-  curl -s --cacert "$ca" -o /dev/null -d "grant_type=refresh_token&refresh_token=$rt&client_id=$client_id&client_secret=$BENCH_CLIENT_SECRET" "$base/token" \
-    --next -s --cacert "$ca" -o /dev/null -H "Authorization: Bearer $at" "$base/v3.1/user" \
-    --next -s --cacert "$ca" -o /dev/null -H "Authorization: Bearer $at" "$base/v3.1/businesses"
-  echo $((($(now_ns) - start) / 1000)) >>"$work/curl.ms"
-done
+  start=$(now_us)
+  curl_test "$rt" "$at"
+  echo $(($(now_us) - start)) >>"$work/curl.ms"
 
-say "sample_host test: one host process per TEST ($runs runs)"
-: >"$work/host.ms"
-for _ in $(seq "$runs"); do
+  # sample_host test: one host process per TEST
   export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
-  start=$(now_ns)
-  host test sage-cloud-accounting --form "$work/form.json" --secret-env ClientSecret=BENCH_CLIENT_SECRET \
-    --secret-env RefreshToken=BENCH_REFRESH_TOKEN >"$work/last-test.txt" 2>&1 || { cat "$work/last-test.txt"; exit 1; }
-  echo $((($(now_ns) - start) / 1000)) >>"$work/host.ms"
-done
+  start=$(now_us)
+  host_test >"$work/last-test.txt" 2>&1 || { cat "$work/last-test.txt" >&2; exit 1; }
+  echo $(($(now_us) - start)) >>"$work/host.ms"
 
-say "sample_host describe: a host process loading the plugin, no network ($runs runs)"
-: >"$work/describe.ms"
-for _ in $(seq "$runs"); do
-  start=$(now_ns)
+  # sample_host describe: a host process loading the plugin, no network
+  start=$(now_us)
   host describe sage-cloud-accounting >/dev/null
-  echo $((($(now_ns) - start) / 1000)) >>"$work/describe.ms"
+  echo $(($(now_us) - start)) >>"$work/describe.ms"
+
+  # the first TEST in a process that loaded the connector
+  export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+  connector_bench --count 1 | field first_ms >>"$work/first.ms"
+
+  # the same two with phase timings on
+  export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+  start=$(now_us)
+  CONNECTOR_PHASE_TIMINGS=1 host_test --verbose >/dev/null 2>"$work/verbose.txt" || { cat "$work/verbose.txt" >&2; exit 1; }
+  end=$(now_us)
+  { echo "run $start $end"; grep -o 'phase .*' "$work/verbose.txt" || true; } >>"$work/host-phases.txt"
+  export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+  CONNECTOR_PHASE_TIMINGS=1 connector_bench --count 1 >>"$work/first-phases.txt"
 done
 
-say "connector_bench: 50 TESTs in one process"
-before=$(connections)
-bench_json=$("$bin/bench/connector_bench" --base-url "$base" --ca "$ca" --client-id "$client_id" \
-  --client-secret "$BENCH_CLIENT_SECRET" --refresh-token "$(mint | field refresh_token)" --count 50)
-used=$(($(connections) - before))
+say "connections: curl's three requests, and 50 TESTs in one long-lived host"
+tokens=$(mint)
+curl_connections=$(connections_during curl_test "$(field refresh_token <<<"$tokens")" "$(field access_token <<<"$tokens")")
+export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+warm_connections=$(connections_during connector_bench --count 50)
+say "50 TESTs in one long-lived host: the later ones reuse the connection and TLS session"
+export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+warm_json=$(connector_bench --count 50)
 
-curl_us=$(median <"$work/curl.ms"); host_us=$(median <"$work/host.ms"); describe_us=$(median <"$work/describe.ms")
-python3 - "$runs" "$(nproc)" "$curl_us" "$host_us" "$describe_us" "$used" "$bench_json" <<'PY'
-import json, sys
-runs, cores, curl, host, describe, used = (float(x) for x in sys.argv[1:7])
-bench = json.loads(sys.argv[7])
-print(f"\nmedian over {int(runs)} runs on this machine ({int(cores)} cores):")
-print(f"  curl, 3 requests in 1 process             {curl / 1000:8.1f} ms")
-print(f"  sample_host test, 1 process per TEST      {host / 1000:8.1f} ms   ({host / curl:.2f}x curl)")
-print(f"  sample_host describe (process + plugin)   {describe / 1000:8.1f} ms")
-print(f"  TEST in a long-lived host, first          {bench['first_ms']:8.1f} ms   (refresh + 2 GETs on a new connection)")
-print(f"  TEST in a long-lived host, median of {bench['count'] - 1}    {bench['median_ms']:8.1f} ms   "
-      f"({bench['median_ms'] * 1000 / curl:.2f}x curl; 2 GETs; {int(used)} connection(s) for {bench['count']} TESTs)")
+library=$(ls "$bin"/plugins/sage-cloud-accounting/*.so)
+python3 - "$json" "$runs" "$work" "$curl_connections" "$warm_connections" "$warm_json" "$(stat -c %s "$library")" <<'PY'
+import json, os, platform, re, statistics, subprocess, sys, time
+as_json = sys.argv[1] == "true"
+runs = int(sys.argv[2]); work = sys.argv[3]
+curl_connections, warm_connections = int(sys.argv[4]), int(sys.argv[5])
+warm = json.loads(sys.argv[6]); library_bytes = int(sys.argv[7])
+
+def med_ms(name):
+    with open(os.path.join(work, name)) as f:
+        values = [float(x) for x in f if x.strip()]
+    return statistics.median(values) / 1000  # microseconds -> ms
+
+curl, host, describe = med_ms("curl.ms"), med_ms("host.ms"), med_ms("describe.ms")
+with open(os.path.join(work, "first.ms")) as f:
+    first = statistics.median(float(x) for x in f if x.strip())
+warm_ms = warm["median_ms"]
+
+line = re.compile(r"^phase (\S+)(?: (.*?))? ([0-9.]+) ms start_us=(\d+)$")
+
+def phases_of(lines):
+    """[(label, ms, start_us)] in order; a label met twice in one run gets '#2'."""
+    out, seen = [], {}
+    for text in lines:
+        m = line.match(text.strip())
+        if not m:
+            continue
+        name, detail, ms, start = m.group(1), (m.group(2) or "").strip(), float(m.group(3)), int(m.group(4))
+        label = name + (" " + detail if detail else "")
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label += f" #{seen[label]}"
+        out.append((label, ms, start))
+    return out
+
+def summarise(runs_of_phases):
+    """Median ms per label, ordered by median position in the run."""
+    by_label = {}
+    for phases in runs_of_phases:
+        for position, (label, ms, _) in enumerate(phases):
+            by_label.setdefault(label, ([], []))
+            by_label[label][0].append(ms); by_label[label][1].append(position)
+    rows = [(statistics.median(p), label, statistics.median(ms)) for label, (ms, p) in by_label.items()]
+    return [(label, round(ms, 3)) for _, label, ms in sorted(rows)]
+
+# Cold `sample_host test`: process start = launch -> first phase; the rest of the run is what no phase covers.
+host_runs, current = [], None
+for text in open(os.path.join(work, "host-phases.txt")):
+    if text.startswith("run "):
+        _, start, end = text.split()
+        current = {"start": int(start), "end": int(end), "lines": []}
+        host_runs.append(current)
+    elif current is not None:
+        current["lines"].append(text)
+starts, totals, others, parsed = [], [], [], []
+for run in host_runs:
+    phases = phases_of(run["lines"])
+    if not phases:
+        continue
+    parsed.append(phases)
+    first_start = min(s for _, _, s in phases)
+    total = (run["end"] - run["start"]) / 1000
+    starts.append((first_start - run["start"]) / 1000)
+    totals.append(total)
+    others.append(total - starts[-1] - sum(ms for _, ms, _ in phases))
+host_phases = [("process start (exec, dynamic linking, static init, CLI parsing, data folder)", round(statistics.median(starts), 3))] if starts else []
+host_phases += summarise(parsed)
+if others:
+    host_phases.append(("other (form, connector calls between phases, output, exit)", round(statistics.median(others), 3)))
+host_phase_total = round(statistics.median(totals), 3) if totals else None
+
+first_runs = []
+for text in open(os.path.join(work, "first-phases.txt")):
+    if text.strip():
+        first_runs.append(phases_of(json.loads(text).get("first_phases", [])))
+first_phases = summarise(first_runs)
+
+def uname():
+    try:
+        model = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        model = platform.processor()
+    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+openssl = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()
+curl_version = subprocess.run(["curl", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+load = os.getloadavg()[0]
+result = {
+    "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    "machine": uname(), "load_average_1m": round(load, 2), "openssl": openssl, "curl": curl_version,
+    "runs": runs,
+    "curl_ms": round(curl, 3), "host_test_ms": round(host, 3), "first_test_ms": round(first, 3),
+    "warm_test_ms": round(warm_ms, 3), "describe_ms": round(describe, 3),
+    "host_test_ratio": round(host / curl, 3), "first_test_ratio": round(first / curl, 3),
+    "warm_test_ratio": round(warm_ms / curl, 3), "describe_ratio": round(describe / curl, 3),
+    "curl_connections": curl_connections,
+    "warm_connections": warm_connections, "warm_tests": warm["count"],
+    "plugin_library_bytes": library_bytes,
+    "host_test_phases_ms": dict(host_phases), "host_test_phases_run_ms": host_phase_total,
+    "first_test_phases_ms": dict(first_phases),
+}
+if as_json:
+    print(json.dumps(result, indent=2))
+    sys.exit(0)
+print(f"\nmedians of {runs} runs on {result['machine']} (load {load:.1f}), {result['date']}:")
+print(f"  curl, 3 requests, 1 process, 1 connection   {curl:8.1f} ms   ({curl_connections} connection; system store + sandbox CA)")
+print(f"  sample_host test, 1 process per TEST        {host:8.1f} ms   ({host / curl:.2f}x curl)")
+print(f"  sample_host describe (process + plugin)     {describe:8.1f} ms   ({describe / curl:.2f}x curl)")
+print(f"  first TEST in a long-lived host             {first:8.1f} ms   ({first / curl:.2f}x curl; refresh + 2 GETs, new connection)")
+print(f"  later TESTs there, median of {warm['count'] - 1}             {warm_ms:8.1f} ms   "
+      f"({warm_ms / curl:.2f}x curl; 2 GETs; {warm_connections} connection(s) for {warm['count']} TESTs)")
+print(f"\nphase breakdown of a cold `sample_host test` (medians; run total {host_phase_total} ms with timings on):")
+for label, ms in host_phases:
+    print(f"  {label:<72} {ms:8.2f} ms")
+print("\nphase breakdown of a first TEST in a long-lived host (medians):")
+for label, ms in first_phases:
+    print(f"  {label:<72} {ms:8.2f} ms")
 PY

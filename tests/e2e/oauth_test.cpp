@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <random>
 #include <regex>
+#include <thread>
 
 using namespace e2e;
 namespace json = boost::json;
@@ -163,17 +164,24 @@ struct sandbox_fixture {
 
     [[nodiscard]] std::int64_t counter(std::string_view name) const { return counters().at(name).as_int64(); }
 
-    // The browser script's log: the URL it was given, then where Sage sent it back.
+    // The browser script's log: the URL it was given, then where Sage sent it back. The script writes
+    // that second line when its request to the callback has ended, which may be after sample_host has
+    // exited: a visit with only its first line is waited for (10 s at most).
     [[nodiscard]] std::vector<std::string> browser_visits() const
     {
-        std::vector<std::string> lines;
-        if (!fs::exists(browser_log()))
-            return lines;
-        const std::string text = test_support::read_file(browser_log());
-        std::size_t start = 0;
-        for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
-            lines.push_back(text.substr(start, end - start));
-        return lines;
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        for (;;) {
+            std::vector<std::string> lines;
+            if (!fs::exists(browser_log()))
+                return lines;
+            const std::string text = test_support::read_file(browser_log());
+            std::size_t start = 0;
+            for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+                lines.push_back(text.substr(start, end - start));
+            if (lines.size() % 2 == 0 || std::chrono::steady_clock::now() > give_up)
+                return lines;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
     }
 
     void remember_code_from(const std::string& callback_address)

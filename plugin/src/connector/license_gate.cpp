@@ -1,6 +1,7 @@
 #include "connector/license_gate.hpp"
 
 #include "support/atomic_file.hpp"
+#include <connector_support/phase_timer.hpp>
 
 #include <charconv>
 
@@ -38,6 +39,7 @@ license_gate::license_gate(connector_sdk::host_services& services,
 connector_sdk::license_status license_gate::check() noexcept
 {
     try {
+        const connector_support::phase_timer timer("licence");
         std::lock_guard lock(clock_mutex_);
         const auto now = services_.now();
         const auto token = services_.license_token(connector_id_);
@@ -75,6 +77,8 @@ connector_sdk::license_status license_gate::check() noexcept
             services_.log(connector_sdk::log_level::debug,
                           "licence: " + std::string(to_string(evaluation.status.state)) + ": " +
                               evaluation.status.reason);
+        if (connector_support::phase_timings_enabled())
+            services_.log(connector_sdk::log_level::debug, timer.finish());
         return std::move(evaluation.status);
     } catch (const std::exception& e) {
         connector_sdk::license_status status;

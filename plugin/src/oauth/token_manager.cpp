@@ -1,5 +1,7 @@
 #include "oauth/token_manager.hpp"
 
+#include <connector_support/phase_timer.hpp>
+
 #include <algorithm>
 #include <vector>
 
@@ -99,9 +101,12 @@ access_grant token_manager::refresh_locked(token_set current, const std::optiona
             if (renewed->requested_by_id.empty())
                 renewed->requested_by_id = current.requested_by_id;
             // Persist before use: the old refresh token is dead now, this set is the only way back in.
+            const connector_support::phase_timer persisting("token_persistence");
             std::string write_error = store_.write(*renewed);
             if (!write_error.empty())
                 write_error = store_.write(*renewed); // one more try (a transient error)
+            if (connector_support::phase_timings_enabled() && log_)
+                log_(persisting.finish(store_.describe()));
             if (!write_error.empty()) {
                 if (log_)
                     log_("the rotated token set could not be saved: " + write_error);

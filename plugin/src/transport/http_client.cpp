@@ -5,6 +5,7 @@
 #include "transport/http_client.hpp"
 
 #include "transport/keystore.hpp"
+#include <connector_support/phase_timer.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -21,7 +22,9 @@
 #include <openssl/x509v3.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <random>
@@ -169,6 +172,57 @@ std::optional<std::chrono::seconds> retry_after(const http_response& response)
     return std::nullopt;
 }
 
+// Whether `folder` holds OpenSSL's hashed names ("5ad8a5d6.0"): then OpenSSL can find an issuer there
+// by its subject hash, reading only the certificates a verification needs.
+bool has_hashed_certificates(const char* folder)
+{
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const auto dot = name.find('.');
+        if (dot == 8 && name.size() > 9 && name.find_first_not_of("0123456789abcdef") == 8 &&
+            name.find_first_not_of("0123456789", 9) == std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+// The place `env` names (SSL_CERT_FILE, SSL_CERT_DIR) or else OpenSSL's default, symbolic links
+// resolved; empty when it does not exist.
+std::filesystem::path resolved_trust_location(const char* env, const char* fallback)
+{
+    const char* named = std::getenv(env);
+    std::error_code ec;
+    auto path = std::filesystem::canonical(named != nullptr && *named != '\0' ? named : fallback, ec);
+    return ec ? std::filesystem::path() : path;
+}
+
+// The system trust store, the same authorities as SSL_CTX_set_default_verify_paths() but loaded
+// lazily where the platform allows it. Reading the whole bundle (cert.pem, ~140 certificates) costs
+// OpenSSL 3 tens of milliseconds per context; the hashed folder next to it (Debian and Ubuntu keep
+// both in step through update-ca-certificates) gives the same authorities on demand, read by subject
+// hash when a chain is verified. Taken only when the file and folder in effect (SSL_CERT_FILE and
+// SSL_CERT_DIR, else OpenSSL's defaults) are the platform's own; any other setting, or a folder
+// without hashed names, gets OpenSSL's default loading of both.
+bool use_system_trust(ssl::context& context, error_code& ec)
+{
+    static const bool lazy = [] {
+        const auto file = resolved_trust_location(X509_get_default_cert_file_env(), X509_get_default_cert_file());
+        const auto folder = resolved_trust_location(X509_get_default_cert_dir_env(), X509_get_default_cert_dir());
+        std::error_code ignored;
+        return !file.empty() && !folder.empty() &&
+               file == std::filesystem::canonical(X509_get_default_cert_file(), ignored) &&
+               folder == std::filesystem::canonical(X509_get_default_cert_dir(), ignored) &&
+               has_hashed_certificates(folder.c_str());
+    }();
+    if (!lazy) {
+        context.set_default_verify_paths(ec);
+        return !ec;
+    }
+    context.add_verify_path(X509_get_default_cert_dir(), ec);
+    return !ec;
+}
+
 struct pooled_connection;
 
 // Where the TLS session of a connection is remembered, for resumption by the next connection to the
@@ -214,8 +268,7 @@ public:
                              ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
         context_.set_verify_mode(ssl::verify_peer);
         error_code ec;
-        context_.set_default_verify_paths(ec); // the system trust store
-        if (ec) {
+        if (!use_system_trust(context_, ec)) {
             error = "cannot read the system's trusted certificates: " + ec.message();
             return false;
         }
@@ -362,6 +415,13 @@ private:
             options_.log(line);
     }
 
+    // A phase_timer's line (CONNECTOR_PHASE_TIMINGS set), through the same log.
+    void log_phase(const connector_support::phase_timer& timer, std::string_view detail = {}) const
+    {
+        if (connector_support::phase_timings_enabled())
+            log(timer.finish(detail));
+    }
+
     static std::string pool_key(const endpoint& url) { return url.scheme + "://" + host_port(url.host, url.port); }
 
     std::unique_ptr<pooled_connection> take_idle(const std::string& key, bool idempotent)
@@ -472,29 +532,42 @@ private:
         const std::uint16_t connect_port = via_proxy ? options_.proxy->port : url.port;
         const std::string where = via_proxy ? "the proxy " + host_port(connect_host, connect_port) : url.host;
 
-        // Resolution has no timeout of its own: a timer cancels it at the deadline.
-        tcp::resolver resolver(c.ioc);
-        asio::steady_timer guard(c.ioc);
-        bool resolve_timed_out = false;
-        guard.expires_at(deadline);
-        guard.async_wait([&](const error_code& ec) {
-            if (!ec) {
-                resolve_timed_out = true;
-                resolver.cancel();
+        connector_support::phase_timer timer("resolve");
+        std::vector<tcp::endpoint> addresses;
+        error_code not_literal;
+        const auto literal = asio::ip::make_address(connect_host, not_literal);
+        if (!not_literal) {
+            addresses.emplace_back(literal, connect_port); // an address needs no resolver (nor its thread)
+        } else {
+            // Resolution has no timeout of its own: a timer cancels it at the deadline.
+            tcp::resolver resolver(c.ioc);
+            asio::steady_timer guard(c.ioc);
+            bool resolve_timed_out = false;
+            guard.expires_at(deadline);
+            guard.async_wait([&](const error_code& ec) {
+                if (!ec) {
+                    resolve_timed_out = true;
+                    resolver.cancel();
+                }
+            });
+            auto [resolve_error, results] =
+                co_await resolver.async_resolve(connect_host, std::to_string(connect_port), use_tuple);
+            guard.cancel();
+            if (resolve_error) {
+                if (resolve_timed_out)
+                    co_return failed(transport_failure::timeout, "resolving " + where + " did not finish in time");
+                co_return failed(transport_failure::dns,
+                                 "cannot resolve " + where + " (" + resolve_error.message() + ")");
             }
-        });
-        auto [resolve_error, results] =
-            co_await resolver.async_resolve(connect_host, std::to_string(connect_port), use_tuple);
-        guard.cancel();
-        if (resolve_error) {
-            if (resolve_timed_out)
-                co_return failed(transport_failure::timeout, "resolving " + where + " did not finish in time");
-            co_return failed(transport_failure::dns, "cannot resolve " + where + " (" + resolve_error.message() + ")");
+            for (const auto& entry : results)
+                addresses.push_back(entry.endpoint());
         }
+        log_phase(timer);
 
+        timer = connector_support::phase_timer("connect");
         beast::tcp_stream stream(c.ioc);
         stream.expires_at(deadline);
-        auto [connect_error, connected] = co_await stream.async_connect(results, use_tuple);
+        auto [connect_error, connected] = co_await stream.async_connect(addresses, use_tuple);
         (void)connected;
         if (connect_error) {
             if (connect_error == beast::error::timeout)
@@ -503,6 +576,7 @@ private:
                              "cannot connect to " + where + " (" + connect_error.message() + ")");
         }
         stream.socket().set_option(tcp::no_delay(true));
+        log_phase(timer);
 
         if (via_proxy) {
             attempt_outcome tunnel = co_await open_tunnel(stream, url, deadline);
@@ -515,6 +589,7 @@ private:
             co_return attempt_outcome{};
         }
 
+        timer = connector_support::phase_timer("tls_handshake");
         c.secure.emplace(std::move(stream), context_);
         SSL* ssl = c.secure->native_handle();
         if (is_ip_literal(url.host)) {
@@ -541,6 +616,7 @@ private:
         }
         if (SSL_session_reused(ssl) == 1)
             ++statistics_.tls_sessions_resumed;
+        log_phase(timer, SSL_session_reused(ssl) == 1 ? "(session resumed)" : "");
         co_return attempt_outcome{};
     }
 
@@ -588,6 +664,7 @@ private:
                                               clock_type::time_point deadline)
     {
         const endpoint& url = request.url;
+        const connector_support::phase_timer timer("request");
         http::request<http::string_body> message;
         const http::verb verb = http::string_to_verb(request.method);
         if (verb == http::verb::unknown)
@@ -640,6 +717,8 @@ private:
         response.body = std::move(received.body());
         o.keep_alive = received.keep_alive();
         o.response = std::move(response);
+        if (connector_support::phase_timings_enabled()) // the path only: a query may carry anything
+            log_phase(timer, request.method + " " + url.target.substr(0, url.target.find('?')));
         co_return o;
     }
 
@@ -691,9 +770,13 @@ std::optional<std::string_view> http_response::header(std::string_view name) con
 std::shared_ptr<http_client> http_client::create(http_client_options options, std::string& error)
 {
     try {
+        const connector_support::phase_timer timer("tls_context");
+        auto log = options.log;
         auto implementation = std::make_unique<impl>(std::move(options));
         if (!implementation->configure(error))
             return nullptr;
+        if (connector_support::phase_timings_enabled() && log)
+            log(timer.finish("(context and system trust store)"));
         return std::shared_ptr<http_client>(new http_client(std::move(implementation)));
     } catch (const std::exception& e) {
         error = std::string("the HTTPS client could not be set up: ") + e.what();

@@ -11,6 +11,7 @@
 #include "storage/schema_migrations.hpp"
 #include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
+#include <connector_support/phase_timer.hpp>
 
 #include <sys/stat.h>
 
@@ -59,6 +60,7 @@ host_log& host_context::log()
 sqlite_database& host_context::database()
 {
     if (!database_) {
+        const connector_support::phase_timer timer("database");
         const std::filesystem::path file = data_dir() / "host.db";
         auto database = std::make_unique<sqlite_database>(file);
         ::chmod(file.c_str(), 0600); // the folder is private already; the file says so too
@@ -66,6 +68,8 @@ sqlite_database& host_context::database()
         user_directory(*database).bootstrap(now_seconds());
         database_ = std::move(database);
         log().write(connector_sdk::log_level::debug, "host", "opened " + file.string());
+        if (connector_support::phase_timings_enabled())
+            log().write(connector_sdk::log_level::debug, "host", timer.finish("(open, migrations, users)"));
     }
     return *database_;
 }

@@ -1,6 +1,7 @@
 #include "connectors/plugin_registry.hpp"
 
 #include "runtime/host_error.hpp"
+#include <connector_support/phase_timer.hpp>
 
 #include <algorithm>
 #include <system_error>
@@ -75,6 +76,7 @@ namespace {
 
 loaded_plugin plugin_registry::load(std::string_view connector_id) const
 {
+    const connector_support::phase_timer timer("plugin_load");
     require_folder();
     auto plugins = discover();
     const auto match = std::find_if(plugins.begin(), plugins.end(), [&](const connector_sdk::discovered_plugin& p) {
@@ -91,6 +93,9 @@ loaded_plugin plugin_registry::load(std::string_view connector_id) const
     auto result = loader_.load(*match, *services);
     if (!result.ok())
         refuse_plugin(connector_id, *match, result);
+    if (connector_support::phase_timings_enabled())
+        services->log(connector_sdk::log_level::debug,
+                      timer.finish("(discover, manifest, size, SHA-256, ELF checks, dlopen, factory)"));
     return loaded_plugin(std::move(*match), std::move(services), std::move(result));
 }
 
