@@ -360,7 +360,7 @@ boost::json::object record_generator::record(std::size_t business, const entity_
                 {"base_currency_total_amount", round2(line_net + line_tax)},
             };
             if (!sales_invoice && !credit_note)
-                line.erase("product"), line.erase("service"); // PurchaseInvoiceLineItem has neither
+                line.erase("discount_amount"); // PurchaseInvoiceLineItem declares no discount
             lines.push_back(std::move(line));
         }
         net = round2(net);
@@ -446,7 +446,6 @@ boost::json::object record_generator::record(std::size_t business, const entity_
         boost::json::array allocated;
         if (invoice.is_object())
             allocated.push_back(boost::json::object{{"id", hex16(d.next()) + hex16(d.next())},
-                                                    {"displayed_as", invoice.as_object().at("displayed_as")},
                                                     {"artefact", invoice},
                                                     {"amount", amount},
                                                     {"discount", 0.0}});
@@ -465,7 +464,6 @@ boost::json::object record_generator::record(std::size_t business, const entity_
             if (artefact.is_object())
                 allocated.push_back(
                     boost::json::object{{"id", hex16(d.next()) + hex16(d.next())},
-                                        {"displayed_as", artefact.as_object().at("displayed_as")},
                                         {"artefact", artefact},
                                         {"amount", std::string_view(target) == "sales_invoices" ? amount : -amount}});
         }
@@ -598,7 +596,8 @@ boost::json::object record_generator::record(std::size_t business, const entity_
             r["catalog_item_type"] = link("STOCK_ITEM", "Stock", "catalog_item_types");
         } else {
             price_entry.erase("price_name");
-            price_entry["name"] = "Hourly";
+            price_entry["displayed_as"] = "Hourly Rate";
+            price_entry["rate_name"] = "Hourly Rate";
             price_entry["rate"] = price_entry["price"];
             price_entry.erase("price");
             price_entry["rate_includes_tax"] = false;
