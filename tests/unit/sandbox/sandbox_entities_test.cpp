@@ -11,7 +11,9 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 using namespace sage_sandbox;
 using namespace std::chrono_literals;
@@ -395,6 +397,40 @@ BOOST_AUTO_TEST_CASE(changes_during_a_read_shift_pages_and_the_next_incremental_
     BOOST_TEST(deletion.size() == 2u);
     BOOST_TEST(str(deletion.at("id")) == gone);
     BOOST_TEST(deletion.contains("deleted_at"));
+}
+
+BOOST_AUTO_TEST_CASE(readers_page_while_records_change_concurrently)
+{
+    // Four readers page through filtered, sorted and plain lists while a writer creates, updates and
+    // deletes: every answer is a whole, valid page (the store's reads and changes do not interleave).
+    std::atomic<bool> stop{false};
+    std::atomic<int> bad{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 4; ++r)
+        readers.emplace_back([&, r] {
+            const std::string targets[] = {"/contacts?items_per_page=7&page=", "/sales_invoices?sort=updated_at&page=",
+                                           "/contacts?updated_or_created_since=2023-06-01&attributes=all&page=",
+                                           "/contacts?deleted_since=2000-01-01&page="};
+            for (std::size_t page = 1; !stop; page = page % 8 + 1) {
+                const http_response got = api(targets[r] + std::to_string(page));
+                const auto body = boost::json::parse(got.body);
+                if (got.status != 200u || !body.is_object() || !body.at("$items").is_array())
+                    ++bad;
+            }
+        });
+    for (int i = 0; i < 60; ++i) {
+        const std::string id = str(
+            json(control("POST", "records/create", R"({"entity":"contacts"})")).at("records").as_array()[0].at("id"));
+        control("POST", "records/update", R"({"entity":"contacts","id":")" + id + R"(","fields":{"notes":"n"}})");
+        if (i % 2 == 0)
+            control("POST", "records/delete", R"({"entity":"contacts","id":")" + id + R"("})");
+    }
+    stop = true;
+    for (auto& t : readers)
+        t.join();
+    BOOST_TEST(bad.load() == 0);
+    BOOST_TEST(json(api("/contacts")).at("$total").as_int64() == 45 + 30);
+    BOOST_TEST(json(api("/contacts?deleted_since=2000-01-01")).at("$total").as_int64() == 30);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
