@@ -45,6 +45,8 @@ public:
     // the day of created_at.
     [[nodiscard]] std::int64_t date_day(std::size_t business, const entity_kind& entity, std::size_t index) const;
 
+    // Its displayed_as, without building the record.
+    [[nodiscard]] std::string displayed_as(std::size_t business, const entity_kind& entity, std::size_t index) const;
     // The whole record, as GET /{entity}/{id} returns it.
     [[nodiscard]] boost::json::object record(std::size_t business, const entity_kind& entity, std::size_t index) const;
 
@@ -53,7 +55,6 @@ private:
     // A link {id, displayed_as, $path} to generated record `pick % count` of `entity`, or null when
     // the business has none.
     [[nodiscard]] boost::json::value reference(std::size_t business, std::string_view entity, std::uint64_t pick) const;
-    [[nodiscard]] std::string displayed_as(std::size_t business, const entity_kind& entity, std::size_t index) const;
 
     std::uint64_t seed_;
     std::vector<std::string> business_ids_;

@@ -388,13 +388,34 @@ std::optional<deleted_record> record_store::remove(std::size_t business, const e
 }
 
 void record_store::for_each_live(std::size_t business, const entity_kind& entity,
-                                 const std::function<void(const boost::json::object&)>& visit) const
+                                 const std::function<void(const boost::json::object&)>& visit, bool summary) const
 {
     std::shared_lock lock(mutex_);
     const table& t = table_of(business, entity);
-    for (std::size_t slot = 0; slot < slots(t); ++slot)
-        if (!t.deleted.contains(slot))
-            visit(record_at(business, entity, t, slot));
+    for (std::size_t slot = 0; slot < slots(t); ++slot) {
+        if (t.deleted.contains(slot))
+            continue;
+        const bool generated = slot < t.generated && !t.edited.contains(slot);
+        if (!summary || !generated) {
+            boost::json::object record = record_at(business, entity, t, slot);
+            if (summary) {
+                boost::json::object brief;
+                for (const char* field : {"id", "displayed_as", "$path", "created_at", "updated_at"})
+                    if (auto it = record.find(field); it != record.end())
+                        brief[field] = it->value();
+                record = std::move(brief);
+            }
+            visit(record);
+            continue;
+        }
+        const std::string id = generator_.id(business, entity, slot);
+        const record_stamps at = generator_.stamps(business, entity, slot);
+        visit(boost::json::object{{"id", id},
+                                  {"displayed_as", generator_.displayed_as(business, entity, slot)},
+                                  {"$path", "/" + std::string(entity.name) + "/" + id},
+                                  {"created_at", stamp_text(at.created_at)},
+                                  {"updated_at", stamp_text(at.updated_at)}});
+    }
 }
 
 std::size_t record_store::live_count(std::size_t business, const entity_kind& entity) const

@@ -433,6 +433,16 @@ BOOST_AUTO_TEST_CASE(changes_show_in_lists_finds_and_the_ground_truth)
         for (std::size_t i = 0; i < ids.size(); ++i)
             BOOST_TEST(ids[i] == str(live[i].at("id")));
     }
+    // Summaries: the same records, five fields each, edited ones included.
+    std::vector<boost::json::object> summaries;
+    store.for_each_live(
+        0, contacts, [&](const boost::json::object& r) { summaries.push_back(r); }, true);
+    BOOST_REQUIRE_EQUAL(summaries.size(), live.size());
+    for (std::size_t i = 0; i < live.size(); ++i) {
+        BOOST_TEST(summaries[i].size() == 5u);
+        for (const char* field : {"id", "displayed_as", "$path", "created_at", "updated_at"})
+            BOOST_TEST(summaries[i].at(field) == live[i].at(field));
+    }
     // The other business is untouched; reset forgets every change.
     BOOST_TEST(store.live_count(1, contacts) == 5u);
     store.reset();
