@@ -41,8 +41,8 @@ public:
                                                       std::string_view id) const;
 
     [[nodiscard]] record_stamps stamps(std::size_t business, const entity_kind& entity, std::size_t index) const;
-    // The document date ("date" field) as days since the Unix epoch; entities without a date give
-    // the day of created_at.
+    // The document date ("date" field) as days since the Unix epoch: the day of created_at or up to
+    // two days before it (documents are often entered late).
     [[nodiscard]] std::int64_t date_day(std::size_t business, const entity_kind& entity, std::size_t index) const;
 
     // Its displayed_as, without building the record.
