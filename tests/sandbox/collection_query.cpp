@@ -62,6 +62,11 @@ std::variant<record_query, query_problem> read_record_query(const form_fields& q
             return undeclared(entity, "search");
         out.search = *search;
     }
+    for (const auto& [name, value] : query) {
+        // contact_id, bank_account_id, ledger_account_id, transaction_id where declared.
+        if (name.size() > 3 && name.ends_with("_id") && entity.filters_by_id(name))
+            out.links.emplace_back(name.substr(0, name.size() - 3), value);
+    }
     if (auto sort = form_value(query, "sort")) {
         if (entity.sort_fields.empty())
             return undeclared(entity, "sort");

@@ -17,8 +17,10 @@ struct entity_kind {
     bool date_range = false;          // from_date, to_date
     bool search = false;              // search
     std::string_view sort_fields;     // "created_at,updated_at,date": what `sort` accepts; "" = no sort
+    std::string_view id_filters;      // "contact_id,bank_account_id": X_id keeps records whose X.id equals it
 
     [[nodiscard]] bool sorts_by(std::string_view field) const;
+    [[nodiscard]] bool filters_by_id(std::string_view parameter) const;
 };
 
 // Every entity, in a fixed order (the order of their business-specific generation seeds).

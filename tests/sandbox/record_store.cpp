@@ -74,6 +74,21 @@ bool matches_search(const boost::json::object& record, const std::string& needle
     return false;
 }
 
+// Every (field, id) names the id of the record's link `field` ({"contact": {"id": ...}}).
+bool links_match(const boost::json::object& record, const std::vector<std::pair<std::string, std::string>>& links)
+{
+    for (const auto& [field, id] : links) {
+        auto it = record.find(field);
+        if (it == record.end() || !it->value().is_object())
+            return false;
+        const auto& link = it->value().as_object();
+        auto link_id = link.find("id");
+        if (link_id == link.end() || !link_id->value().is_string() || link_id->value().as_string() != id)
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 std::string record_query::signature() const
@@ -88,6 +103,8 @@ std::string record_query::signature() const
     add("f", from_day);
     add("t", to_day);
     out += "s" + search + "|o" + sort_field + (descending ? ":d" : ":a");
+    for (const auto& [field, id] : links)
+        out += "|l" + field + "=" + id;
     return out;
 }
 
@@ -211,8 +228,13 @@ std::shared_ptr<const record_store::view> record_store::matching(std::size_t bus
             continue;
         if (query.to_day && k.day > *query.to_day)
             continue;
-        if (!needle.empty() && !matches_search(record_at(business, entity, t, slot), needle))
-            continue;
+        if (!needle.empty() || !query.links.empty()) {
+            const boost::json::object record = record_at(business, entity, t, slot);
+            if (!needle.empty() && !matches_search(record, needle))
+                continue;
+            if (!links_match(record, query.links))
+                continue;
+        }
         std::int64_t sort_key = 0;
         if (query.sort_field == "created_at")
             sort_key = k.stamps.created_at;
@@ -265,7 +287,7 @@ list_result record_store::list(std::size_t business, const entity_kind& entity, 
     }
 
     const bool plain = !query.updated_or_created_since_ms && !query.from_day && !query.to_day && query.search.empty() &&
-                       query.sort_field.empty();
+                       query.sort_field.empty() && query.links.empty();
     if (plain) {
         // Creation order: live slots are every slot but the deleted ones, no scan needed.
         const std::size_t first = clamp_page(slots(t) - t.deleted.size());

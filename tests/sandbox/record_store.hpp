@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace sage_sandbox {
@@ -34,6 +35,7 @@ struct record_query {
     std::optional<std::int64_t> deleted_since_ms;            // exclusive; lists deletions instead of records
     std::optional<std::int64_t> from_day, to_day;            // days since the epoch, inclusive
     std::string search;                                      // case-insensitive substring; "" = none
+    std::vector<std::pair<std::string, std::string>> links;  // ("contact", id): record.contact.id == id
     std::string sort_field;                                  // "" = creation order
     bool descending = false;
 

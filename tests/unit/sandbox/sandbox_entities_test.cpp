@@ -198,6 +198,18 @@ BOOST_AUTO_TEST_CASE(filters_follow_what_each_entity_declares)
     BOOST_TEST(api("/ledger_accounts?from_date=2024-01-01&to_date=2024-12-31").status == 200u); // balances only
     BOOST_TEST(api("/contacts?contact_type_id=CUSTOMER&whatever=1").status == 200u); // other parameters: ignored
 
+    // contact_id (and the other X_id filters the OpenAPI declares) keep records linked to that record.
+    const auto invoices = json(api("/sales_invoices?attributes=contact&items_per_page=200")).at("$items").as_array();
+    const std::string contact = str(invoices[0].at("contact").at("id"));
+    std::size_t linked = 0;
+    for (const auto& invoice : invoices)
+        linked += str(invoice.at("contact").at("id")) == contact ? 1u : 0u;
+    const auto by_contact = json(api("/sales_invoices?attributes=contact&contact_id=" + contact));
+    BOOST_TEST(by_contact.at("$total").as_int64() == static_cast<std::int64_t>(linked));
+    for (const auto& item : by_contact.at("$items").as_array())
+        BOOST_TEST(str(item.at("contact").at("id")) == contact);
+    BOOST_TEST(json(api("/contact_payments?bank_account_id=nope")).at("$total").as_int64() == 0);
+
     // from_date/to_date are inclusive days.
     const auto dated = json(api("/sales_invoices?attributes=date&items_per_page=200")).at("$items").as_array();
     const std::string day = str(dated[7].at("date"));
