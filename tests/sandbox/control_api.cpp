@@ -104,6 +104,87 @@ boost::json::object client_json(const oauth_client& client)
         {"client_id", client.client_id}, {"client_secret", client.client_secret}, {"redirect_uris", std::move(uris)}};
 }
 
+// "id" (a string) or "ids" (an array of strings) of a records/update or records/delete body.
+std::vector<std::string> ids_field(const boost::json::object& body)
+{
+    std::vector<std::string> ids;
+    if (auto it = body.find("ids"); it != body.end()) {
+        if (!it->value().is_array())
+            throw bad_request("'ids' must be an array of record ids");
+        for (const auto& id : it->value().as_array()) {
+            if (!id.is_string())
+                throw bad_request("'ids' must be an array of record ids");
+            ids.emplace_back(id.as_string());
+        }
+    }
+    if (std::string id = string_field(body, "id", false); !id.empty())
+        ids.push_back(std::move(id));
+    if (ids.empty())
+        throw bad_request("'id' or 'ids' is required");
+    return ids;
+}
+
+boost::json::object fields_field(const boost::json::object& body)
+{
+    auto it = body.find("fields");
+    if (it == body.end() || it->value().is_null())
+        return {};
+    if (!it->value().is_object())
+        throw bad_request("'fields' must be a JSON object of record fields");
+    return it->value().as_object();
+}
+
+http_response records_route(const http_request& request, sandbox_service& service, std::string_view path)
+{
+    if (path == "records" && request.method == "GET") {
+        auto query = parse_form(split_target(request.target).second);
+        if (!query)
+            throw bad_request("the query string is not valid percent-encoding");
+        const auto entity = form_value(*query, "entity");
+        if (!entity)
+            throw bad_request("'entity' is required: /_sandbox/records?entity=contacts[&business=ID][&attributes=...]");
+        return ok(service.ground_truth(*entity, form_value(*query, "business").value_or(""),
+                                       form_value(*query, "attributes").value_or("all")));
+    }
+    if (request.method != "POST")
+        return control_error(404, "no such control route (see README.md): " + std::string(path));
+    const boost::json::object body = body_object(request);
+    const std::string entity = string_field(body, "entity");
+    const std::string business = string_field(body, "business", false);
+    if (path == "records/create") {
+        std::int64_t count = 1;
+        if (auto it = body.find("count"); it != body.end())
+            count = integer_field(it->value(), "count");
+        if (count < 1 || count > 100000)
+            throw bad_request("'count' must be from 1 to 100000");
+        const boost::json::object fields = fields_field(body);
+        boost::json::array created;
+        for (std::int64_t i = 0; i < count; ++i)
+            created.emplace_back(service.create_record(entity, business, fields));
+        return ok(boost::json::object{{"records", std::move(created)}});
+    }
+    const std::vector<std::string> ids = ids_field(body);
+    for (const auto& id : ids) // all or nothing: every id must name a live record
+        if (!service.find_record(entity, business, id))
+            return control_error(404, "no live " + entity + " record has the id " + id);
+    if (path == "records/update") {
+        const boost::json::object fields = fields_field(body);
+        boost::json::array updated;
+        for (const auto& id : ids)
+            if (auto record = service.update_record(entity, business, id, fields))
+                updated.emplace_back(std::move(*record));
+        return ok(boost::json::object{{"records", std::move(updated)}});
+    }
+    if (path == "records/delete") {
+        boost::json::array deleted;
+        for (const auto& id : ids)
+            if (auto gone = service.delete_record(entity, business, id))
+                deleted.emplace_back(gone->to_json());
+        return ok(boost::json::object{{"deleted", std::move(deleted)}});
+    }
+    return control_error(404, "no such control route (see README.md): " + std::string(path));
+}
+
 http_response route(const http_request& request, sandbox_service& service, std::string_view path)
 {
     const std::string& method = request.method;
@@ -184,6 +265,21 @@ http_response route(const http_request& request, sandbox_service& service, std::
             service.set_lifetimes(lifetimes);
         }
         return ok(lifetimes_json(service.lifetimes()));
+    }
+    if (path == "records" || path.substr(0, 8) == "records/")
+        return records_route(request, service, path);
+    if (path == "latency" && (get || post)) {
+        if (post) {
+            const boost::json::object body = body_object(request);
+            auto it = body.find("latency_ms");
+            if (it == body.end())
+                throw bad_request("'latency_ms' is required");
+            const std::int64_t ms = integer_field(it->value(), "latency_ms");
+            if (ms < 0 || ms > 600000)
+                throw bad_request("'latency_ms' must be from 0 to 600000");
+            service.set_latency(std::chrono::milliseconds(ms));
+        }
+        return ok(boost::json::object{{"latency_ms", service.latency().count()}});
     }
     if (path == "clock" && get)
         return ok(clock_json(service));

@@ -1,5 +1,7 @@
 #include "fault_book.hpp"
 
+#include "entity_catalog.hpp"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -55,8 +57,14 @@ std::optional<fault_kind> parse_fault_kind(std::string_view text) noexcept
 
 const std::vector<std::string_view>& endpoint_names()
 {
-    static const std::vector<std::string_view> names{"authorize",  "token",    "revoke",   "user",
-                                                     "businesses", "business", "contacts", "contact"};
+    static const std::vector<std::string_view> names = [] {
+        std::vector<std::string_view> out{"authorize", "token", "revoke", "user", "businesses", "business"};
+        for (const auto& entity : entities()) {
+            out.push_back(entity.name);
+            out.push_back(entity.record_endpoint);
+        }
+        return out;
+    }();
     return names;
 }
 

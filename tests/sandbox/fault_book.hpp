@@ -52,7 +52,8 @@ struct armed_fault {
     [[nodiscard]] boost::json::object to_json() const;
 };
 
-// The endpoint names faults and counters use.
+// The endpoint names faults and counters use: authorize, token, revoke, user, businesses, business,
+// then every entity's collection and record names (contacts, contact, sales_invoices, sales_invoice, ...).
 const std::vector<std::string_view>& endpoint_names();
 
 class fault_book {

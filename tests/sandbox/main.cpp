@@ -34,7 +34,12 @@ Options:
   --port N                 main HTTPS port (default 0: any free port)
   --state-dir DIR          where ca.pem and the client identity are written
                            (default: a fresh temporary folder, removed on exit)
-  --contacts N             generated contacts of the lead business (default 50)
+  --records N              generated records of every entity of the lead business (default 50;
+                           up to 1000000: records are computed on demand, not stored)
+  --contacts N             generated contacts of the lead business (default: --records)
+  --other-records N        generated records of every entity of the second business (default 3)
+  --seed S                 seed of the generated data (default 20240501): same seed, same data
+  --latency-ms MS          added to every API (/v3.1) response (default 0; see /_sandbox/latency)
   --client-id ID           register an OAuth client (repeatable; each starts a new client)
   --client-secret S        the secret of the last --client-id
   --redirect-uri URI       a callback URL of the last --client-id (repeatable; exact match)
@@ -49,9 +54,14 @@ Options:
 
 Control API (JSON) under <base_url>/_sandbox/: info, counters, counters/reset, faults,
 faults/clear, faults/ID, modes, lifetimes, clock, clock/advance, clients, tokens,
-tokens/inspect, reset. Fault kinds: rate_limited, server_error, service_unavailable, delay,
+tokens/inspect, records (ground truth), records/create, records/update, records/delete,
+latency, reset. Fault kinds: rate_limited, server_error, service_unavailable, delay,
 close_mid_response, drop_connection, malformed_json, oversize_body. Endpoint names: authorize,
-token, revoke, user, businesses, business, contacts, contact, or "*".
+token, revoke, user, businesses, business, each entity's collection and record (contacts,
+contact, sales_invoices, sales_invoice, sales_credit_notes, purchase_invoices,
+contact_payments, contact_allocations, ledger_accounts, ledger_entries, transactions,
+journals, bank_accounts, bank_transfers, products, services, tax_rates, and their
+singulars), or "*".
 )";
 
 [[noreturn]] void bad_usage(const std::string& message)
@@ -99,8 +109,16 @@ int main(int argc, char** argv)
             options.port = static_cast<std::uint16_t>(number(flag, value(), 65535));
         } else if (flag == "--state-dir") {
             options.state_dir = value();
+        } else if (flag == "--records") {
+            options.records = number(flag, value(), 1000000);
         } else if (flag == "--contacts") {
             options.contacts = number(flag, value(), 1000000);
+        } else if (flag == "--other-records") {
+            options.other_business_records = number(flag, value(), 1000000);
+        } else if (flag == "--seed") {
+            options.seed = number(flag, value(), ~0UL);
+        } else if (flag == "--latency-ms") {
+            options.latency = std::chrono::milliseconds(number(flag, value(), 600000));
         } else if (flag == "--client-id") {
             options.clients.push_back(sage_sandbox::oauth_client{value(), {}, {}});
         } else if (flag == "--client-secret") {

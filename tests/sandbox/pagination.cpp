@@ -74,6 +74,26 @@ boost::json::object project(const boost::json::object& record, std::string_view 
     return out;
 }
 
+boost::json::object make_envelope(std::size_t total, std::size_t page, std::size_t items_per_page,
+                                  boost::json::array items, std::string_view collection_path, const form_fields& query,
+                                  envelope_spelling spelling)
+{
+    const std::size_t per_page = items_per_page;
+    const std::size_t last_page = total == 0 ? 1 : (total + per_page - 1) / per_page;
+    boost::json::object envelope;
+    envelope["$total"] = static_cast<std::int64_t>(total);
+    envelope["$page"] = static_cast<std::int64_t>(page);
+    envelope["$next"] = page < last_page ? boost::json::value(page_link(collection_path, query, page + 1, per_page))
+                                         : boost::json::value(nullptr);
+    envelope["$back"] = page > 1 ? boost::json::value(page_link(collection_path, query, page - 1, per_page))
+                                 : boost::json::value(nullptr);
+    // Signed, as a JSON parser would read them back.
+    envelope[spelling == envelope_spelling::snake_case ? "$items_per_page" : "$itemsPerPage"] =
+        static_cast<std::int64_t>(per_page);
+    envelope["$items"] = std::move(items);
+    return envelope;
+}
+
 boost::json::object make_page(const std::vector<boost::json::object>& records, const page_params& params,
                               std::string_view collection_path, const form_fields& query, envelope_spelling spelling)
 {
@@ -87,19 +107,7 @@ boost::json::object make_page(const std::vector<boost::json::object>& records, c
     const std::size_t first = (page - 1) * per_page;
     for (std::size_t i = first; i < total && i < first + per_page; ++i)
         items.push_back(project(records[i], params.attributes));
-
-    boost::json::object envelope;
-    envelope["$total"] = static_cast<std::int64_t>(total);
-    envelope["$page"] = static_cast<std::int64_t>(page);
-    envelope["$next"] = page < last_page ? boost::json::value(page_link(collection_path, query, page + 1, per_page))
-                                         : boost::json::value(nullptr);
-    envelope["$back"] = page > 1 ? boost::json::value(page_link(collection_path, query, page - 1, per_page))
-                                 : boost::json::value(nullptr);
-    // Signed, as a JSON parser would read them back.
-    envelope[spelling == envelope_spelling::snake_case ? "$items_per_page" : "$itemsPerPage"] =
-        static_cast<std::int64_t>(per_page);
-    envelope["$items"] = std::move(items);
-    return envelope;
+    return make_envelope(total, page, per_page, std::move(items), collection_path, query, spelling);
 }
 
 } // namespace sage_sandbox

@@ -6,6 +6,7 @@
 
 #include "http_message.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <cstddef>
@@ -42,6 +43,12 @@ enum class envelope_spelling {
     camel_case, // "$itemsPerPage": most collections
     snake_case, // "$items_per_page": /businesses
 };
+
+// The envelope of one page: `page` is the page served (already clamped to the last one), `items`
+// its (projected) records.
+boost::json::object make_envelope(std::size_t total, std::size_t page, std::size_t items_per_page,
+                                  boost::json::array items, std::string_view collection_path, const form_fields& query,
+                                  envelope_spelling spelling);
 
 // The page of `records` for `params`. `collection_path` is relative to the API base ("/contacts");
 // `query` is the request's query, whose other parameters $next/$back keep.

@@ -73,7 +73,8 @@ boost::json::object sandbox_info::to_json() const
 
 sandbox::sandbox(sandbox_options options)
     : options_(std::move(options)),
-      service_(std::make_unique<sandbox_service>(service_options{options_.contacts, service_options{}.seed}))
+      service_(std::make_unique<sandbox_service>(service_options{options_.records, options_.other_business_records,
+                                                                 options_.contacts, options_.seed, options_.latency}))
 {
 }
 

@@ -3,7 +3,7 @@
 // HTTPS listener plus the plain-HTTP, TLS-fault and mutual-TLS listeners (and optionally a CONNECT
 // proxy) on 127.0.0.1 in background threads, and exposes every control operation as a method.
 //
-//   sage_sandbox::sandbox sage({.contacts = 45});
+//   sage_sandbox::sandbox sage({.records = 45});
 //   sage.start();
 //   curl --cacert sage.info().ca_file sage.info().api_base_url + "/user" ...
 //   sage.service().arm_fault({.endpoint = "token", .kind = fault_kind::rate_limited, .count = 1});
@@ -14,6 +14,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -26,7 +27,11 @@ namespace sage_sandbox {
 struct sandbox_options {
     std::uint16_t port = 0;                    // main HTTPS listener; 0: any free port
     std::filesystem::path state_dir;           // empty: a fresh temporary folder, removed by stop()
-    std::size_t contacts = 50;                 // generated contacts of the lead business
+    std::size_t records = 50;                  // generated records of every entity of the lead business
+    std::optional<std::size_t> contacts;       // contacts of the lead business, when not `records`
+    std::size_t other_business_records = 3;    // generated records of every entity of the other business
+    std::uint64_t seed = 20240501;             // the same seed and counts give the same data
+    std::chrono::milliseconds latency{0};      // added to every API response (settable later too)
     std::vector<oauth_client> clients;         // empty: one generated client (see info().clients)
     bool proxy = false;                        // also run a CONNECT proxy
     std::optional<std::string> proxy_username; // proxy demands Basic credentials when set

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace sage_sandbox {
 
@@ -28,5 +30,13 @@ std::int64_t unix_seconds(sandbox_clock::time_point t) noexcept;
 
 // ISO 8601 UTC text of `t`: "2024-05-01T10:20:30Z".
 std::string iso8601(sandbox_clock::time_point t);
+
+// "Thu, 03 Dec 2026 12:46:20 GMT" (RFC 9110 IMF-fixdate): the Date header of every response.
+std::string http_date(sandbox_clock::time_point t);
+
+// Milliseconds since the Unix epoch of an ISO 8601 time as Sage's filters take it: "YYYY-MM-DD",
+// "YYYY-MM-DDThh:mm", "YYYY-MM-DDThh:mm:ss", optional fraction, then "Z", "+hh:mm", "-hh:mm", "+hhmm"
+// or nothing (UTC); also Sage's "YYYY-MM-DDT+hh:mm" (a day in a time zone). nullopt when malformed.
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 
 } // namespace sage_sandbox

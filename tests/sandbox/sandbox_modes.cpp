@@ -38,15 +38,25 @@ bool sandbox_modes::is_forbidden(std::string_view endpoint) const
                        [&](const std::string& name) { return name == "*" || name == endpoint; });
 }
 
+bool sandbox_modes::is_business_forbidden(std::string_view business_id) const
+{
+    return std::find(forbidden_businesses.begin(), forbidden_businesses.end(), business_id) !=
+           forbidden_businesses.end();
+}
+
 boost::json::object sandbox_modes::to_json() const
 {
     boost::json::array names;
     for (const auto& name : forbidden)
         names.emplace_back(name);
+    boost::json::array businesses;
+    for (const auto& id : forbidden_businesses)
+        businesses.emplace_back(id);
     return {
         {"consent", to_string(consent)},
         {"subscription_ended", subscription_ended},
         {"forbidden", std::move(names)},
+        {"forbidden_businesses", std::move(businesses)},
         {"invalid_client_status", invalid_client_status},
     };
 }
@@ -81,6 +91,15 @@ void apply_modes_json(sandbox_modes& modes, const boost::json::object& json)
                      std::find(names.begin(), names.end(), std::string_view(item.as_string())) == names.end()))
                     throw std::invalid_argument("'forbidden' names an unknown endpoint");
                 next.forbidden.emplace_back(item.as_string());
+            }
+        } else if (key == "forbidden_businesses") {
+            if (!value.is_array())
+                throw std::invalid_argument("'forbidden_businesses' must be an array of business ids");
+            next.forbidden_businesses.clear();
+            for (const auto& item : value.as_array()) {
+                if (!item.is_string())
+                    throw std::invalid_argument("'forbidden_businesses' must be an array of business ids");
+                next.forbidden_businesses.emplace_back(item.as_string());
             }
         } else if (key == "invalid_client_status") {
             if (!value.is_int64() || (value.as_int64() != 400 && value.as_int64() != 401))

@@ -4,6 +4,7 @@
 #include "control_api.hpp"
 #include "error_bodies.hpp"
 #include "oauth_endpoints.hpp"
+#include "pagination.hpp"
 #include "random_ids.hpp"
 
 #include <boost/url/parse.hpp>
@@ -48,16 +49,34 @@ std::string_view endpoint_of(std::string_view path)
         return "businesses";
     if (is_segment_after(path, "/businesses/"))
         return "business";
-    if (path == "/contacts")
-        return "contacts";
-    if (is_segment_after(path, "/contacts/"))
-        return "contact";
+    for (const auto& entity : entities()) {
+        if (path.size() <= entity.name.size() || path[0] != '/' || path.substr(1, entity.name.size()) != entity.name)
+            continue;
+        if (path.size() == entity.name.size() + 1)
+            return entity.name;
+        if (is_segment_after(path, "/" + std::string(entity.name) + "/"))
+            return entity.record_endpoint;
+    }
     return {};
 }
 
+namespace {
+
+record_generator make_generator(const seed_data& seed, const service_options& options)
+{
+    const std::vector<std::string> ids = seed.business_ids();
+    std::vector<std::size_t> counts(ids.size(), options.other_business_records);
+    std::vector<std::optional<std::size_t>> contacts(ids.size());
+    counts.at(0) = options.records;
+    contacts.at(0) = options.contacts;
+    return record_generator(options.seed, ids, std::move(counts), std::move(contacts));
+}
+
+} // namespace
+
 sandbox_service::sandbox_service(const service_options& options)
-    : seed_(make_seed_data(options.contacts, options.seed)),
-      tokens_(clock_, std::string(seed_.user.at("id").as_string()))
+    : seed_(make_seed_data(options.seed)), records_(make_generator(seed_, options)),
+      latency_ms_(options.latency.count()), tokens_(clock_, std::string(seed_.user.at("id").as_string()))
 {
 }
 
@@ -80,8 +99,13 @@ reply sandbox_service::handle(const http_request& request)
             out = route(request, endpoint, path);
         }
     }
-    // Sage returns a request id for support; clients log it.
+    // Per-request latency for the API (not OAuth, not the control API), as a far-away server adds.
+    if (endpoint != "control" && !endpoint.empty() && endpoint != "authorize" && endpoint != "token" &&
+        endpoint != "revoke")
+        out.delay += latency();
+    // Sage returns a request id for support; clients log it. Date is Sage's clock: cursors come from it.
     out.response.headers.insert_or_assign("x-request-id", random_uuid());
+    out.response.headers.insert_or_assign("Date", http_date(clock_.now()));
     return out;
 }
 
@@ -95,7 +119,7 @@ reply sandbox_service::route(const http_request& request, std::string_view endpo
                        : endpoint == "token"   ? handle_token(request, context)
                                                : handle_revoke(request, context);
     } else {
-        api_context context{tokens_, seed_, counters_, modes};
+        api_context context{tokens_, seed_, records_, counters_, modes};
         out.response = handle_api(request, endpoint, path.substr(api_prefix.size()), context);
     }
     return out;
@@ -282,8 +306,104 @@ token_inspection sandbox_service::inspect_token(std::string_view token) const
     return tokens_.inspect(token);
 }
 
+std::size_t sandbox_service::business_of(std::string_view business) const
+{
+    if (business.empty())
+        return 0; // the lead business
+    auto index = records_.business_index(business);
+    if (!index)
+        throw std::invalid_argument("unknown business '" + std::string(business) + "' (see GET /v3.1/businesses)");
+    return *index;
+}
+
+namespace {
+
+const entity_kind& entity_named(std::string_view name)
+{
+    const entity_kind* entity = find_entity(name);
+    if (entity == nullptr)
+        throw std::invalid_argument("unknown entity '" + std::string(name) +
+                                    "' (one of contacts, sales_invoices, "
+                                    "sales_credit_notes, purchase_invoices, contact_payments, contact_allocations, "
+                                    "ledger_accounts, ledger_entries, transactions, journals, bank_accounts, "
+                                    "bank_transfers, products, services, tax_rates)");
+    return *entity;
+}
+
+} // namespace
+
+boost::json::object sandbox_service::create_record(std::string_view entity, std::string_view business,
+                                                   const boost::json::object& fields)
+{
+    return records_.create(business_of(business), entity_named(entity), fields, unix_seconds(now()));
+}
+
+std::optional<boost::json::object> sandbox_service::update_record(std::string_view entity, std::string_view business,
+                                                                  std::string_view id,
+                                                                  const boost::json::object& fields)
+{
+    return records_.update(business_of(business), entity_named(entity), id, fields, unix_seconds(now()));
+}
+
+std::optional<deleted_record> sandbox_service::delete_record(std::string_view entity, std::string_view business,
+                                                             std::string_view id)
+{
+    return records_.remove(business_of(business), entity_named(entity), id, unix_seconds(now()));
+}
+
+std::optional<boost::json::object> sandbox_service::find_record(std::string_view entity, std::string_view business,
+                                                                std::string_view id) const
+{
+    return records_.find(business_of(business), entity_named(entity), id);
+}
+
+boost::json::object sandbox_service::ground_truth(std::string_view entity, std::string_view business,
+                                                  std::string_view attributes) const
+{
+    const entity_kind& kind = entity_named(entity);
+    const std::size_t b = business_of(business);
+    // Only the summary fields asked for: no need to build whole records (fast for a million).
+    bool summary = attributes != "all";
+    for (std::string_view rest = attributes; summary && !rest.empty();) {
+        const std::size_t comma = rest.find(',');
+        const std::string_view name = rest.substr(0, comma);
+        summary =
+            name == "id" || name == "displayed_as" || name == "$path" || name == "created_at" || name == "updated_at";
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    boost::json::array live;
+    live.reserve(records_.live_count(b, kind));
+    records_.for_each_live(
+        b, kind, [&](const boost::json::object& record) { live.emplace_back(project(record, attributes)); }, summary);
+    boost::json::array gone;
+    for (const auto& d : records_.deletions(b, kind))
+        gone.emplace_back(d.to_json());
+    const std::size_t total = live.size();
+    return {
+        {"entity", kind.name},
+        {"business", records_.generator().business_id(b)},
+        {"total", total},
+        {"records", std::move(live)},
+        {"deleted", std::move(gone)},
+    };
+}
+
+void sandbox_service::set_latency(std::chrono::milliseconds latency)
+{
+    if (latency.count() < 0)
+        throw std::invalid_argument("latency cannot be negative");
+    latency_ms_.store(latency.count());
+}
+
+std::chrono::milliseconds sandbox_service::latency() const
+{
+    return std::chrono::milliseconds(latency_ms_.load());
+}
+
 void sandbox_service::reset()
 {
+    records_.reset();
+    latency_ms_.store(0);
     tokens_.forget_all();
     tokens_.set_lifetimes(token_lifetimes{});
     tokens_.set_revoke_family_on_reuse(false);

@@ -5,8 +5,10 @@
 
 #include "client_registry.hpp"
 #include "counters.hpp"
+#include "entity_catalog.hpp"
 #include "fault_book.hpp"
 #include "http_message.hpp"
+#include "record_store.hpp"
 #include "sandbox_clock.hpp"
 #include "sandbox_modes.hpp"
 #include "seed_data.hpp"
@@ -14,6 +16,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <mutex>
@@ -25,12 +28,16 @@
 namespace sage_sandbox {
 
 struct service_options {
-    std::size_t contacts = 50; // generated contacts of the lead business
-    std::uint64_t seed = 20240501;
+    std::size_t records = 50;               // generated records of every entity of the lead business
+    std::size_t other_business_records = 3; // ... and of the other business
+    std::optional<std::size_t> contacts;    // contacts of the lead business, when not `records`
+    std::uint64_t seed = 20240501;          // same seed and counts: the same data
+    std::chrono::milliseconds latency{0};   // added to every API (/v3.1) response
 };
 
 // The endpoint name of a request path ("authorize", "token", "revoke", "user", "businesses",
-// "business", "contacts", "contact"), "control" for /_sandbox/..., or "" when no route matches.
+// "business", an entity's collection name "sales_invoices" or record name "sales_invoice"),
+// "control" for /_sandbox/..., or "" when no route matches.
 std::string_view endpoint_of(std::string_view path);
 
 class sandbox_service {
@@ -76,8 +83,28 @@ public:
     token_set mint_tokens(std::string_view client_id, std::string_view scope = "full_access");
     [[nodiscard]] token_inspection inspect_token(std::string_view token) const;
 
+    // --- data (the control API's /_sandbox/records and /_sandbox/latency) ---
+    // `business` "" means the lead business. Each throws std::invalid_argument for an unknown entity
+    // or business; update and remove give nullopt when no live record has `id`.
+    boost::json::object create_record(std::string_view entity, std::string_view business,
+                                      const boost::json::object& fields = {});
+    std::optional<boost::json::object> update_record(std::string_view entity, std::string_view business,
+                                                     std::string_view id, const boost::json::object& fields = {});
+    std::optional<deleted_record> delete_record(std::string_view entity, std::string_view business,
+                                                std::string_view id);
+    [[nodiscard]] std::optional<boost::json::object> find_record(std::string_view entity, std::string_view business,
+                                                                 std::string_view id) const;
+    // The ground truth: {"entity","business","total","records":[...],"deleted":[{"id","deleted_at"}]},
+    // records in creation order projected like a list with `attributes` ("all" by default).
+    [[nodiscard]] boost::json::object ground_truth(std::string_view entity, std::string_view business,
+                                                   std::string_view attributes = "all") const;
+    [[nodiscard]] const record_store& records() const noexcept { return records_; }
+
+    void set_latency(std::chrono::milliseconds latency);
+    [[nodiscard]] std::chrono::milliseconds latency() const;
+
     // Back to a fresh start: no tokens or codes, no faults, default modes and lifetimes, clock offset 0,
-    // counters zero. Registered clients stay.
+    // counters zero, no latency, the generated records unchanged. Registered clients stay.
     void reset();
 
     // What GET /_sandbox/info returns (the start-up JSON line), set by whoever owns the listeners.
@@ -91,8 +118,12 @@ private:
     reply apply_fault(const fault_spec& fault, const http_request& request, std::string_view endpoint,
                       std::string_view path);
 
+    [[nodiscard]] std::size_t business_of(std::string_view business) const; // throws std::invalid_argument
+
     sandbox_clock clock_;
     const seed_data seed_;
+    record_store records_;
+    std::atomic<std::int64_t> latency_ms_{0};
     client_registry clients_;
     token_authority tokens_;
     fault_book faults_;

@@ -1,12 +1,12 @@
-// The records the sandbox serves: one user, two businesses (the first is the lead) and generated
-// contacts, with the field names of Sage's OpenAPI (User, Business, Contact). Deterministic for a seed.
+// Who the sandbox's user is: one user and two businesses (the first is the lead), with the field names
+// of Sage's OpenAPI (User, Business). Deterministic for a seed. The businesses' records come from
+// record_generator / record_store.
 #pragma once
 
 #include <boost/json/object.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,14 +15,14 @@ namespace sage_sandbox {
 
 struct seed_data {
     boost::json::object user;
-    std::vector<boost::json::object> businesses;                      // [0] is the lead business
-    std::map<std::string, std::vector<boost::json::object>> contacts; // by business id
+    std::vector<boost::json::object> businesses; // [0] is the lead business
     std::string lead_business_id;
+
+    [[nodiscard]] std::vector<std::string> business_ids() const; // in the order of `businesses`
 
     [[nodiscard]] const boost::json::object* business(std::string_view id) const; // nullptr when unknown
 };
 
-// `contacts` records for the lead business and 3 for the other one.
-seed_data make_seed_data(std::size_t contacts, std::uint64_t seed = 20240501);
+seed_data make_seed_data(std::uint64_t seed = 20240501);
 
 } // namespace sage_sandbox

@@ -130,8 +130,9 @@ BOOST_AUTO_TEST_CASE(help_describes_the_flags)
 {
     const auto r = test_support::run_process({executable, "--help"});
     BOOST_TEST(r.exit_code == 0);
-    for (const char* flag : {"--port", "--state-dir", "--contacts", "--client-id", "--client-secret", "--redirect-uri",
-                             "--proxy", "base_url", "ca_file", "_sandbox"})
+    for (const char* flag : {"--port", "--state-dir", "--contacts", "--records", "--other-records", "--seed",
+                             "--latency-ms", "--client-id", "--client-secret", "--redirect-uri", "--proxy", "base_url",
+                             "ca_file", "_sandbox", "sales_invoices", "records/create"})
         BOOST_TEST(r.out.find(flag) != std::string::npos, flag);
 }
 
@@ -142,6 +143,49 @@ BOOST_AUTO_TEST_CASE(bad_flags_exit_2)
     BOOST_TEST(test_support::run_process({executable, "--port", "70000"}).exit_code == 2);
     BOOST_TEST(test_support::run_process({executable, "--client-secret", "x"}).exit_code == 2);
     BOOST_TEST(test_support::run_process({executable, "--client-id", "a/b"}).exit_code == 2);
+    BOOST_TEST(test_support::run_process({executable, "--records", "1000001"}).exit_code == 2);
+    BOOST_TEST(test_support::run_process({executable, "--latency-ms", "-5"}).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(records_seed_and_latency_flags_shape_the_data)
+{
+    auto fetch = [](const boost::json::object& info, const std::string& target, std::vector<std::string> extra = {}) {
+        const std::string ca = s(info, "ca_file");
+        const std::string client_id = s(info.at("clients").as_array().at(0).as_object(), "client_id");
+        const curl_result minted =
+            run_curl({"--cacert", ca, "-H", "Content-Type: application/json", "--data-raw",
+                      R"({"client_id":")" + client_id + R"("})", s(info, "control_url") + "/tokens"});
+        BOOST_REQUIRE_EQUAL(minted.status, 200u);
+        std::vector<std::string> args{"--cacert", ca, "-H",
+                                      "Authorization: Bearer " +
+                                          std::string(boost::json::parse(minted.body).at("access_token").as_string())};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back(s(info, "api_base_url") + target);
+        return run_curl(args);
+    };
+    running_sandbox one({"--records", "7", "--other-records", "2", "--seed", "5", "--latency-ms", "30"});
+    running_sandbox two({"--records", "7", "--seed", "5"});
+    const curl_result a = fetch(one.info(), "/sales_invoices?attributes=all");
+    const curl_result b = fetch(two.info(), "/sales_invoices?attributes=all");
+    BOOST_TEST(a.status == 200u);
+    BOOST_TEST(boost::json::parse(a.body).at("$total").as_int64() == 7);
+    BOOST_TEST(boost::json::parse(a.body).at("$items") == boost::json::parse(b.body).at("$items")); // same seed
+    BOOST_TEST(!a.headers.at("Date").empty());
+
+    const std::string other(
+        boost::json::parse(fetch(one.info(), "/businesses").body).at("$items").as_array().at(1).at("id").as_string());
+    BOOST_TEST(boost::json::parse(fetch(one.info(), "/journals", {"-H", "X-Business: " + other}).body)
+                   .at("$total")
+                   .as_int64() == 2);
+    const auto& info = one.info();
+    const curl_result latency = run_curl({"--cacert", s(info, "ca_file"), s(info, "control_url") + "/latency"});
+    BOOST_TEST(boost::json::parse(latency.body).at("latency_ms").as_int64() == 30);
+    const curl_result truth = run_curl(
+        {"--cacert", s(info, "ca_file"), s(info, "control_url") + "/records?entity=sales_invoices&attributes=id"});
+    BOOST_TEST(truth.status == 200u);
+    BOOST_TEST(boost::json::parse(truth.body).at("total").as_int64() == 7);
+    BOOST_TEST(one.stop() == 0);
+    BOOST_TEST(two.stop() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(prints_one_json_line_serves_and_exits_cleanly_on_sigterm)

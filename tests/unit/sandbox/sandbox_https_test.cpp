@@ -498,6 +498,50 @@ BOOST_AUTO_TEST_CASE(a_standalone_proxy_without_credentials_tunnels_only_to_loop
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_FIXTURE_TEST_SUITE(business_data, fixture)
+
+BOOST_AUTO_TEST_CASE(a_reader_over_tls_gets_the_ground_truth_with_latency_and_a_429_burst)
+{
+    const std::string access = access_token();
+    BOOST_REQUIRE_EQUAL(control("latency", R"({"latency_ms":20})").status, 200u);
+    arm(R"({"endpoint":"sales_invoices","kind":"rate_limited","count":2,"retry_after":1})");
+    control("counters/reset", "{}");
+    std::vector<std::string> read;
+    std::size_t pages = 0, limited = 0;
+    for (std::size_t page = 1;;) {
+        const curl_result r = get(
+            info.api_base_url + "/sales_invoices?items_per_page=15&attributes=updated_at&page=" + std::to_string(page),
+            access);
+        if (r.status == 429u) {
+            BOOST_TEST(r.headers.at("Retry-After") == "1");
+            ++limited;
+            continue; // (a real reader waits Retry-After; the sandbox does not enforce it)
+        }
+        BOOST_REQUIRE_EQUAL(r.status, 200u);
+        BOOST_TEST(!r.headers.at("Date").empty());
+        ++pages;
+        const auto body = json(r.body).as_object();
+        for (const auto& item : body.at("$items").as_array())
+            read.push_back(std::string(item.at("id").as_string()));
+        if (body.at("$next").is_null())
+            break;
+        ++page;
+    }
+    BOOST_TEST(limited == 2u);
+    BOOST_TEST(pages == 4u); // 50 records, 15 a page
+    const curl_result truth = curl({info.control_url + "/records?entity=sales_invoices&attributes=id"});
+    BOOST_REQUIRE_EQUAL(truth.status, 200u);
+    std::vector<std::string> expected;
+    const auto truth_body = json(truth.body);
+    for (const auto& record : truth_body.at("records").as_array())
+        expected.push_back(std::string(record.at("id").as_string()));
+    BOOST_TEST(read == expected);
+    BOOST_TEST(sage.counters().requests_to("sales_invoices") == pages + limited);
+    control("latency", R"({"latency_ms":0})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_FIXTURE_TEST_SUITE(concurrency, fixture)
 
 BOOST_AUTO_TEST_CASE(thirty_two_clients_with_keep_alive_at_once)

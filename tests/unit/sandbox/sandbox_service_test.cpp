@@ -82,8 +82,16 @@ boost::json::object only_error(const http_response& r)
     return error;
 }
 
+service_options options_45()
+{
+    service_options o;
+    o.records = 45;
+    o.seed = 7;
+    return o;
+}
+
 struct fixture {
-    sandbox_service service{service_options{45, 7}};
+    sandbox_service service{options_45()};
     oauth_client client{"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb",
                         "s3cret",
                         {callback, "http://localhost:3333"}};
@@ -488,7 +496,7 @@ BOOST_AUTO_TEST_CASE(contacts_page_and_single_records)
 BOOST_AUTO_TEST_CASE(unknown_routes_and_methods)
 {
     const auto tokens = exchange();
-    BOOST_TEST(api("/v3.1/sales_invoices", tokens).status == 404u);
+    BOOST_TEST(api("/v3.1/sales_quotes", tokens).status == 404u);
     BOOST_TEST(service.handle(get("/nothing/here")).response.status == 404u);
     http_request post =
         get("/v3.1/user", {{"Authorization", "Bearer " + std::string(tokens.at("access_token").as_string())}});
