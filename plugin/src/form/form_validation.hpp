@@ -8,6 +8,7 @@
 #include "transport/keystore.hpp"
 
 #include <connector_sdk/form.hpp>
+#include <connector_sdk/host_services.hpp>
 #include <connector_sdk/results.hpp>
 
 #include <chrono>
@@ -35,6 +36,11 @@ struct validated_form {
     [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
     [[nodiscard]] const connection_settings& settings() const noexcept { return resolution.settings; }
 };
+
+// What `services` (the host) knows that validation needs: whether it offers an OAuth app for
+// `connector_id`, and its clock.
+[[nodiscard]] validation_environment environment_of(connector_sdk::host_services& services,
+                                                    std::string_view connector_id);
 
 // Resolves and checks `form`. Throws only std::bad_alloc.
 [[nodiscard]] validated_form validate(const connector_sdk::form_values& form,
