@@ -50,8 +50,8 @@ failure refused(const http_result& result, const oauth_error_answer& answer, std
                                               "): check the Client ID, Client Secret, CallbackURL and Scope");
     const unsigned status = result.response->status;
     if (status == 429)
-        return fail(error_category::remote, "Sage's token endpoint is rate limiting this client (HTTP 429) while " +
-                                                d + ": wait a minute and try again");
+        return fail(error_category::remote, "Sage's token endpoint is rate limiting this client (HTTP 429) while " + d +
+                                                ": wait a minute and try again");
     return fail(error_category::remote, "Sage's token endpoint failed (HTTP " + std::to_string(status) + ") while " +
                                             d + ": Sage may be having problems; try again later");
 }
@@ -84,7 +84,7 @@ http_result oauth_client::post_form(const endpoint& url, const std::string& body
 }
 
 connector_support::result<token_answer> oauth_client::request_tokens(std::string form_body, std::string_view during,
-                                                                      std::chrono::system_clock::time_point now)
+                                                                     std::chrono::system_clock::time_point now)
 {
     form_body += "&client_id=" + form_encode(app_.client_id) + "&client_secret=" + form_encode(app_.client_secret);
     const http_result result = post_form(app_.token_url, form_body);

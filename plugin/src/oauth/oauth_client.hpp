@@ -48,8 +48,8 @@ public:
     [[nodiscard]] const oauth_app& app() const noexcept { return app_; }
 
 private:
-    [[nodiscard]] connector_support::result<token_answer>
-    request_tokens(std::string form_body, std::string_view during, std::chrono::system_clock::time_point now);
+    [[nodiscard]] connector_support::result<token_answer> request_tokens(std::string form_body, std::string_view during,
+                                                                         std::chrono::system_clock::time_point now);
     [[nodiscard]] http_result post_form(const endpoint& url, const std::string& body);
 
     http_client& http_;

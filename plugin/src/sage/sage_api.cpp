@@ -61,10 +61,9 @@ bool rejects_token(const http_response& response)
 // An answer that is not what Sage sends for `area`.
 failure malformed(std::string_view area, const http_response& response)
 {
-    return fail(error_category::remote,
-                with_request_id("the Sage API sent an answer that is not what Sage sends for " + std::string(area) +
-                                    ": check ApiBaseURL",
-                                request_id_of(response)));
+    return fail(error_category::remote, with_request_id("the Sage API sent an answer that is not what Sage sends for " +
+                                                            std::string(area) + ": check ApiBaseURL",
+                                                        request_id_of(response)));
 }
 
 // Sage refused the request for `area` with an HTTP error status. `renewable`: whether the connector
@@ -96,9 +95,9 @@ failure refused(const http_response& response, std::string_view area, bool renew
                                         "): ask the business owner to give this Sage user access to that area",
                                     id));
     case 404:
-        return fail(error_category::config,
-                    with_request_id("the Sage API does not know " + a + " (HTTP 404): check ApiBaseURL and BusinessId",
-                                    id));
+        return fail(
+            error_category::config,
+            with_request_id("the Sage API does not know " + a + " (HTTP 404): check ApiBaseURL and BusinessId", id));
     case 429:
         return fail(error_category::remote, with_request_id("Sage is rate limiting this client (HTTP 429), even after "
                                                             "retrying: wait a minute and try again",
@@ -111,10 +110,9 @@ failure refused(const http_response& response, std::string_view area, bool renew
                     with_request_id("the Sage API failed (HTTP " + status +
                                         ") even after retrying: Sage may be having problems; try again later",
                                     id));
-    return fail(error_category::remote,
-                with_request_id("the Sage API refused the request for " + a + " (HTTP " + status +
-                                    (first.empty() ? "" : ": " + first) + ")",
-                                id));
+    return fail(error_category::remote, with_request_id("the Sage API refused the request for " + a + " (HTTP " +
+                                                            status + (first.empty() ? "" : ": " + first) + ")",
+                                                        id));
 }
 
 } // namespace

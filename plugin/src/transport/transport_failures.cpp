@@ -14,8 +14,9 @@ connector_support::failure describe_transport(transport_failure failure, const s
         return fail(error_category::config,
                     detail + ": turn Enable SSL on, or point the endpoint at a local test double");
     case transport_failure::dns:
-        return fail(error_category::network, "cannot find " + s + ": " + detail +
-                                                 ". Check the machine's network and DNS settings, and the endpoint URLs");
+        return fail(error_category::network,
+                    "cannot find " + s + ": " + detail +
+                        ". Check the machine's network and DNS settings, and the endpoint URLs");
     case transport_failure::refused:
         return fail(error_category::network, "cannot reach " + s + ": " + detail +
                                                  ". Check the network, the proxy settings and the endpoint URLs");
