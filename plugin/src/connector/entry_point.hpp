@@ -42,13 +42,12 @@ template <typename Result>
 void log_unexpected(connector_sdk::host_services& services, std::string_view entry_point,
                     std::string_view what) noexcept;
 
-// Runs `body()` for the entry point named `entry_point`, answering failed_unexpectedly<Result> if it
-// throws.
-template <typename Body>
-[[nodiscard]] auto run_entry_point(connector_sdk::host_services& services, std::string_view entry_point,
-                                   Body&& body) noexcept -> decltype(body())
+// Runs `body()` for the entry point named `entry_point`; if it throws, logs the exception's text and
+// answers `on_failure(what)` (which must not throw).
+template <typename Body, typename OnFailure>
+[[nodiscard]] auto run_entry_point(connector_sdk::host_services& services, std::string_view entry_point, Body&& body,
+                                   OnFailure&& on_failure) noexcept -> decltype(body())
 {
-    using Result = decltype(body());
     std::string_view what = "unknown error";
     std::string kept; // the exception's text outlives its catch block here
     return connector_support::guarded(
@@ -61,7 +60,16 @@ template <typename Body>
             }
             log_unexpected(services, entry_point, what);
         },
-        [&]() noexcept { return failed_unexpectedly<Result>(what); });
+        [&]() noexcept { return on_failure(what); });
+}
+
+// The same, answering failed_unexpectedly<Result> if the body throws.
+template <typename Body>
+[[nodiscard]] auto run_entry_point(connector_sdk::host_services& services, std::string_view entry_point,
+                                   Body&& body) noexcept -> decltype(body())
+{
+    return run_entry_point(services, entry_point, std::forward<Body>(body),
+                           [](std::string_view what) noexcept { return failed_unexpectedly<decltype(body())>(what); });
 }
 
 } // namespace sage
