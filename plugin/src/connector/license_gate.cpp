@@ -62,13 +62,11 @@ connector_sdk::license_status license_gate::evaluate()
     const auto folder = services_.state_directory();
     const auto clock_file = folder / clock_file_name;
 
-    std::error_code read_error;
     std::optional<sys_seconds> last_seen;
-    if (auto text = read_small_file(clock_file, read_error, 64))
-        last_seen = parse_seconds(*text);
-    if (read_error)
-        services_.log(connector_sdk::log_level::warning,
-                      "cannot read the licence clock " + clock_file.string() + ": " + read_error.message());
+    if (auto text = read_small_file(clock_file, 64); !text)
+        services_.log(connector_sdk::log_level::warning, "the licence clock: " + text.error().message);
+    else if (*text)
+        last_seen = parse_seconds(**text);
 
     connector_sdk::license_check check;
     check.token = token ? std::string_view(*token) : std::string_view();
@@ -81,12 +79,12 @@ connector_sdk::license_status license_gate::evaluate()
 
     const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
     if (!last_seen || now_seconds >= *last_seen + clock_write_interval) {
-        std::error_code ec = ensure_private_folder(folder);
-        if (!ec)
-            ec = write_file_atomically(clock_file, std::to_string(now_seconds.time_since_epoch().count()) + "\n");
-        if (ec)
+        auto recorded = ensure_private_folder(folder);
+        if (recorded)
+            recorded = write_file_atomically(clock_file, std::to_string(now_seconds.time_since_epoch().count()) + "\n");
+        if (!recorded)
             services_.log(connector_sdk::log_level::warning,
-                          "cannot record the licence clock in " + clock_file.string() + ": " + ec.message());
+                          "cannot record the licence clock: " + recorded.error().message);
     }
     if (evaluation.status.state != connector_sdk::license_state::none)
         services_.log(connector_sdk::log_level::debug,

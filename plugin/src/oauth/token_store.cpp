@@ -82,15 +82,14 @@ public:
 
     result<std::optional<token_set>> read(const std::string& client_id) override
     {
-        std::error_code ec;
-        const auto text = read_small_file(file_, ec, 64 * 1024);
-        if (ec)
-            return fail(error_category::config,
-                        "cannot read " + describe() + " (" + ec.message() +
-                            "): check its permissions, or set OAuthSettingsLocation to a file you can read");
+        const auto text = read_small_file(file_, 64 * 1024);
         if (!text)
+            return fail(error_category::config,
+                        text.error().message +
+                            ": check its permissions, or set OAuthSettingsLocation to a file you can read");
+        if (!*text)
             return std::optional<token_set>(); // nothing stored yet
-        auto parsed = token_set_from_json(*text);
+        auto parsed = token_set_from_json(**text);
         if (!parsed)
             return fail(error_category::config,
                         describe() + " is not a usable token set (" + parsed.error().message +
@@ -137,9 +136,8 @@ public:
         if (auto ec = create_missing_folders(file_.parent_path()))
             return fail(error_category::config,
                         "cannot create the folder of " + describe() + " (" + ec.message() + ")");
-        if (auto ec = write_file_atomically(file_, to_json(set), 0600))
-            return fail(error_category::config,
-                        "cannot save the token set to " + describe() + " (" + ec.message() + ")");
+        if (auto written = write_file_atomically(file_, to_json(set), 0600); !written)
+            return fail(error_category::config, "cannot save the token set: " + written.error().message);
         return {};
     }
 
@@ -154,8 +152,8 @@ public:
 
     std::optional<std::string> read_note(const std::string& name) override
     {
-        std::error_code ec;
-        return read_small_file(note_path(name), ec, 64 * 1024);
+        auto text = read_small_file(note_path(name), 64 * 1024);
+        return text ? std::move(*text) : std::nullopt; // an unreadable note is as good as none
     }
 
     result<void> write_note(const std::string& name, const std::string& text) override
@@ -163,8 +161,7 @@ public:
         if (auto ec = create_missing_folders(file_.parent_path()))
             return fail(error_category::config,
                         "cannot create the folder of " + describe() + " (" + ec.message() + ")");
-        if (auto ec = write_file_atomically(note_path(name), text, 0600))
-            return fail(error_category::config, "cannot write " + note_path(name).string() + " (" + ec.message() + ")");
+        return write_file_atomically(note_path(name), text, 0600);
         return {};
     }
 
