@@ -24,12 +24,6 @@ using connector_support::result;
 
 constexpr std::string_view token_type = "CSL1"; // connector SDK licence, format 1
 
-// "2027-01-31 09:30 UTC": licences end on the minute.
-std::string date_text(sys_seconds t)
-{
-    return connector_support::utc_text(t, "%Y-%m-%d %H:%M UTC");
-}
-
 // Why a licence cannot be used, as the `reason` of an invalid status.
 connector_support::failure unusable(std::string reason)
 {
@@ -230,13 +224,14 @@ result<void> check_claims(const license_claims& claims, const token_header& head
                         std::string(check.tenant_id) + "')");
     const auto now = check.now;
     if (claims.issued_at > now + check.max_clock_skew)
-        return unusable("issued in the future (" + date_text(claims.issued_at) +
+        return unusable("issued in the future (" + connector_support::utc_minute_text(claims.issued_at) +
                         "): this machine's clock is behind, or the licence is not genuine");
     if (check.last_seen && now + check.max_clock_skew < *check.last_seen)
-        return unusable("the clock was set back: it reads earlier than " + date_text(*check.last_seen) +
+        return unusable("the clock was set back: it reads earlier than " +
+                        connector_support::utc_minute_text(*check.last_seen) +
                         ", a time this connector has already seen");
     if (now + check.max_clock_skew < claims.starts_at)
-        return unusable("not valid before " + date_text(claims.starts_at));
+        return unusable("not valid before " + connector_support::utc_minute_text(claims.starts_at));
     return {};
 }
 
@@ -256,16 +251,19 @@ license_status status_of(const license_claims& claims, const license_check& chec
             const auto left = days_until(now, grace_end);
             status.state = license_state::grace;
             status.days_left = static_cast<int>(left);
-            status.reason = "the " + what + " ended on " + date_text(claims.expires_at) + "; grace period of " +
-                            days_text(claims.grace_days) + " until " + date_text(grace_end);
+            status.reason = "the " + what + " ended on " + connector_support::utc_minute_text(claims.expires_at) +
+                            "; grace period of " + days_text(claims.grace_days) + " until " +
+                            connector_support::utc_minute_text(grace_end);
             status.user_message = "The " + what + " of the " + premium_name(display) + " ended on " +
-                                  date_text(claims.expires_at) + "; it keeps working for " + days_text(left) +
-                                  ". Please request your administrator to renew the subscription.";
+                                  connector_support::utc_minute_text(claims.expires_at) + "; it keeps working for " +
+                                  days_text(left) + ". Please request your administrator to renew the subscription.";
         } else {
             status.state = license_state::expired;
             status.days_left = 0;
-            status.reason = "the " + what + " ended on " + date_text(claims.expires_at) +
-                            (claims.grace_days > 0 ? " and its grace period on " + date_text(grace_end) : "");
+            status.reason =
+                "the " + what + " ended on " + connector_support::utc_minute_text(claims.expires_at) +
+                (claims.grace_days > 0 ? " and its grace period on " + connector_support::utc_minute_text(grace_end)
+                                       : "");
             status.user_message = unlicensed_sentence(display);
         }
         return status;
@@ -274,13 +272,13 @@ license_status status_of(const license_claims& claims, const license_check& chec
     status.days_left = static_cast<int>(left);
     if (claims.kind == "trial") {
         status.state = license_state::trial_active;
-        status.reason = "trial until " + date_text(claims.expires_at);
+        status.reason = "trial until " + connector_support::utc_minute_text(claims.expires_at);
         status.user_message = "Trial of the " + premium_name(display) + ": " + days_text(left) + " left.";
     } else {
         status.state = license_state::subscription_active;
-        status.reason = claims.plan + " subscription until " + date_text(claims.expires_at);
+        status.reason = claims.plan + " subscription until " + connector_support::utc_minute_text(claims.expires_at);
         status.user_message = "The " + premium_name(display) + " is subscribed (" + claims.plan + ") until " +
-                              date_text(claims.expires_at) + ".";
+                              connector_support::utc_minute_text(claims.expires_at) + ".";
     }
     return status;
 }

@@ -3,6 +3,8 @@
 #include "oauth/authorization_request.hpp"
 #include "oauth/callback_listener.hpp"
 
+#include <connector_support/ascii_text.hpp>
+
 #include <boost/json.hpp>
 
 namespace sage {
@@ -91,11 +93,7 @@ std::optional<authorization_response> read_answer(const std::string& answer)
 {
     if (auto response = parse_authorization_response(answer))
         return response;
-    std::string code = answer;
-    while (!code.empty() && (code.back() == '\n' || code.back() == '\r' || code.back() == ' '))
-        code.pop_back();
-    while (!code.empty() && code.front() == ' ')
-        code.erase(code.begin());
+    const std::string code(connector_support::trim(answer));
     if (code.empty() || code.find_first_of(" ?&=") != std::string::npos)
         return std::nullopt;
     authorization_response response;

@@ -2,6 +2,7 @@
 
 #include <connector_support/ascii_text.hpp>
 #include <connector_support/guarded.hpp>
+#include <connector_support/time_text.hpp>
 
 #include <openssl/asn1.h>
 
@@ -120,8 +121,7 @@ std::string date_of(const ASN1_TIME* time)
     std::tm tm{};
     if (ASN1_TIME_to_tm(time, &tm) != 1)
         return "an unreadable date";
-    char text[32];
-    return std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm) > 0 ? std::string(text) : "an unreadable date";
+    return connector_support::utc_minute_text(std::chrono::sys_seconds(std::chrono::seconds(::timegm(&tm))));
 }
 
 void note_validity(X509* certificate, std::string_view label, std::chrono::system_clock::time_point now,
