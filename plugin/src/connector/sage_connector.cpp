@@ -149,15 +149,13 @@ connector_sdk::create_result sage_connector::create(const connector_sdk::form_va
     });
 }
 
-connector_sdk::test_result sage_connector::licensed_test(validated_form& checked)
+connector_sdk::test_result sage_connector::licensed_test(const validated_form& checked)
 {
     const connector_sdk::license_status license = license_.check();
     if (!license.permits_use())
         return refused_by_license(license);
-    std::shared_ptr<const keystore> trust;
-    if (checked.loaded_keystore)
-        trust = std::make_shared<const keystore>(std::move(*checked.loaded_keystore));
-    connector_sdk::test_result result = run_connection_test(checked.settings(), services_, clients_, std::move(trust));
+    connector_sdk::test_result result =
+        run_connection_test(checked.settings(), services_, clients_, checked.loaded_keystore);
     if (license.state == connector_sdk::license_state::grace)
         result.detail += (result.detail.empty() ? "" : "\n") + license.user_message;
     return result;

@@ -41,7 +41,7 @@ private:
     // Resolves and checks a form with what the host knows (its OAuth app, its clock).
     [[nodiscard]] validated_form check(const connector_sdk::form_values& form) const;
     // TEST's work once the form is valid: the licence, then the connection itself.
-    [[nodiscard]] connector_sdk::test_result licensed_test(validated_form& checked);
+    [[nodiscard]] connector_sdk::test_result licensed_test(const validated_form& checked);
 
     connector_sdk::host_services& services_;
     license_gate license_;

@@ -59,10 +59,7 @@ result<prepared> prepare(const connector_sdk::form_values& values, connector_sdk
     if (form.settings().initiate_oauth == initiate_oauth_mode::off)
         return fail(error_category::config, "InitiateOAuth is OFF, so the connector keeps no tokens: set it to "
                                             "GETANDREFRESH (or REFRESH) to sign in and refresh");
-    std::shared_ptr<const keystore> trust;
-    if (form.loaded_keystore)
-        trust = std::make_shared<const keystore>(std::move(*form.loaded_keystore));
-    auto plan = plan_connection(form.settings(), services, clients, std::move(trust));
+    auto plan = plan_connection(form.settings(), services, clients, form.loaded_keystore);
     if (!plan)
         return plan.error();
     return prepared{std::move(form), std::move(*plan)};
@@ -99,17 +96,10 @@ oauth_operation_result sage_oauth_management::authorize(const connector_sdk::for
         token_manager tokens(
             *plan.store, oauth, [this] { return services_.now(); },
             [this](std::string_view line) { services_.log(connector_sdk::log_level::debug, line); });
-        result<sign_in> signed_in = [&]() -> result<sign_in> {
-            if (!s.oauth_verifier)
-                return run_authorization(s, oauth, *plan.store, services_,
-                                         {.headless = options.headless,
-                                          .wait = options.wait.value_or(s.authorization_wait),
-                                          .require_browser = false});
-            auto redeemed = redeem_verifier(s, *s.oauth_verifier, oauth, *plan.store, services_);
-            if (!redeemed)
-                return redeemed.error();
-            return sign_in(std::move(*redeemed));
-        }();
+        result<sign_in> signed_in = sign_in_as_configured(s, oauth, *plan.store, services_,
+                                                          {.headless = options.headless,
+                                                           .wait = options.wait.value_or(s.authorization_wait),
+                                                           .require_browser = false});
         if (!signed_in)
             return refused(signed_in.error());
         if (!*signed_in) {

@@ -152,15 +152,9 @@ result<api_access> supplied_token(const test_session& t)
 result<token_set> sign_in_now(test_session& t)
 {
     const connection_settings& s = t.settings;
-    result<sign_in> signed_in = [&]() -> result<sign_in> {
-        if (!s.oauth_verifier)
-            return run_authorization(s, *t.oauth, *t.plan.store, t.services,
-                                     {.headless = false, .wait = s.authorization_wait, .require_browser = true});
-        auto redeemed = redeem_verifier(s, *s.oauth_verifier, *t.oauth, *t.plan.store, t.services);
-        if (!redeemed)
-            return redeemed.error();
-        return sign_in(std::move(*redeemed));
-    }();
+    result<sign_in> signed_in =
+        sign_in_as_configured(s, *t.oauth, *t.plan.store, t.services,
+                              {.headless = false, .wait = s.authorization_wait, .require_browser = true});
     if (!signed_in)
         return signed_in.error();
     if (!*signed_in)

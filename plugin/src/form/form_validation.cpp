@@ -229,7 +229,7 @@ private:
             return;
         }
         out_.notes.insert(out_.notes.end(), loaded->notes().begin(), loaded->notes().end());
-        out_.loaded_keystore = std::move(*loaded);
+        out_.loaded_keystore = std::make_shared<const keystore>(std::move(*loaded));
     }
 
     // `key` only means something together with `partner`.

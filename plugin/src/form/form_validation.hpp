@@ -12,6 +12,7 @@
 #include <connector_sdk/results.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,9 +30,9 @@ struct validation_environment {
 
 struct validated_form {
     settings_resolution resolution;
-    std::optional<keystore> loaded_keystore;        // when the form uploaded a readable keystore
-    std::vector<connector_sdk::field_error> errors; // in catalogue order; unknown top-level keys last
-    std::vector<std::string> notes;                 // worth telling the user, not errors (no secrets)
+    std::shared_ptr<const keystore> loaded_keystore; // when the form uploaded a readable keystore
+    std::vector<connector_sdk::field_error> errors;  // in catalogue order; unknown top-level keys last
+    std::vector<std::string> notes;                  // worth telling the user, not errors (no secrets)
 
     [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
     [[nodiscard]] const connection_settings& settings() const noexcept { return resolution.settings; }

@@ -179,4 +179,12 @@ result<token_set> redeem_verifier(const connection_settings& s, const std::strin
     return outcome;
 }
 
+result<sign_in> sign_in_as_configured(const connection_settings& s, oauth_client& oauth, token_store& store,
+                                      connector_sdk::host_services& services, const authorization_flow_options& options)
+{
+    if (!s.oauth_verifier)
+        return run_authorization(s, oauth, store, services, options);
+    return finished(redeem_verifier(s, *s.oauth_verifier, oauth, store, services));
+}
+
 } // namespace sage

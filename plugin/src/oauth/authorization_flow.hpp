@@ -45,4 +45,11 @@ using sign_in = std::optional<token_set>;
                                                                    token_store& store,
                                                                    connector_sdk::host_services& services);
 
+// Signs in the way the settings say: with their OAuthVerifier when one is given, otherwise by running
+// the flow with `options`.
+[[nodiscard]] connector_support::result<sign_in> sign_in_as_configured(const connection_settings& settings,
+                                                                       oauth_client& oauth, token_store& store,
+                                                                       connector_sdk::host_services& services,
+                                                                       const authorization_flow_options& options);
+
 } // namespace sage

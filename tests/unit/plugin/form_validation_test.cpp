@@ -408,7 +408,7 @@ BOOST_AUTO_TEST_CASE(a_valid_form_carries_its_settings_and_keystore)
     const auto result = sage::validate(form, environment());
     BOOST_REQUIRE_MESSAGE(result.ok(), messages_of(result.errors));
     BOOST_TEST(result.settings().timeout.count() == 15);
-    BOOST_REQUIRE(result.loaded_keystore.has_value());
+    BOOST_REQUIRE(result.loaded_keystore != nullptr);
     BOOST_TEST(result.loaded_keystore->has_client_identity());
     BOOST_TEST(result.notes.empty());
 }
