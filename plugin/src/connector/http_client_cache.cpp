@@ -1,5 +1,7 @@
 #include "connector/http_client_cache.hpp"
 
+#include "connector/connector_identity.hpp"
+
 #include <openssl/evp.h>
 
 namespace sage {
@@ -48,6 +50,7 @@ http_client_cache::client_for(const connection_settings& settings, std::shared_p
             http_proxy{settings.proxy->server, settings.proxy->port, settings.proxy->user, settings.proxy->password};
     options.trust = std::move(trust);
     options.log = log_;
+    options.user_agent = std::string(connector_id) + "-connector/" + connector_version;
     std::string error;
     auto client = http_client::create(std::move(options), error);
     if (!client)

@@ -28,7 +28,8 @@ struct token_set {
     }
 };
 
-// How the file format identifies itself, so a foreign JSON file is never taken for a token set.
+// How the file format identifies itself, so a foreign JSON file is never taken for a token set. A
+// format tag, not the connector id: files written by every version must keep reading.
 inline constexpr std::string_view token_set_format = "sage-cloud-accounting/token-set/1";
 
 [[nodiscard]] std::string to_json(const token_set& set);
