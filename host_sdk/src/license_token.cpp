@@ -2,13 +2,15 @@
 // over the exact bytes received before the payload is even decoded, so nothing an attacker writes in
 // the payload is ever interpreted unless the marketplace signed it.
 #include "base64url.hpp"
+#include <connector_support/guarded.hpp>
 #include <connector_support/openssl_handles.hpp>
+#include <connector_support/result.hpp>
+#include <connector_support/time_text.hpp>
 
 #include <connector_sdk/license.hpp>
 
 #include <boost/json.hpp>
 
-#include <ctime>
 #include <stdexcept>
 
 CONNECTOR_SDK_BEGIN_NAMESPACE
@@ -17,22 +19,15 @@ namespace {
 namespace json = boost::json;
 using std::chrono::sys_seconds;
 using namespace std::chrono_literals;
+using connector_support::days_text;
+using connector_support::result;
 
 constexpr std::string_view token_type = "CSL1"; // connector SDK licence, format 1
 
-std::string date_text(sys_seconds t)
+// Why a licence cannot be used, as the `reason` of an invalid status.
+connector_support::failure unusable(std::string reason)
 {
-    const std::time_t seconds = static_cast<std::time_t>(t.time_since_epoch().count());
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
-    return buffer;
-}
-
-std::string days_text(long long days)
-{
-    return std::to_string(days) + (days == 1 ? " day" : " days");
+    return connector_support::fail(error_category::license, std::move(reason));
 }
 
 long long days_until(std::chrono::system_clock::time_point now, sys_seconds end)
@@ -87,41 +82,44 @@ std::optional<std::int64_t> integer_member(const json::object& o, std::string_vi
 }
 
 // The claims from a verified payload, or the name of the member that is missing or wrong.
-std::variant<license_claims, std::string> read_claims(const json::object& o)
+result<license_claims> claims_from(const json::object& o)
 {
+    auto wrong = [](std::string_view key) {
+        return unusable("malformed licence: '" + std::string(key) + "' is missing or wrong");
+    };
     license_claims c;
     std::string s;
     for (auto [key, target] : {std::pair{"license_id", &c.license_id}, std::pair{"key_id", &c.key_id},
                                std::pair{"connector_id", &c.connector_id}, std::pair{"tenant_id", &c.tenant_id},
                                std::pair{"kind", &c.kind}, std::pair{"plan", &c.plan}}) {
         if (text_member(o, key, s) == nullptr || s.empty())
-            return std::string(key);
+            return wrong(key);
         *target = s;
     }
     for (auto [key, target] : {std::pair{"issued_at", &c.issued_at}, std::pair{"starts_at", &c.starts_at},
                                std::pair{"expires_at", &c.expires_at}}) {
         const auto n = integer_member(o, key);
         if (!n)
-            return std::string(key);
+            return wrong(key);
         *target = sys_seconds(std::chrono::seconds(*n));
     }
     const auto grace = integer_member(o, "grace_days");
     if (!grace || *grace < 0 || *grace > 365)
-        return std::string("grace_days");
+        return wrong("grace_days");
     c.grace_days = static_cast<int>(*grace);
     if (o.contains("seats")) {
         const auto seats = integer_member(o, "seats");
         if (!seats || *seats < 1 || *seats > 1'000'000)
-            return std::string("seats");
+            return wrong("seats");
         c.seats = static_cast<int>(*seats);
     }
     if (c.kind != "trial" && c.kind != "subscription")
-        return std::string("kind");
+        return wrong("kind");
     const bool plan_fits = c.kind == "trial" ? c.plan == "trial" : (c.plan == "monthly" || c.plan == "annual");
     if (!plan_fits)
-        return std::string("plan");
+        return wrong("plan");
     if (c.expires_at <= c.starts_at)
-        return std::string("expires_at");
+        return wrong("expires_at");
     return c;
 }
 
@@ -139,127 +137,178 @@ bool verify_signature(const std::array<std::uint8_t, 32>& public_key, std::strin
     return ok;
 }
 
-license_evaluation evaluate(const license_check& check, std::span<const trusted_license_key> keys)
-{
-    const std::string display(check.connector_display);
-    if (check.token.empty()) {
-        license_evaluation e;
-        e.status.state = license_state::none;
-        e.status.reason = "no licence has been issued to this tenant for this connector";
-        e.status.user_message = unlicensed_sentence(display);
-        return e;
-    }
-    if (check.token.size() > max_license_token_size)
-        return invalid(check, "the licence token is " + std::to_string(check.token.size()) +
-                                  " bytes long, more than a licence can be (" + std::to_string(max_license_token_size) +
-                                  ")");
-    const auto first_dot = check.token.find('.');
-    const auto second_dot = first_dot == std::string_view::npos ? first_dot : check.token.find('.', first_dot + 1);
-    if (second_dot == std::string_view::npos || check.token.find('.', second_dot + 1) != std::string_view::npos)
-        return invalid(check, "malformed licence: a licence has three parts separated by dots");
-    const std::string_view header_text = check.token.substr(0, first_dot);
-    const std::string_view payload_text = check.token.substr(first_dot + 1, second_dot - first_dot - 1);
-    const std::string_view signature_text = check.token.substr(second_dot + 1);
+// The three dot-separated parts of a licence token, as received.
+struct token_parts {
+    std::string_view header;
+    std::string_view payload;
+    std::string_view signature;
+    std::string_view signed_bytes; // header.payload, exactly as received
+};
 
-    const auto header_bytes = host_detail::base64url_decode(header_text);
-    if (!header_bytes)
-        return invalid(check, "malformed licence: the header is not base64url");
-    const std::optional<json::object> header = parse_object(*header_bytes);
-    std::string alg, typ, kid;
-    if (!header || text_member(*header, "alg", alg) == nullptr || text_member(*header, "typ", typ) == nullptr ||
-        text_member(*header, "kid", kid) == nullptr)
-        return invalid(check, "malformed licence: the header is not {\"alg\",\"typ\",\"kid\"}");
-    if (alg != "EdDSA" || typ != token_type)
-        return invalid(check, "unsupported licence format (alg " + alg + ", typ " + typ + ")");
+// What the header says: the format and the key that signed it.
+struct token_header {
+    std::string alg;
+    std::string typ;
+    std::string kid;
+};
+
+// Step 1: a token of a sensible size in three parts.
+result<token_parts> split_token(std::string_view token)
+{
+    if (token.size() > max_license_token_size)
+        return unusable("the licence token is " + std::to_string(token.size()) +
+                        " bytes long, more than a licence can be (" + std::to_string(max_license_token_size) + ")");
+    const auto first_dot = token.find('.');
+    const auto second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
+    if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos)
+        return unusable("malformed licence: a licence has three parts separated by dots");
+    return token_parts{token.substr(0, first_dot), token.substr(first_dot + 1, second_dot - first_dot - 1),
+                       token.substr(second_dot + 1), token.substr(0, second_dot)};
+}
+
+// Step 2: the header, of the one format this SDK reads.
+result<token_header> read_header(const token_parts& parts)
+{
+    const auto bytes = host_detail::base64url_decode(parts.header);
+    if (!bytes)
+        return unusable("malformed licence: the header is not base64url");
+    const std::optional<json::object> header = parse_object(*bytes);
+    token_header h;
+    if (!header || text_member(*header, "alg", h.alg) == nullptr || text_member(*header, "typ", h.typ) == nullptr ||
+        text_member(*header, "kid", h.kid) == nullptr)
+        return unusable("malformed licence: the header is not {\"alg\",\"typ\",\"kid\"}");
+    if (h.alg != "EdDSA" || h.typ != token_type)
+        return unusable("unsupported licence format (alg " + h.alg + ", typ " + h.typ + ")");
+    return h;
+}
+
+// Step 3: the signature, by a trusted key, over the exact bytes received.
+result<void> check_signature(const token_parts& parts, const token_header& header,
+                             std::span<const trusted_license_key> keys)
+{
     const trusted_license_key* key = nullptr;
     for (const auto& k : keys)
-        if (k.key_id == kid)
+        if (k.key_id == header.kid)
             key = &k;
     if (key == nullptr)
-        return invalid(check, "signed with key id '" + kid.substr(0, 64) +
-                                  "', which this connector does not trust (unknown key id)");
-    const auto signature = host_detail::base64url_decode(signature_text);
+        return unusable("signed with key id '" + header.kid.substr(0, 64) +
+                        "', which this connector does not trust (unknown key id)");
+    const auto signature = host_detail::base64url_decode(parts.signature);
     if (!signature || signature->size() != 64)
-        return invalid(check, "malformed licence: the signature is not a base64url Ed25519 signature");
-    const std::string_view signed_bytes = check.token.substr(0, second_dot);
-    if (!verify_signature(key->ed25519_public, signed_bytes, *signature))
-        return invalid(check,
-                       "the signature does not match: the licence was altered or was not issued by the marketplace");
+        return unusable("malformed licence: the signature is not a base64url Ed25519 signature");
+    if (!verify_signature(key->ed25519_public, parts.signed_bytes, *signature))
+        return unusable("the signature does not match: the licence was altered or was not issued by the marketplace");
+    return {};
+}
 
-    // Signed by a trusted key: now the payload may be read.
-    const auto payload_bytes = host_detail::base64url_decode(payload_text);
-    const std::optional<json::object> payload = payload_bytes ? parse_object(*payload_bytes) : std::nullopt;
+// Step 4, only once the signature holds: the claims of the payload.
+result<license_claims> read_claims(const token_parts& parts)
+{
+    const auto bytes = host_detail::base64url_decode(parts.payload);
+    const std::optional<json::object> payload = bytes ? parse_object(*bytes) : std::nullopt;
     if (!payload)
-        return invalid(check, "malformed licence: the payload is not a JSON object");
-    auto read = read_claims(*payload);
-    if (auto* missing = std::get_if<std::string>(&read))
-        return invalid(check, "malformed licence: '" + *missing + "' is missing or wrong");
-    license_claims claims = std::get<license_claims>(std::move(read));
+        return unusable("malformed licence: the payload is not a JSON object");
+    return claims_from(*payload);
+}
 
-    if (claims.key_id != kid)
-        return invalid(check, "the payload names key id '" + claims.key_id + "' but the header '" + kid + "'", claims);
+// Step 5: the claims fit this check: the key, the connector, the tenant, and a clock that agrees.
+result<void> check_claims(const license_claims& claims, const token_header& header, const license_check& check)
+{
+    if (claims.key_id != header.kid)
+        return unusable("the payload names key id '" + claims.key_id + "' but the header '" + header.kid + "'");
     if (claims.connector_id != check.connector_id)
-        return invalid(check,
-                       "issued for the connector '" + claims.connector_id + "', not '" +
-                           std::string(check.connector_id) + "'",
-                       claims);
+        return unusable("issued for the connector '" + claims.connector_id + "', not '" +
+                        std::string(check.connector_id) + "'");
     if (claims.tenant_id != check.tenant_id)
-        return invalid(check,
-                       "issued to another tenant ('" + claims.tenant_id + "', this is '" +
-                           std::string(check.tenant_id) + "')",
-                       claims);
+        return unusable("issued to another tenant ('" + claims.tenant_id + "', this is '" +
+                        std::string(check.tenant_id) + "')");
     const auto now = check.now;
     if (claims.issued_at > now + check.max_clock_skew)
-        return invalid(check,
-                       "issued in the future (" + date_text(claims.issued_at) +
-                           "): this machine's clock is behind, or the licence is not genuine",
-                       claims);
+        return unusable("issued in the future (" + connector_support::utc_minute_text(claims.issued_at) +
+                        "): this machine's clock is behind, or the licence is not genuine");
     if (check.last_seen && now + check.max_clock_skew < *check.last_seen)
-        return invalid(check,
-                       "the clock was set back: it reads earlier than " + date_text(*check.last_seen) +
-                           ", a time this connector has already seen",
-                       claims);
+        return unusable("the clock was set back: it reads earlier than " +
+                        connector_support::utc_minute_text(*check.last_seen) +
+                        ", a time this connector has already seen");
     if (now + check.max_clock_skew < claims.starts_at)
-        return invalid(check, "not valid before " + date_text(claims.starts_at), claims);
+        return unusable("not valid before " + connector_support::utc_minute_text(claims.starts_at));
+    return {};
+}
 
-    license_evaluation e;
-    e.status.kind = claims.kind;
-    e.status.plan = claims.plan;
-    e.status.expires_at = claims.expires_at;
+// Step 6: what valid claims mean now: active (trial or subscription), in grace, or expired.
+license_status status_of(const license_claims& claims, const license_check& check)
+{
+    const std::string display(check.connector_display);
+    const auto now = check.now;
+    license_status status;
+    status.kind = claims.kind;
+    status.plan = claims.plan;
+    status.expires_at = claims.expires_at;
     const std::string what = claims.kind == "trial" ? "trial" : claims.plan + " subscription";
     if (now >= claims.expires_at) {
         const sys_seconds grace_end = claims.expires_at + std::chrono::days(claims.grace_days);
         if (now < grace_end) {
             const auto left = days_until(now, grace_end);
-            e.status.state = license_state::grace;
-            e.status.days_left = static_cast<int>(left);
-            e.status.reason = "the " + what + " ended on " + date_text(claims.expires_at) + "; grace period of " +
-                              days_text(claims.grace_days) + " until " + date_text(grace_end);
-            e.status.user_message = "The " + what + " of the " + premium_name(display) + " ended on " +
-                                    date_text(claims.expires_at) + "; it keeps working for " + days_text(left) +
-                                    ". Please request your administrator to renew the subscription.";
+            status.state = license_state::grace;
+            status.days_left = static_cast<int>(left);
+            status.reason = "the " + what + " ended on " + connector_support::utc_minute_text(claims.expires_at) +
+                            "; grace period of " + days_text(claims.grace_days) + " until " +
+                            connector_support::utc_minute_text(grace_end);
+            status.user_message = "The " + what + " of the " + premium_name(display) + " ended on " +
+                                  connector_support::utc_minute_text(claims.expires_at) + "; it keeps working for " +
+                                  days_text(left) + ". Please request your administrator to renew the subscription.";
         } else {
-            e.status.state = license_state::expired;
-            e.status.days_left = 0;
-            e.status.reason = "the " + what + " ended on " + date_text(claims.expires_at) +
-                              (claims.grace_days > 0 ? " and its grace period on " + date_text(grace_end) : "");
-            e.status.user_message = unlicensed_sentence(display);
+            status.state = license_state::expired;
+            status.days_left = 0;
+            status.reason =
+                "the " + what + " ended on " + connector_support::utc_minute_text(claims.expires_at) +
+                (claims.grace_days > 0 ? " and its grace period on " + connector_support::utc_minute_text(grace_end)
+                                       : "");
+            status.user_message = unlicensed_sentence(display);
         }
-    } else {
-        const auto left = days_until(now, claims.expires_at);
-        e.status.days_left = static_cast<int>(left);
-        if (claims.kind == "trial") {
-            e.status.state = license_state::trial_active;
-            e.status.reason = "trial until " + date_text(claims.expires_at);
-            e.status.user_message = "Trial of the " + premium_name(display) + ": " + days_text(left) + " left.";
-        } else {
-            e.status.state = license_state::subscription_active;
-            e.status.reason = claims.plan + " subscription until " + date_text(claims.expires_at);
-            e.status.user_message = "The " + premium_name(display) + " is subscribed (" + claims.plan + ") until " +
-                                    date_text(claims.expires_at) + ".";
-        }
+        return status;
     }
-    e.claims = std::move(claims);
+    const auto left = days_until(now, claims.expires_at);
+    status.days_left = static_cast<int>(left);
+    if (claims.kind == "trial") {
+        status.state = license_state::trial_active;
+        status.reason = "trial until " + connector_support::utc_minute_text(claims.expires_at);
+        status.user_message = "Trial of the " + premium_name(display) + ": " + days_text(left) + " left.";
+    } else {
+        status.state = license_state::subscription_active;
+        status.reason = claims.plan + " subscription until " + connector_support::utc_minute_text(claims.expires_at);
+        status.user_message = "The " + premium_name(display) + " is subscribed (" + claims.plan + ") until " +
+                              connector_support::utc_minute_text(claims.expires_at) + ".";
+    }
+    return status;
+}
+
+// The steps in order; the first refusal makes the licence invalid (with its claims, once read).
+license_evaluation evaluate(const license_check& check, std::span<const trusted_license_key> keys)
+{
+    if (check.token.empty()) {
+        license_evaluation e;
+        e.status.state = license_state::none;
+        e.status.reason = "no licence has been issued to this tenant for this connector";
+        e.status.user_message = unlicensed_sentence(check.connector_display);
+        return e;
+    }
+    const auto parts = split_token(check.token);
+    if (!parts)
+        return invalid(check, parts.error().message);
+    const auto header = read_header(*parts);
+    if (!header)
+        return invalid(check, header.error().message);
+    if (const auto signed_by = check_signature(*parts, *header, keys); !signed_by)
+        return invalid(check, signed_by.error().message);
+    auto claims = read_claims(*parts);
+    if (!claims)
+        return invalid(check, claims.error().message);
+    if (const auto fits = check_claims(*claims, *header, check); !fits)
+        return invalid(check, fits.error().message, std::move(*claims));
+    license_evaluation e;
+    e.status = status_of(*claims, check);
+    e.claims = std::move(*claims);
     return e;
 }
 
@@ -291,18 +340,23 @@ std::string unlicensed_sentence(std::string_view connector_display)
 
 license_evaluation evaluate_license(const license_check& check, std::span<const trusted_license_key> keys) noexcept
 {
-    try {
-        return evaluate(check, keys);
-    } catch (const std::exception& e) {
-        try {
-            return invalid(check, std::string("the licence could not be checked: ") + e.what());
-        } catch (...) {
-        }
-    } catch (...) {
-    }
-    license_evaluation fallback;
-    fallback.status.state = license_state::invalid;
-    return fallback;
+    std::string what;
+    return connector_support::guarded([&] { return evaluate(check, keys); },
+                                      [&](std::string_view text) noexcept {
+                                          try {
+                                              what = text;
+                                          } catch (...) {
+                                          }
+                                      },
+                                      [&]() noexcept {
+                                          try {
+                                              return invalid(check, "the licence could not be checked: " + what);
+                                          } catch (...) {
+                                              license_evaluation fallback;
+                                              fallback.status.state = license_state::invalid;
+                                              return fallback;
+                                          }
+                                      });
 }
 
 std::string sign_license(const license_claims& claims, std::string_view private_key_pem)

@@ -88,95 +88,138 @@ private:
     const json::object& doc_;
 };
 
-manifest_parse_result check(const json::object& doc)
+// Every member is one the schema knows (a misspelt member is an error, not ignored).
+void check_known_members(checker& c, const json::object& doc)
 {
-    using namespace host_detail;
-    checker c(doc);
-    manifest m;
-
     for (const auto& member : doc)
         if (!known_members.contains(member.key()))
             c.fail(std::string(member.key()), "is not a manifest member (misspelt?)");
+}
 
+// Who the connector is: id, name, vendor, version, description.
+void check_identity(checker& c, manifest& m)
+{
+    using namespace host_detail;
     m.id = c.text("id", true, &is_connector_id, "lower-case letters, digits and dashes, at most 63");
     m.name = c.text("name", true, nullptr, "", 1, 100);
     m.vendor = c.text("vendor", true, nullptr, "", 1, 100);
     m.version = c.text("version", true, &is_semver, "a semantic version such as 1.2.3");
     m.description = c.text("description", true, nullptr, "", 1, 2000);
+}
+
+// free or premium, and a premium connector's trial and grace days.
+void check_tier(checker& c, const json::object& doc, manifest& m)
+{
     m.tier = c.text("tier", true, nullptr, "");
     if (doc.contains("tier") && m.tier != "free" && m.tier != "premium" && doc.at("tier").is_string())
         c.fail("tier", "must be \"free\" or \"premium\" (got \"" + m.tier + "\")");
     m.trial_days = c.integer("trial_days", m.tier == "premium", 1, 365);
     m.grace_days = c.integer("grace_days", false, 0, 90);
+}
 
-    if (const json::value* plans = doc.if_contains("plans")) {
-        if (!plans->is_array() || plans->get_array().empty()) {
-            c.fail("plans", "must be a non-empty array of {\"id\", \"months\"}");
-        } else {
-            const auto& array = plans->get_array();
-            for (std::size_t i = 0; i < array.size(); ++i) {
-                const std::string field = "plans[" + std::to_string(i) + "]";
-                if (!array[i].is_object()) {
-                    c.fail(field, "must be an object {\"id\", \"months\"}");
-                    continue;
-                }
-                const auto& plan = array[i].get_object();
-                manifest_plan out;
-                for (const auto& member : plan)
-                    if (member.key() != "id" && member.key() != "months")
-                        c.fail(field + "." + std::string(member.key()), "is not a plan member");
-                const json::value* id = plan.if_contains("id");
-                if (id == nullptr || !id->is_string() ||
-                    (id->get_string() != "monthly" && id->get_string() != "annual"))
-                    c.fail(field + ".id", "must be \"monthly\" or \"annual\"");
-                else
-                    out.id = std::string(id->get_string());
-                if (const json::value* months = plan.if_contains("months"))
-                    out.months = c.integer_value(field + ".months", *months, 1, 36);
-                else
-                    c.fail(field + ".months", "is required");
-                m.plans.push_back(std::move(out));
-            }
+// The subscription plans ({"id": "monthly"|"annual", "months"}), required for a premium connector.
+void check_plans(checker& c, const json::object& doc, manifest& m)
+{
+    const json::value* plans = doc.if_contains("plans");
+    if (plans == nullptr) {
+        if (m.tier == "premium")
+            c.fail("plans", "is required for a premium connector");
+        return;
+    }
+    if (!plans->is_array() || plans->get_array().empty()) {
+        c.fail("plans", "must be a non-empty array of {\"id\", \"months\"}");
+        return;
+    }
+    const auto& array = plans->get_array();
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        const std::string field = "plans[" + std::to_string(i) + "]";
+        if (!array[i].is_object()) {
+            c.fail(field, "must be an object {\"id\", \"months\"}");
+            continue;
         }
-    } else if (m.tier == "premium") {
-        c.fail("plans", "is required for a premium connector");
+        const auto& plan = array[i].get_object();
+        manifest_plan out;
+        for (const auto& member : plan)
+            if (member.key() != "id" && member.key() != "months")
+                c.fail(field + "." + std::string(member.key()), "is not a plan member");
+        const json::value* id = plan.if_contains("id");
+        if (id == nullptr || !id->is_string() || (id->get_string() != "monthly" && id->get_string() != "annual"))
+            c.fail(field + ".id", "must be \"monthly\" or \"annual\"");
+        else
+            out.id = std::string(id->get_string());
+        if (const json::value* months = plan.if_contains("months"))
+            out.months = c.integer_value(field + ".months", *months, 1, 36);
+        else
+            c.fail(field + ".months", "is required");
+        m.plans.push_back(std::move(out));
     }
+}
 
+// The SDK ABI the library was built for ("major.minor").
+void check_sdk_abi(checker& c, manifest& m)
+{
+    using host_detail::is_sdk_abi;
     const std::string sdk_abi = c.text("sdk_abi", true, &is_sdk_abi, "major.minor, e.g. \"1.0\"");
-    if (is_sdk_abi(sdk_abi)) {
-        const auto dot = sdk_abi.find('.');
-        const auto major = std::stoul(sdk_abi.substr(0, dot));
-        const auto minor = std::stoul(sdk_abi.substr(dot + 1));
-        if (major > std::numeric_limits<std::uint16_t>::max() || minor > std::numeric_limits<std::uint16_t>::max())
-            c.fail("sdk_abi", "is out of range");
-        m.sdk_major = static_cast<std::uint16_t>(major);
-        m.sdk_minor = static_cast<std::uint16_t>(minor);
-    }
+    if (!is_sdk_abi(sdk_abi))
+        return;
+    const auto dot = sdk_abi.find('.');
+    const auto major = std::stoul(sdk_abi.substr(0, dot));
+    const auto minor = std::stoul(sdk_abi.substr(dot + 1));
+    if (major > std::numeric_limits<std::uint16_t>::max() || minor > std::numeric_limits<std::uint16_t>::max())
+        c.fail("sdk_abi", "is out of range");
+    m.sdk_major = static_cast<std::uint16_t>(major);
+    m.sdk_minor = static_cast<std::uint16_t>(minor);
+}
+
+// The library beside the manifest, and its digest.
+void check_library(checker& c, manifest& m)
+{
+    using namespace host_detail;
     m.library = c.text("library", true, &is_library_name, "a plain file name in the manifest's folder (no path)");
     m.sha256 = c.text("sha256", false, &is_sha256_hex, "64 lower-case hex digits");
+}
 
-    if (const json::value* hosts = doc.if_contains("allowed_hosts")) {
-        if (!hosts->is_array() || hosts->get_array().empty()) {
-            c.fail("allowed_hosts", "must be a non-empty array of host names");
-        } else {
-            const auto& array = hosts->get_array();
-            for (std::size_t i = 0; i < array.size(); ++i) {
-                const std::string field = "allowed_hosts[" + std::to_string(i) + "]";
-                if (!array[i].is_string() || !is_host_name(array[i].get_string())) {
-                    c.fail(field, "must be a lower-case host name such as api.example.com");
-                    continue;
-                }
-                std::string host(array[i].get_string());
-                if (std::find(m.allowed_hosts.begin(), m.allowed_hosts.end(), host) != m.allowed_hosts.end())
-                    c.fail(field, "repeats \"" + host + "\"");
-                else
-                    m.allowed_hosts.push_back(std::move(host));
-            }
-        }
-    } else {
+// The hosts the connector talks to: lower-case names, none repeated.
+void check_allowed_hosts(checker& c, const json::object& doc, manifest& m)
+{
+    const json::value* hosts = doc.if_contains("allowed_hosts");
+    if (hosts == nullptr) {
         c.fail("allowed_hosts", "is required");
+        return;
     }
-    m.documentation_url = c.text("documentation_url", true, &is_https_url, "an https:// URL");
+    if (!hosts->is_array() || hosts->get_array().empty()) {
+        c.fail("allowed_hosts", "must be a non-empty array of host names");
+        return;
+    }
+    const auto& array = hosts->get_array();
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        const std::string field = "allowed_hosts[" + std::to_string(i) + "]";
+        if (!array[i].is_string() || !host_detail::is_host_name(array[i].get_string())) {
+            c.fail(field, "must be a lower-case host name such as api.example.com");
+            continue;
+        }
+        std::string host(array[i].get_string());
+        if (std::find(m.allowed_hosts.begin(), m.allowed_hosts.end(), host) != m.allowed_hosts.end())
+            c.fail(field, "repeats \"" + host + "\"");
+        else
+            m.allowed_hosts.push_back(std::move(host));
+    }
+}
+
+// The manifest check, one named step per part of the schema, in the schema's order; every error is
+// collected, not just the first.
+manifest_parse_result check(const json::object& doc)
+{
+    checker c(doc);
+    manifest m;
+    check_known_members(c, doc);
+    check_identity(c, m);
+    check_tier(c, doc, m);
+    check_plans(c, doc, m);
+    check_sdk_abi(c, m);
+    check_library(c, m);
+    check_allowed_hosts(c, doc, m);
+    m.documentation_url = c.text("documentation_url", true, &host_detail::is_https_url, "an https:// URL");
 
     manifest_parse_result result;
     result.errors = std::move(c.errors);

@@ -1,6 +1,7 @@
-// Loads connector plugins. Every check that needs no code runs first (manifest, ABI declared in the
-// manifest, file, digest, ELF header, exported aliases read from the file); only then is the library
-// opened, its descriptor read and checked, and finally its factory called.
+// Loads connector plugins, one named check per step of host_sdk/README.md: every check that needs no
+// code runs first (manifest, ABI declared in the manifest, file, digest, ELF header, exported aliases
+// read from the file); only then is the library opened, its descriptor read and checked, its factory
+// called, and the connector's identity compared with the manifest's.
 #include "sha256.hpp"
 
 #include <connector_sdk/loader.hpp>
@@ -30,6 +31,19 @@ load_result refuse(load_status status, std::string reason)
     return r;
 }
 
+// A step that found nothing wrong: the next one runs.
+load_result passed()
+{
+    load_result r;
+    r.status = load_status::loaded;
+    return r;
+}
+
+bool refused(const load_result& r) noexcept
+{
+    return r.status != load_status::loaded;
+}
+
 std::string join_errors(const std::vector<manifest_error>& errors)
 {
     std::string text;
@@ -54,7 +68,7 @@ constexpr unsigned host_elf_machine = EM_NONE; // not checked
 #endif
 
 // Empty when `file` starts with an ELF header of a shared object for this machine; otherwise why not.
-std::string check_elf_header(const fs::path& file)
+std::string elf_header_problem(const fs::path& file)
 {
     std::ifstream in(file, std::ios::binary);
     std::array<unsigned char, sizeof(Elf64_Ehdr)> header{};
@@ -79,13 +93,254 @@ std::string check_elf_header(const fs::path& file)
     return {};
 }
 
-std::string compatibility_reason_for_manifest(const manifest& m)
-{
-    const compatibility c = check_manifest_sdk_abi(m.sdk_major, m.sdk_minor);
-    return c.compatible ? std::string()
-                        : "manifest.json declares sdk_abi " + std::to_string(m.sdk_major) + "." +
-                              std::to_string(m.sdk_minor) + ": " + c.reason;
-}
+// One plugin on its way to being loaded: each check_* is one step of host_sdk/README.md, in order,
+// and answers passed() or the refusal. What a step learns (the manifest, the opened library, the
+// descriptor, the connector) is kept here for the steps after it.
+class plugin_checks {
+public:
+    plugin_checks(const discovered_plugin& plugin, const loader_options& options)
+        : plugin_(plugin), options_(options), manifest_(plugin.manifest.value ? &*plugin.manifest.value : nullptr),
+          library_(manifest_ != nullptr ? plugin.folder / manifest_->library : fs::path())
+    {
+    }
+
+    // Steps 1-6: everything that needs no code.
+    load_result inspect()
+    {
+        for (auto step :
+             {&plugin_checks::check_manifest, &plugin_checks::check_sdk_abi, &plugin_checks::check_library_file,
+              &plugin_checks::check_digest, &plugin_checks::check_elf_header, &plugin_checks::check_exported_aliases})
+            if (load_result r = (this->*step)(); refused(r))
+                return r;
+        return passed();
+    }
+
+    // Steps 7-10, once inspect() passed.
+    load_result load(host_services& services)
+    {
+        for (auto step : {&plugin_checks::check_dlopen, &plugin_checks::check_descriptor})
+            if (load_result r = (this->*step)(); refused(r))
+                return r;
+        if (load_result r = check_factory(services); refused(r))
+            return r;
+        if (load_result r = check_identity(); refused(r))
+            return r;
+        load_result loaded = with_descriptor(passed());
+        loaded.instance = std::move(instance_);
+        return loaded;
+    }
+
+private:
+    // 1. manifest.json present and valid.
+    load_result check_manifest()
+    {
+        std::error_code ec;
+        if (!fs::exists(plugin_.manifest_path, ec))
+            return refuse(load_status::manifest_missing,
+                          "no manifest.json in " + plugin_.folder.string() +
+                              ": a plugin folder must hold manifest.json next to the library it names");
+        if (!plugin_.manifest.value)
+            return refuse(load_status::manifest_invalid,
+                          "manifest.json is invalid: " + join_errors(plugin_.manifest.errors) +
+                              ". Reinstall the connector or fix its manifest");
+        return passed();
+    }
+
+    // 2. The manifest's sdk_abi is compatible with this host.
+    load_result check_sdk_abi()
+    {
+        const manifest& m = *manifest_;
+        const compatibility c = check_manifest_sdk_abi(m.sdk_major, m.sdk_minor);
+        if (!c.compatible)
+            return refuse(load_status::incompatible_abi, "manifest.json declares sdk_abi " +
+                                                             std::to_string(m.sdk_major) + "." +
+                                                             std::to_string(m.sdk_minor) + ": " + c.reason);
+        return passed();
+    }
+
+    // 3. The library is in the folder, a regular file, neither empty nor too large.
+    load_result check_library_file()
+    {
+        const manifest& m = *manifest_;
+        std::error_code ec;
+        const auto status = fs::symlink_status(library_, ec);
+        if (ec || !fs::exists(status))
+            return refuse(load_status::library_missing, "the library " + m.library +
+                                                            " named by manifest.json is not in " +
+                                                            plugin_.folder.string() + ": reinstall the connector");
+        if (!fs::is_regular_file(status))
+            return refuse(load_status::not_a_library,
+                          library_.string() + " is not a regular file (" +
+                              (fs::is_symlink(status) ? "a symbolic link" : "a folder or device") +
+                              "): install the library itself");
+        const auto size = fs::file_size(library_, ec);
+        if (ec)
+            return refuse(load_status::library_missing, "cannot read " + library_.string() + ": " + ec.message());
+        if (size == 0)
+            return refuse(load_status::not_a_library, library_.string() + " is empty: reinstall the connector");
+        if (size > options_.max_library_size)
+            return refuse(load_status::not_a_library, library_.string() + " is " + std::to_string(size) +
+                                                          " bytes, more than this host accepts (" +
+                                                          std::to_string(options_.max_library_size) + ")");
+        return passed();
+    }
+
+    // 4. Its SHA-256 equals the manifest's (a manifest without one is refused).
+    load_result check_digest()
+    {
+        const manifest& m = *manifest_;
+        if (m.sha256.empty())
+            return refuse(
+                load_status::digest_mismatch,
+                "manifest.json carries no sha256, so " + m.library +
+                    " cannot be verified: install a build whose manifest was stamped with the library's digest");
+        std::string hash_error;
+        const auto digest = host_detail::sha256_file(library_, hash_error);
+        if (!digest)
+            return refuse(load_status::library_missing, "cannot hash " + library_.string() + ": " + hash_error);
+        if (*digest != m.sha256)
+            return refuse(load_status::digest_mismatch,
+                          "the SHA-256 of " + m.library + " (" + digest->substr(0, 12) +
+                              "...) differs from manifest.json's (" + m.sha256.substr(0, 12) +
+                              "...): the file was altered or belongs to another build; reinstall the connector");
+        return passed();
+    }
+
+    // 5. An ELF shared object for this machine.
+    load_result check_elf_header()
+    {
+        if (std::string why = elf_header_problem(library_); !why.empty())
+            return refuse(load_status::not_a_library, library_.string() + " " + why + ": reinstall the connector");
+        return passed();
+    }
+
+    // 6. Its ELF tables list both SDK aliases, read from the file, so a plugin without them is refused
+    // before any of its code (static initialisers included) runs.
+    load_result check_exported_aliases()
+    {
+        const manifest& m = *manifest_;
+        std::vector<std::string> aliases;
+        try {
+            boost::dll::library_info info(library_);
+            aliases = info.symbols("boostdll");
+        } catch (const std::exception& e) {
+            return refuse(load_status::not_a_library,
+                          library_.string() + " is damaged or truncated (its ELF tables cannot be read: " + e.what() +
+                              "): reinstall the connector");
+        }
+        auto exports = [&](std::string_view name) {
+            return std::find(aliases.begin(), aliases.end(), name) != aliases.end();
+        };
+        if (!exports(abi_descriptor_alias))
+            return refuse(load_status::descriptor_missing,
+                          m.library + " exports no " + std::string(abi_descriptor_alias) +
+                              ": it was not built with the connector SDK (CONNECTOR_SDK_EXPORT_CONNECTOR)");
+        if (!exports(factory_alias))
+            return refuse(load_status::factory_missing,
+                          m.library + " exports no " + std::string(factory_alias) +
+                              ": it was not built with the connector SDK (CONNECTOR_SDK_EXPORT_CONNECTOR)");
+        return passed();
+    }
+
+    // 7. dlopen (RTLD_NOW | RTLD_LOCAL), keeping the dynamic loader's own message.
+    load_result check_dlopen()
+    {
+        // Boost.DLL discards dlerror()'s text, which is the only precise reason a load fails
+        // (truncated file, missing dependency, unresolved symbol). Open once with dlopen to keep that
+        // text, hand the library to Boost.DLL, then drop this extra reference.
+        ::dlerror();
+        void* probe = ::dlopen(library_.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (probe == nullptr) {
+            const char* why = ::dlerror();
+            return refuse(load_status::load_failed, "the dynamic loader refused " + library_.string() + ": " +
+                                                        (why != nullptr ? why : "unknown reason") +
+                                                        ". Reinstall the connector");
+        }
+        shared_ = std::make_shared<boost::dll::shared_library>(library_, boost::dll::load_mode::rtld_now |
+                                                                             boost::dll::load_mode::rtld_local);
+        ::dlclose(probe);
+        return passed();
+    }
+
+    // 8. The exported descriptor: magic, then check_compatibility, then its connector id equals the
+    // manifest's.
+    load_result check_descriptor()
+    {
+        const manifest& m = *manifest_;
+        if (!shared_->has(abi_descriptor_alias))
+            return refuse(load_status::descriptor_missing, m.library + " exports no ABI descriptor once loaded");
+        const abi_descriptor* exported = &shared_->get_alias<const abi_descriptor>(abi_descriptor_alias);
+        // Read only the fixed prefix first: a descriptor from another SDK generation may be shorter.
+        if (exported->magic != abi_descriptor_magic)
+            return refuse(load_status::incompatible_abi,
+                          m.library +
+                              "'s ABI descriptor has the wrong magic number: it was not built with this connector SDK");
+        if (exported->descriptor_size >= sizeof(abi_descriptor))
+            descriptor_ = *exported;
+        if (const compatibility c = check_compatibility(*exported); !c.compatible)
+            return with_descriptor(refuse(load_status::incompatible_abi, m.library + ": " + c.reason));
+        if (const std::string_view declared_id = connector_id_of(*exported); declared_id != m.id)
+            return with_descriptor(
+                refuse(load_status::identity_mismatch, m.library + " says it is connector \"" +
+                                                           std::string(declared_id) + "\" but manifest.json names \"" +
+                                                           m.id + "\": the folder mixes two connectors; reinstall"));
+        return passed();
+    }
+
+    // 9. The factory is called; an exception or a null result is a refusal.
+    load_result check_factory(host_services& services)
+    {
+        const manifest& m = *manifest_;
+        if (!shared_->has(factory_alias))
+            return with_descriptor(refuse(load_status::factory_missing, m.library + " exports no factory once loaded"));
+        connector_factory& factory = shared_->get_alias<connector_factory>(factory_alias);
+        std::unique_ptr<connector> created;
+        try {
+            created = factory(services);
+        } catch (const std::exception& e) {
+            return with_descriptor(
+                refuse(load_status::factory_failed, "the connector's factory failed: " + std::string(e.what()) +
+                                                        ". Report this to the connector's vendor"));
+        } catch (...) {
+            return with_descriptor(
+                refuse(load_status::factory_failed,
+                       "the connector's factory threw an unknown exception. Report this to the connector's vendor"));
+        }
+        if (!created)
+            return with_descriptor(
+                refuse(load_status::factory_failed,
+                       "the connector's factory returned no connector. Report this to the connector's vendor"));
+        // From here on the object pins its library: it is destroyed before the library is released.
+        instance_ = connector_handle(created.release(), library_holding_deleter(std::shared_ptr<const void>(shared_)));
+        return passed();
+    }
+
+    // 10. The connector's info().id equals the manifest's.
+    load_result check_identity()
+    {
+        const manifest& m = *manifest_;
+        if (const connector_info info = instance_->info(); info.id != m.id)
+            return with_descriptor(
+                refuse(load_status::identity_mismatch, "the connector created by " + m.library + " says it is \"" +
+                                                           info.id + "\" but manifest.json names \"" + m.id + "\""));
+        return passed();
+    }
+
+    // `r` carrying the descriptor, once it could be read.
+    load_result with_descriptor(load_result r) const
+    {
+        r.descriptor = descriptor_;
+        return r;
+    }
+
+    const discovered_plugin& plugin_;
+    const loader_options& options_;
+    const manifest* manifest_;                           // null when the manifest is invalid: check_manifest refuses
+    fs::path library_;                                   // the library the manifest names
+    std::shared_ptr<boost::dll::shared_library> shared_; // once check_dlopen passed
+    std::optional<abi_descriptor> descriptor_;           // once check_descriptor read it
+    connector_handle instance_;                          // once check_factory passed
+};
 
 } // namespace
 
@@ -120,82 +375,7 @@ std::vector<discovered_plugin> plugin_loader::discover(const fs::path& plugins_d
 load_result plugin_loader::inspect(const discovered_plugin& plugin) const noexcept
 {
     try {
-        std::error_code ec;
-        if (!fs::exists(plugin.manifest_path, ec))
-            return refuse(load_status::manifest_missing,
-                          "no manifest.json in " + plugin.folder.string() +
-                              ": a plugin folder must hold manifest.json next to the library it names");
-        if (!plugin.manifest.value)
-            return refuse(load_status::manifest_invalid,
-                          "manifest.json is invalid: " + join_errors(plugin.manifest.errors) +
-                              ". Reinstall the connector or fix its manifest");
-        const manifest& m = *plugin.manifest.value;
-        if (std::string why = compatibility_reason_for_manifest(m); !why.empty())
-            return refuse(load_status::incompatible_abi, why);
-
-        const fs::path library = plugin.folder / m.library;
-        const auto status = fs::symlink_status(library, ec);
-        if (ec || !fs::exists(status))
-            return refuse(load_status::library_missing, "the library " + m.library +
-                                                            " named by manifest.json is not in " +
-                                                            plugin.folder.string() + ": reinstall the connector");
-        if (!fs::is_regular_file(status))
-            return refuse(load_status::not_a_library,
-                          library.string() + " is not a regular file (" +
-                              (fs::is_symlink(status) ? "a symbolic link" : "a folder or device") +
-                              "): install the library itself");
-        const auto size = fs::file_size(library, ec);
-        if (ec)
-            return refuse(load_status::library_missing, "cannot read " + library.string() + ": " + ec.message());
-        if (size == 0)
-            return refuse(load_status::not_a_library, library.string() + " is empty: reinstall the connector");
-        if (size > options_.max_library_size)
-            return refuse(load_status::not_a_library, library.string() + " is " + std::to_string(size) +
-                                                          " bytes, more than this host accepts (" +
-                                                          std::to_string(options_.max_library_size) + ")");
-        if (m.sha256.empty())
-            return refuse(
-                load_status::digest_mismatch,
-                "manifest.json carries no sha256, so " + m.library +
-                    " cannot be verified: install a build whose manifest was stamped with the library's digest");
-        std::string hash_error;
-        const auto digest = host_detail::sha256_file(library, hash_error);
-        if (!digest)
-            return refuse(load_status::library_missing, "cannot hash " + library.string() + ": " + hash_error);
-        if (*digest != m.sha256)
-            return refuse(load_status::digest_mismatch,
-                          "the SHA-256 of " + m.library + " (" + digest->substr(0, 12) +
-                              "...) differs from manifest.json's (" + m.sha256.substr(0, 12) +
-                              "...): the file was altered or belongs to another build; reinstall the connector");
-        if (std::string why = check_elf_header(library); !why.empty())
-            return refuse(load_status::not_a_library, library.string() + " " + why + ": reinstall the connector");
-
-        // Read the exported aliases from the file itself, so a plugin without them is refused before
-        // any of its code (static initialisers included) runs.
-        std::vector<std::string> aliases;
-        try {
-            boost::dll::library_info info(library);
-            aliases = info.symbols("boostdll");
-        } catch (const std::exception& e) {
-            return refuse(load_status::not_a_library,
-                          library.string() + " is damaged or truncated (its ELF tables cannot be read: " + e.what() +
-                              "): reinstall the connector");
-        }
-        auto exports = [&](std::string_view name) {
-            return std::find(aliases.begin(), aliases.end(), name) != aliases.end();
-        };
-        if (!exports(abi_descriptor_alias))
-            return refuse(load_status::descriptor_missing,
-                          m.library + " exports no " + std::string(abi_descriptor_alias) +
-                              ": it was not built with the connector SDK (CONNECTOR_SDK_EXPORT_CONNECTOR)");
-        if (!exports(factory_alias))
-            return refuse(load_status::factory_missing,
-                          m.library + " exports no " + std::string(factory_alias) +
-                              ": it was not built with the connector SDK (CONNECTOR_SDK_EXPORT_CONNECTOR)");
-
-        load_result ok;
-        ok.status = load_status::loaded;
-        return ok;
+        return plugin_checks(plugin, options_).inspect();
     } catch (const std::exception& e) {
         return refuse(load_status::load_failed, std::string("unexpected error while checking the plugin: ") + e.what());
     } catch (...) {
@@ -205,88 +385,10 @@ load_result plugin_loader::inspect(const discovered_plugin& plugin) const noexce
 
 load_result plugin_loader::load(const discovered_plugin& plugin, host_services& services) const noexcept
 {
-    load_result checked = inspect(plugin);
-    if (checked.status != load_status::loaded)
-        return checked;
+    if (load_result inspected = inspect(plugin); refused(inspected))
+        return inspected;
     try {
-        const manifest& m = *plugin.manifest.value;
-        const fs::path library = plugin.folder / m.library;
-
-        // Boost.DLL discards dlerror()'s text, which is the only precise reason a load fails
-        // (truncated file, missing dependency, unresolved symbol). Open once with dlopen to keep that
-        // text, hand the library to Boost.DLL, then drop this extra reference.
-        ::dlerror();
-        void* probe = ::dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (probe == nullptr) {
-            const char* why = ::dlerror();
-            return refuse(load_status::load_failed, "the dynamic loader refused " + library.string() + ": " +
-                                                        (why != nullptr ? why : "unknown reason") +
-                                                        ". Reinstall the connector");
-        }
-        auto shared = std::make_shared<boost::dll::shared_library>(library, boost::dll::load_mode::rtld_now |
-                                                                                boost::dll::load_mode::rtld_local);
-        ::dlclose(probe);
-
-        if (!shared->has(abi_descriptor_alias))
-            return refuse(load_status::descriptor_missing, m.library + " exports no ABI descriptor once loaded");
-        const abi_descriptor* exported = &shared->get_alias<const abi_descriptor>(abi_descriptor_alias);
-        // Read only the fixed prefix first: a descriptor from another SDK generation may be shorter.
-        if (exported->magic != abi_descriptor_magic)
-            return refuse(load_status::incompatible_abi,
-                          m.library +
-                              "'s ABI descriptor has the wrong magic number: it was not built with this connector SDK");
-        load_result result;
-        if (exported->descriptor_size >= sizeof(abi_descriptor))
-            result.descriptor = *exported;
-        const compatibility c = check_compatibility(*exported);
-        if (!c.compatible) {
-            result.status = load_status::incompatible_abi;
-            result.reason = m.library + ": " + c.reason;
-            return result;
-        }
-        const std::string_view declared_id = connector_id_of(*exported);
-        if (declared_id != m.id) {
-            result.status = load_status::identity_mismatch;
-            result.reason = m.library + " says it is connector \"" + std::string(declared_id) +
-                            "\" but manifest.json names \"" + m.id + "\": the folder mixes two connectors; reinstall";
-            return result;
-        }
-        if (!shared->has(factory_alias)) {
-            result.status = load_status::factory_missing;
-            result.reason = m.library + " exports no factory once loaded";
-            return result;
-        }
-        connector_factory& factory = shared->get_alias<connector_factory>(factory_alias);
-        std::unique_ptr<connector> created;
-        try {
-            created = factory(services);
-        } catch (const std::exception& e) {
-            result.status = load_status::factory_failed;
-            result.reason =
-                "the connector's factory failed: " + std::string(e.what()) + ". Report this to the connector's vendor";
-            return result;
-        } catch (...) {
-            result.status = load_status::factory_failed;
-            result.reason = "the connector's factory threw an unknown exception. Report this to the connector's vendor";
-            return result;
-        }
-        if (!created) {
-            result.status = load_status::factory_failed;
-            result.reason = "the connector's factory returned no connector. Report this to the connector's vendor";
-            return result;
-        }
-        // From here on the object pins its library: it is destroyed before the library is released.
-        connector_handle handle(created.release(), library_holding_deleter(std::shared_ptr<const void>(shared)));
-        const connector_info info = handle->info();
-        if (info.id != m.id) {
-            result.status = load_status::identity_mismatch;
-            result.reason = "the connector created by " + m.library + " says it is \"" + info.id +
-                            "\" but manifest.json names \"" + m.id + "\"";
-            return result;
-        }
-        result.status = load_status::loaded;
-        result.instance = std::move(handle);
-        return result;
+        return plugin_checks(plugin, options_).load(services);
     } catch (const std::exception& e) {
         return refuse(load_status::load_failed, "loading the plugin failed: " + std::string(e.what()));
     } catch (...) {

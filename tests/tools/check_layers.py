@@ -13,13 +13,6 @@ LAYERS = {
     "plugin/src": ["support", "transport", "sage", "form", "oauth", "connector"],
     "sample_host/src": ["runtime", "security", "storage", "output", "marketplace", "connectors", "commands"],
 }
-# Includes that break the rules today, as (file, included header). Keep this empty.
-KNOWN_EXCEPTIONS = {
-    ("plugin/src/oauth/authorization_flow.hpp", "connector/connection_failures.hpp"),
-    ("plugin/src/oauth/token_manager.hpp", "connector/connection_failures.hpp"),
-    ("plugin/src/transport/keystore.cpp", "form/property_catalog.hpp"),
-    ("plugin/src/transport/keystore.cpp", "form/property_keys.hpp"),
-}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
@@ -43,9 +36,7 @@ def check_tree(root, base, layers):
             if target not in rank:
                 continue
             if own is not None and rank[target] > rank[own]:
-                key = (str(path.relative_to(root)), header)
-                if key not in KNOWN_EXCEPTIONS:
-                    problems.append(f"{key[0]}: '{own}' may not include '{header}' ('{target}' is above it)")
+                problems.append(f"{path.relative_to(root)}: '{own}' may not include '{header}' ('{target}' is above it)")
     return problems
 
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -33,6 +34,14 @@ using x509_ptr = std::unique_ptr<X509, openssl_free<&X509_free>>;
 using pkcs12_ptr = std::unique_ptr<PKCS12, openssl_free<&PKCS12_free>>;
 using ssl_ctx_ptr = std::unique_ptr<SSL_CTX, openssl_free<&SSL_CTX_free>>;
 using ssl_session_ptr = std::unique_ptr<SSL_SESSION, openssl_free<&SSL_SESSION_free>>;
+
+// Memory OpenSSL allocated for the caller (e.g. PEM_read_bio's name, header and data), freed with
+// OPENSSL_free (a macro, so it cannot be an openssl_free argument).
+struct openssl_memory_free {
+    void operator()(void* memory) const noexcept { OPENSSL_free(memory); }
+};
+template <typename T>
+using openssl_memory_ptr = std::unique_ptr<T, openssl_memory_free>;
 
 // A stack of certificates, freed with its certificates.
 struct x509_stack_free {

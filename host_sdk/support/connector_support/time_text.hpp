@@ -1,6 +1,6 @@
 // Times and durations as people read them in messages, written one way everywhere:
-// "2027-01-31 09:30:00 UTC", "2027-01-31", "1 day" / "12 days"; and instants as machines read them
-// (JSON, logs): "2027-01-31T09:30:00Z".
+// "2027-01-31 09:30:00 UTC", "2027-01-31 09:30 UTC", "2027-01-31", "1 day" / "12 days"; and instants as
+// machines read them (JSON, logs): "2027-01-31T09:30:00Z".
 #pragma once
 
 #include <chrono>
@@ -24,6 +24,12 @@ inline std::string utc_text(std::chrono::sys_seconds time, const char* format)
 inline std::string utc_time_text(std::chrono::sys_seconds time)
 {
     return utc_text(time, "%Y-%m-%d %H:%M:%S UTC");
+}
+
+// "2027-01-31 09:30 UTC": where seconds do not matter (licence and certificate dates)
+inline std::string utc_minute_text(std::chrono::sys_seconds time)
+{
+    return utc_text(time, "%Y-%m-%d %H:%M UTC");
 }
 
 // "2027-01-31"

@@ -1,5 +1,7 @@
 #include "connector/http_client_cache.hpp"
 
+#include "connector/connector_identity.hpp"
+
 #include <openssl/evp.h>
 
 namespace sage {
@@ -33,8 +35,8 @@ constexpr std::size_t max_clients = 16;
 
 http_client_cache::http_client_cache(std::function<void(std::string_view)> log) noexcept : log_(std::move(log)) {}
 
-std::shared_ptr<http_client> http_client_cache::client_for(const connection_settings& settings,
-                                                           std::shared_ptr<const keystore> trust, std::string& error)
+connector_support::result<std::shared_ptr<http_client>>
+http_client_cache::client_for(const connection_settings& settings, std::shared_ptr<const keystore> trust)
 {
     const std::string key = configuration_key(settings);
     std::lock_guard lock(mutex_);
@@ -48,9 +50,11 @@ std::shared_ptr<http_client> http_client_cache::client_for(const connection_sett
             http_proxy{settings.proxy->server, settings.proxy->port, settings.proxy->user, settings.proxy->password};
     options.trust = std::move(trust);
     options.log = log_;
+    options.user_agent = std::string(connector_id) + "-connector/" + connector_version;
+    std::string error;
     auto client = http_client::create(std::move(options), error);
     if (!client)
-        return nullptr;
+        return connector_support::fail(connector_sdk::error_category::tls, error);
     if (clients_.size() >= max_clients)
         clients_.erase(clients_.begin()); // forget one; its connections close with it
     clients_.emplace(key, client);

@@ -6,6 +6,8 @@
 #include "transport/http_client.hpp"
 #include "transport/keystore.hpp"
 
+#include <connector_support/result.hpp>
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,10 +20,10 @@ class http_client_cache {
 public:
     explicit http_client_cache(std::function<void(std::string_view)> log) noexcept;
 
-    // The client for these settings (timeout, SSL, proxy, keystore), created on first use. Null with
-    // `error` set when the keystore cannot be loaded into OpenSSL.
-    [[nodiscard]] std::shared_ptr<http_client> client_for(const connection_settings& settings,
-                                                          std::shared_ptr<const keystore> trust, std::string& error);
+    // The client for these settings (timeout, SSL, proxy, keystore), created on first use. Fails (a tls
+    // failure) when the keystore cannot be loaded into OpenSSL.
+    [[nodiscard]] connector_support::result<std::shared_ptr<http_client>>
+    client_for(const connection_settings& settings, std::shared_ptr<const keystore> trust);
 
 private:
     std::function<void(std::string_view)> log_;

@@ -1,5 +1,6 @@
 #include "connector/license_gate.hpp"
 
+#include "connector/entry_point.hpp"
 #include "support/atomic_file.hpp"
 #include <connector_support/phase_timer.hpp>
 
@@ -38,60 +39,61 @@ license_gate::license_gate(connector_sdk::host_services& services,
 
 connector_sdk::license_status license_gate::check() noexcept
 {
-    try {
-        const connector_support::phase_timer timer("licence");
-        std::lock_guard lock(clock_mutex_);
-        const auto now = services_.now();
-        const auto token = services_.license_token(connector_id_);
-        const std::string tenant = services_.tenant_id();
-        const auto folder = services_.state_directory();
-        const auto clock_file = folder / clock_file_name;
+    // An unexpected failure refuses use: the licence could not be shown to allow it.
+    return run_entry_point(
+        services_, "check_license", [this] { return evaluate(); },
+        [this](std::string_view what) noexcept {
+            connector_sdk::license_status status;
+            status.state = connector_sdk::license_state::invalid;
+            try {
+                status.reason = "the licence could not be checked: " + std::string(what);
+                status.user_message = connector_sdk::unlicensed_sentence(connector_display_);
+            } catch (...) {
+            }
+            return status;
+        });
+}
 
-        std::error_code read_error;
-        std::optional<sys_seconds> last_seen;
-        if (auto text = read_small_file(clock_file, read_error, 64))
-            last_seen = parse_seconds(*text);
-        if (read_error)
+connector_sdk::license_status license_gate::evaluate()
+{
+    const connector_support::phase_timer timer("licence");
+    std::lock_guard lock(clock_mutex_);
+    const auto now = services_.now();
+    const auto token = services_.license_token(connector_id_);
+    const std::string tenant = services_.tenant_id();
+    const auto folder = services_.state_directory();
+    const auto clock_file = folder / clock_file_name;
+
+    std::optional<sys_seconds> last_seen;
+    if (auto text = read_small_file(clock_file, 64); !text)
+        services_.log(connector_sdk::log_level::warning, "the licence clock: " + text.error().message);
+    else if (*text)
+        last_seen = parse_seconds(**text);
+
+    connector_sdk::license_check check;
+    check.token = token ? std::string_view(*token) : std::string_view();
+    check.connector_id = connector_id_;
+    check.connector_display = connector_display_;
+    check.tenant_id = tenant;
+    check.now = now;
+    check.last_seen = last_seen;
+    auto evaluation = connector_sdk::evaluate_license(check, keys_);
+
+    const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
+    if (!last_seen || now_seconds >= *last_seen + clock_write_interval) {
+        auto recorded = ensure_private_folder(folder);
+        if (recorded)
+            recorded = write_file_atomically(clock_file, std::to_string(now_seconds.time_since_epoch().count()) + "\n");
+        if (!recorded)
             services_.log(connector_sdk::log_level::warning,
-                          "cannot read the licence clock " + clock_file.string() + ": " + read_error.message());
-
-        connector_sdk::license_check check;
-        check.token = token ? std::string_view(*token) : std::string_view();
-        check.connector_id = connector_id_;
-        check.connector_display = connector_display_;
-        check.tenant_id = tenant;
-        check.now = now;
-        check.last_seen = last_seen;
-        auto evaluation = connector_sdk::evaluate_license(check, keys_);
-
-        const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
-        if (!last_seen || now_seconds >= *last_seen + clock_write_interval) {
-            std::error_code ec = ensure_private_folder(folder);
-            if (!ec)
-                ec = write_file_atomically(clock_file, std::to_string(now_seconds.time_since_epoch().count()) + "\n");
-            if (ec)
-                services_.log(connector_sdk::log_level::warning,
-                              "cannot record the licence clock in " + clock_file.string() + ": " + ec.message());
-        }
-        if (evaluation.status.state != connector_sdk::license_state::none)
-            services_.log(connector_sdk::log_level::debug,
-                          "licence: " + std::string(to_string(evaluation.status.state)) + ": " +
-                              evaluation.status.reason);
-        if (connector_support::phase_timings_enabled())
-            services_.log(connector_sdk::log_level::debug, timer.finish());
-        return std::move(evaluation.status);
-    } catch (const std::exception& e) {
-        connector_sdk::license_status status;
-        status.state = connector_sdk::license_state::invalid;
-        status.reason = std::string("the licence could not be checked: ") + e.what();
-        status.user_message = connector_sdk::unlicensed_sentence(connector_display_);
-        return status;
-    } catch (...) {
-        connector_sdk::license_status status;
-        status.state = connector_sdk::license_state::invalid;
-        status.reason = "the licence could not be checked";
-        return status;
+                          "cannot record the licence clock: " + recorded.error().message);
     }
+    if (evaluation.status.state != connector_sdk::license_state::none)
+        services_.log(connector_sdk::log_level::debug,
+                      "licence: " + std::string(to_string(evaluation.status.state)) + ": " + evaluation.status.reason);
+    if (connector_support::phase_timings_enabled())
+        services_.log(connector_sdk::log_level::debug, timer.finish());
+    return std::move(evaluation.status);
 }
 
 } // namespace sage

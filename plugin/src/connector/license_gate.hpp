@@ -20,6 +20,9 @@ public:
     [[nodiscard]] connector_sdk::license_status check() noexcept;
 
 private:
+    // check()'s work: read the clock mark, evaluate, advance the mark.
+    [[nodiscard]] connector_sdk::license_status evaluate();
+
     connector_sdk::host_services& services_;
     std::span<const connector_sdk::trusted_license_key> keys_;
     std::string_view connector_id_;

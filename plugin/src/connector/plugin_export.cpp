@@ -13,4 +13,4 @@ std::unique_ptr<connector_sdk::connector> create_connector(connector_sdk::host_s
 }
 } // namespace sage
 
-CONNECTOR_SDK_EXPORT_CONNECTOR(sage::create_connector, "sage-cloud-accounting")
+CONNECTOR_SDK_EXPORT_CONNECTOR(sage::create_connector, sage::connector_id)

@@ -1,10 +1,10 @@
 #include "connector/sage_connector.hpp"
 
+#include "connector/entry_point.hpp"
 #include "connector/test_operation.hpp"
 #include "form/form_validation.hpp"
 #include "form/property_catalog.hpp"
 
-#include <exception>
 #include <set>
 #include <string>
 
@@ -47,22 +47,6 @@ std::string join_lines(const std::vector<std::string>& lines)
     return text;
 }
 
-std::string internal_message(std::string_view what)
-{
-    return "the connector failed unexpectedly (" + std::string(what) + "); please report this to the vendor";
-}
-
-std::string exception_text(std::exception_ptr error)
-{
-    try {
-        std::rethrow_exception(std::move(error));
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return "an unknown exception";
-    }
-}
-
 connector_sdk::connection_record make_record(const validated_form& form)
 {
     connector_sdk::connection_record record;
@@ -91,50 +75,29 @@ sage_connector::sage_connector(connector_sdk::host_services& services,
 
 connector_sdk::connector_info sage_connector::info() const noexcept
 {
-    try {
-        return {connector_id, connector_name, connector_version};
-    } catch (...) {
-        return {};
-    }
+    return run_entry_point(services_, "info", [] {
+        return connector_sdk::connector_info{connector_id, connector_name, connector_version};
+    });
 }
 
 std::vector<connector_sdk::property_descriptor> sage_connector::describe_properties() const noexcept
 {
-    try {
-        return property_catalog();
-    } catch (...) {
-        log_failure("describe_properties", exception_text(std::current_exception()));
-        return {};
-    }
+    return run_entry_point(services_, "describe_properties", [] { return property_catalog(); });
 }
 
 validated_form sage_connector::check(const connector_sdk::form_values& form) const
 {
-    validation_environment environment;
-    const auto app = services_.default_oauth_app(connector_id);
-    environment.host_offers_oauth_app = app && !app->client_id.empty() && !app->client_secret.empty();
-    environment.now = services_.now();
-    return sage::validate(form, environment);
+    return sage::validate(form, environment_of(services_, connector_id));
 }
 
 connector_sdk::validation_result sage_connector::validate(const connector_sdk::form_values& form) const noexcept
 {
-    try {
-        return {check(form).errors};
-    } catch (...) {
-        const std::string what = exception_text(std::current_exception());
-        log_failure("validate", what);
-        try {
-            return {{{"", internal_message(what)}}};
-        } catch (...) {
-            return {};
-        }
-    }
+    return run_entry_point(services_, "validate", [&] { return connector_sdk::validation_result{check(form).errors}; });
 }
 
 connector_sdk::test_result sage_connector::test(const connector_sdk::form_values& form) noexcept
 {
-    try {
+    return run_entry_point(services_, "test", [&] {
         validated_form checked = check(form);
         if (!checked.ok()) {
             connector_sdk::test_result result;
@@ -148,23 +111,13 @@ connector_sdk::test_result sage_connector::test(const connector_sdk::form_values
         if (!checked.notes.empty())
             result.detail += (result.detail.empty() ? "" : "\n") + join_lines(checked.notes);
         return result;
-    } catch (...) {
-        const std::string what = exception_text(std::current_exception());
-        log_failure("test", what);
-        connector_sdk::test_result result;
-        result.category = error_category::internal;
-        try {
-            result.message = internal_message(what);
-        } catch (...) {
-        }
-        return result;
-    }
+    });
 }
 
 connector_sdk::create_result sage_connector::create(const connector_sdk::form_values& form,
                                                     const connector_sdk::create_options& options) noexcept
 {
-    try {
+    return run_entry_point(services_, "create", [&] {
         validated_form checked = check(form);
         connector_sdk::create_result result;
         if (!checked.ok()) {
@@ -193,28 +146,16 @@ connector_sdk::create_result sage_connector::create(const connector_sdk::form_va
         result.message = "the connection '" + result.record.name + "' is ready to be saved" +
                          (options.run_test ? std::string() : std::string(" (not tested)"));
         return result;
-    } catch (...) {
-        const std::string what = exception_text(std::current_exception());
-        log_failure("create", what);
-        connector_sdk::create_result result;
-        result.category = error_category::internal;
-        try {
-            result.message = internal_message(what);
-        } catch (...) {
-        }
-        return result;
-    }
+    });
 }
 
-connector_sdk::test_result sage_connector::licensed_test(validated_form& checked)
+connector_sdk::test_result sage_connector::licensed_test(const validated_form& checked)
 {
     const connector_sdk::license_status license = license_.check();
     if (!license.permits_use())
         return refused_by_license(license);
-    std::shared_ptr<const keystore> trust;
-    if (checked.loaded_keystore)
-        trust = std::make_shared<const keystore>(std::move(*checked.loaded_keystore));
-    connector_sdk::test_result result = run_connection_test(checked.settings(), services_, clients_, std::move(trust));
+    connector_sdk::test_result result =
+        run_connection_test(checked.settings(), services_, clients_, checked.loaded_keystore);
     if (license.state == connector_sdk::license_state::grace)
         result.detail += (result.detail.empty() ? "" : "\n") + license.user_message;
     return result;
@@ -230,15 +171,6 @@ void* sage_connector::query_extension(std::string_view interface_id) noexcept
     if (interface_id == connector_sdk::oauth_management_id)
         return static_cast<connector_sdk::oauth_management*>(&oauth_);
     return nullptr;
-}
-
-void sage_connector::log_failure(std::string_view entry_point, std::string_view what) const noexcept
-{
-    try {
-        services_.log(connector_sdk::log_level::error,
-                      std::string(entry_point) + " failed unexpectedly: " + std::string(what));
-    } catch (...) {
-    }
 }
 
 } // namespace sage

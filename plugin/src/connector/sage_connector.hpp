@@ -1,7 +1,8 @@
-// The Sage Cloud Accounting connector: the one class a host talks to. Every entry point catches at
-// the plugin's edge and answers with a result value.
+// The Sage Cloud Accounting connector: the one class a host talks to. Every entry point runs its body
+// in run_entry_point (connector/entry_point.hpp) and answers with a result value.
 #pragma once
 
+#include "connector/connector_identity.hpp"
 #include "connector/http_client_cache.hpp"
 #include "connector/license_gate.hpp"
 #include "connector/sage_oauth_management.hpp"
@@ -15,10 +16,6 @@
 namespace sage {
 
 struct validated_form;
-
-inline constexpr char connector_id[] = "sage-cloud-accounting";
-inline constexpr char connector_name[] = "Sage Cloud Accounting";
-inline constexpr char connector_version[] = "1.0.0";
 
 class sage_connector final : public connector_sdk::connector {
 public:
@@ -44,8 +41,7 @@ private:
     // Resolves and checks a form with what the host knows (its OAuth app, its clock).
     [[nodiscard]] validated_form check(const connector_sdk::form_values& form) const;
     // TEST's work once the form is valid: the licence, then the connection itself.
-    [[nodiscard]] connector_sdk::test_result licensed_test(validated_form& checked);
-    void log_failure(std::string_view entry_point, std::string_view what) const noexcept;
+    [[nodiscard]] connector_sdk::test_result licensed_test(const validated_form& checked);
 
     connector_sdk::host_services& services_;
     license_gate license_;

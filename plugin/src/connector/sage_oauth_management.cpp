@@ -1,6 +1,7 @@
 #include "connector/sage_oauth_management.hpp"
 
-#include "connector/sage_connector.hpp"
+#include "connector/connector_identity.hpp"
+#include "connector/entry_point.hpp"
 #include "connector/test_operation.hpp"
 #include "form/form_validation.hpp"
 #include "oauth/authorization_flow.hpp"
@@ -12,18 +13,25 @@ namespace {
 
 using connector_sdk::error_category;
 using connector_sdk::oauth_operation_result;
+using connector_support::fail;
+using connector_support::failure;
+using connector_support::result;
 
-oauth_operation_result failure(error_category category, std::string message)
+oauth_operation_result refused(const failure& why)
 {
     oauth_operation_result r;
-    r.category = category;
-    r.message = std::move(message);
+    r.category = why.category;
+    r.message = why.message;
     return r;
 }
 
-oauth_operation_result failure(const failure_text& text)
+oauth_operation_result done(std::string message)
 {
-    return failure(text.category, text.message);
+    oauth_operation_result r;
+    r.ok = true;
+    r.category = error_category::none;
+    r.message = std::move(message);
+    return r;
 }
 
 std::string masked(const std::string& token)
@@ -42,42 +50,27 @@ struct prepared {
     connection_plan plan;
 };
 
-std::variant<prepared, oauth_operation_result>
-prepare(const connector_sdk::form_values& values, connector_sdk::host_services& services, http_client_cache& clients)
+result<prepared> prepare(const connector_sdk::form_values& values, connector_sdk::host_services& services,
+                         http_client_cache& clients)
 {
-    validation_environment environment;
-    const auto app = services.default_oauth_app(connector_id);
-    environment.host_offers_oauth_app = app && !app->client_id.empty() && !app->client_secret.empty();
-    environment.now = services.now();
-    validated_form form = sage::validate(values, environment);
+    validated_form form = sage::validate(values, environment_of(services, connector_id));
     if (!form.ok())
-        return failure(error_category::config, first_error(form.errors));
+        return fail(error_category::config, first_error(form.errors));
     if (form.settings().initiate_oauth == initiate_oauth_mode::off)
-        return failure(error_category::config, "InitiateOAuth is OFF, so the connector keeps no tokens: set it to "
-                                               "GETANDREFRESH (or REFRESH) to sign in and refresh");
-    std::shared_ptr<const keystore> trust;
-    if (form.loaded_keystore)
-        trust = std::make_shared<const keystore>(std::move(*form.loaded_keystore));
-    auto planned = plan_connection(form.settings(), services, clients, std::move(trust));
-    if (auto* text = std::get_if<failure_text>(&planned))
-        return failure(*text);
-    return prepared{std::move(form), std::move(std::get<connection_plan>(planned))};
+        return fail(error_category::config, "InitiateOAuth is OFF, so the connector keeps no tokens: set it to "
+                                            "GETANDREFRESH (or REFRESH) to sign in and refresh");
+    auto plan = plan_connection(form.settings(), services, clients, form.loaded_keystore);
+    if (!plan)
+        return plan.error();
+    return prepared{std::move(form), std::move(*plan)};
 }
 
-template <typename F>
-auto guarded(connector_sdk::host_services& services, std::string_view what, F&& body) noexcept -> decltype(body())
+// The licence's refusal, when it does not permit use.
+std::optional<oauth_operation_result> unlicensed(license_gate& license)
 {
-    try {
-        return body();
-    } catch (const std::exception& e) {
-        services.log(connector_sdk::log_level::error, std::string(what) + " failed unexpectedly: " + e.what());
-    } catch (...) {
-        services.log(connector_sdk::log_level::error, std::string(what) + " failed unexpectedly");
-    }
-    decltype(body()) result{};
-    result.category = error_category::internal;
-    result.message = "the connector failed unexpectedly; please report this to the vendor";
-    return result;
+    if (const auto status = license.check(); !status.permits_use())
+        return refused(fail(error_category::license, status.user_message));
+    return std::nullopt;
 }
 
 } // namespace
@@ -91,69 +84,63 @@ sage_oauth_management::sage_oauth_management(connector_sdk::host_services& servi
 oauth_operation_result sage_oauth_management::authorize(const connector_sdk::form_values& values,
                                                         const connector_sdk::authorize_options& options) noexcept
 {
-    return guarded(services_, "authorize", [&]() -> oauth_operation_result {
+    return run_entry_point(services_, "authorize", [&]() -> oauth_operation_result {
         auto ready = prepare(values, services_, clients_);
-        if (auto* refused = std::get_if<oauth_operation_result>(&ready))
-            return *refused;
-        auto& [form, plan] = std::get<prepared>(ready);
-        if (const auto license = license_.check(); !license.permits_use())
-            return failure(error_category::license, license.user_message);
+        if (!ready)
+            return refused(ready.error());
+        auto& [form, plan] = *ready;
+        if (auto refusal = unlicensed(license_))
+            return *refusal;
         const connection_settings& s = form.settings();
         oauth_client oauth(*plan.http, *plan.app);
         token_manager tokens(
             *plan.store, oauth, [this] { return services_.now(); },
             [this](std::string_view line) { services_.log(connector_sdk::log_level::debug, line); });
-        const authorization_outcome outcome =
-            s.oauth_verifier ? redeem_verifier(s, *s.oauth_verifier, oauth, *plan.store, services_)
-                             : run_authorization(s, oauth, *plan.store, services_,
-                                                 {.headless = options.headless,
-                                                  .wait = options.wait.value_or(s.authorization_wait),
-                                                  .require_browser = false});
-        if (outcome.awaiting_verifier) {
+        result<sign_in> signed_in = sign_in_as_configured(s, oauth, *plan.store, services_,
+                                                          {.headless = options.headless,
+                                                           .wait = options.wait.value_or(s.authorization_wait),
+                                                           .require_browser = false});
+        if (!signed_in)
+            return refused(signed_in.error());
+        if (!*signed_in) {
             oauth_operation_result r;
             r.awaiting_verifier = true;
             r.category = error_category::none;
-            r.message = outcome.failure.message;
+            r.message = awaiting_verifier_sentence();
             return r;
         }
-        if (!outcome.ok())
-            return failure(outcome.failure);
-        if (std::string error = tokens.adopt(*outcome.tokens); !error.empty())
-            return failure(error_category::config, "signed in, but " + error);
-        oauth_operation_result r;
-        r.ok = true;
-        r.category = error_category::none;
-        r.message = "signed in to Sage; tokens stored in " + plan.store->describe() + " (access token valid until " +
-                    connector_support::utc_time_text(outcome.tokens->expires_at) +
-                    ", refreshed automatically from then on)";
-        return r;
+        const token_set& set = **signed_in;
+        if (auto adopted = tokens.adopt(set); !adopted)
+            return refused(fail(error_category::config, "signed in, but " + adopted.error().message));
+        return done("signed in to Sage; tokens stored in " + plan.store->describe() + " (access token valid until " +
+                    connector_support::utc_time_text(set.expires_at) + ", refreshed automatically from then on)");
     });
 }
 
 connector_sdk::oauth_token_status sage_oauth_management::status(const connector_sdk::form_values& values) noexcept
 {
-    return guarded(services_, "oauth status", [&]() -> connector_sdk::oauth_token_status {
+    return run_entry_point(services_, "oauth status", [&]() -> connector_sdk::oauth_token_status {
         connector_sdk::oauth_token_status status;
         auto ready = prepare(values, services_, clients_);
-        if (auto* refused = std::get_if<oauth_operation_result>(&ready)) {
-            status.category = refused->category;
-            status.message = refused->message;
+        if (!ready) {
+            status.category = ready.error().category;
+            status.message = ready.error().message;
             return status;
         }
-        auto& plan = std::get<prepared>(ready).plan;
+        auto& plan = ready->plan;
         status.location = plan.store->describe();
         status.client_id = plan.app->client_id;
-        const store_read read = plan.store->read(plan.app->client_id);
-        if (!read.ok()) {
-            status.category = error_category::config;
-            status.message = read.error;
+        const auto stored = plan.store->read(plan.app->client_id);
+        if (!stored) {
+            status.category = stored.error().category;
+            status.message = stored.error().message;
             return status;
         }
-        if (!read.set) {
+        if (!*stored) {
             status.message = "no tokens are stored in " + status.location + ": sign in first";
             return status;
         }
-        const token_set& set = *read.set;
+        const token_set& set = **stored;
         status.present = true;
         status.scope = set.scope;
         status.access_token_masked = masked(set.access_token);
@@ -172,37 +159,30 @@ connector_sdk::oauth_token_status sage_oauth_management::status(const connector_
 
 oauth_operation_result sage_oauth_management::revoke(const connector_sdk::form_values& values) noexcept
 {
-    return guarded(services_, "revoke", [&]() -> oauth_operation_result {
+    return run_entry_point(services_, "revoke", [&]() -> oauth_operation_result {
         auto ready = prepare(values, services_, clients_);
-        if (auto* refused = std::get_if<oauth_operation_result>(&ready))
-            return *refused;
-        auto& plan = std::get<prepared>(ready).plan;
-        if (const auto license = license_.check(); !license.permits_use())
-            return failure(error_category::license, license.user_message);
-        std::string error;
-        store_lock lock = plan.store->lock(std::chrono::seconds(90), error);
-        if (!lock.owns())
-            return failure(error_category::config, error);
-        const store_read read = plan.store->read(plan.app->client_id);
-        if (!read.ok())
-            return failure(error_category::config, read.error);
-        if (!read.set)
-            return failure(error_category::config,
-                           "nothing to revoke: no tokens are stored in " + plan.store->describe());
+        if (!ready)
+            return refused(ready.error());
+        auto& plan = ready->plan;
+        if (auto refusal = unlicensed(license_))
+            return *refusal;
+        auto lock = plan.store->lock(std::chrono::seconds(90));
+        if (!lock)
+            return refused(lock.error());
+        const auto stored = plan.store->read(plan.app->client_id);
+        if (!stored)
+            return refused(stored.error());
+        if (!*stored)
+            return refused(
+                fail(error_category::config, "nothing to revoke: no tokens are stored in " + plan.store->describe()));
+        // A token Sage no longer knows counts as revoked; any other refusal leaves the set in place so
+        // the user can try again.
         oauth_client oauth(*plan.http, *plan.app);
-        if (const auto refused = oauth.revoke(read.set->refresh_token)) {
-            // A token Sage no longer knows is as good as revoked; anything else leaves the set in place
-            // so the user can try again.
-            if (refused->what != oauth_failure::kind::invalid_grant)
-                return failure(describe_oauth(*refused, "revoking the refresh token"));
-        }
-        if (std::string removed = plan.store->remove(); !removed.empty())
-            return failure(error_category::config, "revoked at Sage, but " + removed);
-        oauth_operation_result r;
-        r.ok = true;
-        r.category = error_category::none;
-        r.message = "revoked at Sage and removed from " + plan.store->describe() + "; sign in again to reconnect";
-        return r;
+        if (auto revoked = oauth.revoke((*stored)->refresh_token); !revoked)
+            return refused(revoked.error());
+        if (auto removed = plan.store->remove(); !removed)
+            return refused(fail(error_category::config, "revoked at Sage, but " + removed.error().message));
+        return done("revoked at Sage and removed from " + plan.store->describe() + "; sign in again to reconnect");
     });
 }
 

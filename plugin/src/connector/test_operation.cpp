@@ -1,6 +1,6 @@
 #include "connector/test_operation.hpp"
 
-#include "connector/connection_failures.hpp"
+#include "connector/connector_identity.hpp"
 #include "oauth/authorization_flow.hpp"
 #include "oauth/token_manager.hpp"
 #include "sage/sage_api.hpp"
@@ -13,15 +13,16 @@ namespace sage {
 namespace {
 
 using connector_sdk::error_category;
+using connector_support::fail;
+using connector_support::failure;
+using connector_support::result;
 
-constexpr char connector_key[] = "sage-cloud-accounting";
-
-connector_sdk::test_result unavailable(const failure_text& failure)
+connector_sdk::test_result unavailable(const failure& why)
 {
     connector_sdk::test_result r;
     r.available = false;
-    r.category = failure.category;
-    r.message = failure.message;
+    r.category = why.category;
+    r.message = why.message;
     return r;
 }
 
@@ -75,31 +76,28 @@ endpoint revoke_endpoint_for(const endpoint& token_url)
     return revoke;
 }
 
-std::variant<connection_plan, failure_text> plan_connection(const connection_settings& s,
-                                                            connector_sdk::host_services& services,
-                                                            http_client_cache& clients,
-                                                            std::shared_ptr<const keystore> trust)
+result<connection_plan> plan_connection(const connection_settings& s, connector_sdk::host_services& services,
+                                        http_client_cache& clients, std::shared_ptr<const keystore> trust)
 {
     connection_plan plan;
-    std::string error;
-    plan.http = clients.client_for(s, trust, error);
-    if (!plan.http)
-        return failure_text{error_category::tls, error};
+    auto http = clients.client_for(s, std::move(trust));
+    if (!http)
+        return http.error();
+    plan.http = std::move(*http);
 
     std::optional<connector_sdk::oauth_app_credentials> credentials;
     if (s.client_id && s.client_secret)
         credentials = connector_sdk::oauth_app_credentials{*s.client_id, *s.client_secret};
     else if (!s.client_id && !s.client_secret)
-        credentials = services.default_oauth_app(connector_key);
+        credentials = services.default_oauth_app(connector_id);
     if (credentials)
         plan.app = oauth_app{credentials->client_id, credentials->client_secret, s.token_url,
                              revoke_endpoint_for(s.token_url)};
 
     if (s.initiate_oauth != initiate_oauth_mode::off) {
         if (!plan.app)
-            return failure_text{error_category::config,
-                                "Client ID and Client Secret are needed to refresh tokens: enter the credentials of "
-                                "your app at developer.sage.com"};
+            return fail(error_category::config, "Client ID and Client Secret are needed to refresh tokens: enter the "
+                                                "credentials of your app at developer.sage.com");
         switch (s.oauth_settings.where) {
         case oauth_settings_location::kind::memory:
             plan.store = open_memory_token_store(s.oauth_settings.memory_id);
@@ -108,9 +106,8 @@ std::variant<connection_plan, failure_text> plan_connection(const connection_set
         case oauth_settings_location::kind::host_default: {
             const auto file = s.oauth_settings.token_file(services.state_directory(), s.connection_name, home_folder());
             if (!file)
-                return failure_text{error_category::config,
-                                    "OAuthSettingsLocation starts with ~/ but this user has no home folder: give an "
-                                    "absolute path"};
+                return fail(error_category::config, "OAuthSettingsLocation starts with ~/ but this user has no home "
+                                                    "folder: give an absolute path");
             plan.store = open_file_token_store(*file);
             break;
         }
@@ -121,91 +118,106 @@ std::variant<connection_plan, failure_text> plan_connection(const connection_set
     return plan;
 }
 
-connector_sdk::test_result run_connection_test(const connection_settings& s, connector_sdk::host_services& services,
-                                               http_client_cache& clients, std::shared_ptr<const keystore> trust)
-{
-    auto planned = plan_connection(s, services, clients, std::move(trust));
-    if (auto* failure = std::get_if<failure_text>(&planned))
-        return unavailable(*failure);
-    connection_plan& plan = std::get<connection_plan>(planned);
-    auto log = [&services](std::string_view line) { services.log(connector_sdk::log_level::debug, line); };
-    auto now = [&services] { return services.now(); };
+namespace {
 
-    // 1. An access token, as InitiateOAuth says.
+// What one TEST works with: the plan, and the OAuth client and token manager that renew its token
+// (when InitiateOAuth is not OFF). They live as long as the API calls that may ask for a new token.
+struct test_session {
+    const connection_settings& settings;
+    connector_sdk::host_services& services;
+    connection_plan plan;
     std::optional<oauth_client> oauth;
     std::optional<token_manager> tokens;
-    std::string access_token;
-    if (s.initiate_oauth == initiate_oauth_mode::off) {
-        if (s.oauth_expires_in && s.oauth_token_timestamp) {
-            const auto expires =
-                std::chrono::floor<std::chrono::seconds>(*s.oauth_token_timestamp) + *s.oauth_expires_in;
-            if (expires <= services.now())
-                return unavailable({error_category::auth,
-                                    "the Access Token expired at " + connector_support::utc_time_text(expires) +
-                                        ": supply a new one, or set InitiateOAuth to REFRESH with a Refresh Token so "
-                                        "the connector renews it"});
-        }
-        access_token = s.access_token.value_or("");
-    } else {
-        oauth.emplace(*plan.http, *plan.app);
-        tokens.emplace(*plan.store, *oauth, now, log);
-        access_grant grant = tokens->fresh(plan.seed);
-        if (!grant.ok() && grant.nothing_stored && s.initiate_oauth == initiate_oauth_mode::get_and_refresh) {
-            // GETANDREFRESH with nothing stored: sign in, with the OAuthVerifier given or in the browser.
-            authorization_outcome signed_in =
-                s.oauth_verifier
-                    ? redeem_verifier(s, *s.oauth_verifier, *oauth, *plan.store, services)
-                    : run_authorization(s, *oauth, *plan.store, services,
-                                        {.headless = false, .wait = s.authorization_wait, .require_browser = true});
-            if (!signed_in.ok())
-                return unavailable(signed_in.failure);
-            if (std::string error = tokens->adopt(*signed_in.tokens); !error.empty())
-                return unavailable({error_category::config, "signed in, but " + error});
-            grant = {};
-            grant.set = std::move(signed_in.tokens);
-        }
-        if (!grant.ok())
-            return unavailable(grant.failure);
-        access_token = grant.set->access_token;
-    }
 
-    // 2. Who is connected. One refresh after a 401 that is not the subscription error.
-    sage_api api(*plan.http, s.api_base_url, log);
-    auto user = api.user(access_token);
-    if (auto* failure = std::get_if<api_failure>(&user);
-        failure != nullptr && failure->status == 401 && tokens && !failure->has_data_code("AuthorizationFailure")) {
-        access_grant grant = tokens->after_rejection(access_token, plan.seed);
-        if (!grant.ok())
-            return unavailable(grant.failure);
-        access_token = grant.set->access_token;
-        user = api.user(access_token);
-    }
-    if (auto* failure = std::get_if<api_failure>(&user)) {
-        failure_text text = describe_api(*failure, "your user details");
-        if (s.initiate_oauth == initiate_oauth_mode::off && failure->status == 401 &&
-            text.category == error_category::auth)
-            text.message =
-                "Sage rejected the Access Token (expired or revoked): supply a new one, or set InitiateOAuth "
-                "to REFRESH with a Refresh Token so the connector renews it";
-        return unavailable(text);
-    }
-    const sage_user& who = std::get<sage_user>(user);
+    void log(std::string_view line) const { services.log(connector_sdk::log_level::debug, line); }
+};
 
-    // 3. Which businesses.
-    auto businesses = api.businesses(access_token);
-    if (auto* failure = std::get_if<api_failure>(&businesses))
-        return unavailable(describe_api(*failure, "your businesses"));
-    const auto& list = std::get<std::vector<sage_business>>(businesses);
+// InitiateOAuth=OFF: the Access Token of the form, unless it is known to have expired.
+result<api_access> supplied_token(const test_session& t)
+{
+    const connection_settings& s = t.settings;
+    if (s.oauth_expires_in && s.oauth_token_timestamp) {
+        const auto expires = std::chrono::floor<std::chrono::seconds>(*s.oauth_token_timestamp) + *s.oauth_expires_in;
+        if (expires <= t.services.now())
+            return fail(error_category::auth, "the Access Token expired at " +
+                                                  connector_support::utc_time_text(expires) +
+                                                  ": supply a new one, or set InitiateOAuth to REFRESH with a Refresh "
+                                                  "Token so the connector renews it");
+    }
+    return api_access{s.access_token.value_or(""), nullptr};
+}
+
+// GETANDREFRESH with nothing stored: sign in, with the OAuthVerifier given or in the browser, and
+// store the tokens.
+result<token_set> sign_in_now(test_session& t)
+{
+    const connection_settings& s = t.settings;
+    result<sign_in> signed_in =
+        sign_in_as_configured(s, *t.oauth, *t.plan.store, t.services,
+                              {.headless = false, .wait = s.authorization_wait, .require_browser = true});
+    if (!signed_in)
+        return signed_in.error();
+    if (!*signed_in)
+        return fail(error_category::auth, awaiting_verifier_sentence());
+    if (auto adopted = t.tokens->adopt(**signed_in); !adopted)
+        return fail(error_category::config, "signed in, but " + adopted.error().message);
+    return std::move(**signed_in);
+}
+
+// Step 1: an access token, as InitiateOAuth says, and the way to renew it when Sage rejects it.
+result<api_access> obtain_token(test_session& t)
+{
+    if (t.settings.initiate_oauth == initiate_oauth_mode::off)
+        return supplied_token(t);
+    t.oauth.emplace(*t.plan.http, *t.plan.app);
+    t.tokens.emplace(
+        *t.plan.store, *t.oauth, [&t] { return t.services.now(); }, [&t](std::string_view line) { t.log(line); });
+    auto stored = t.tokens->fresh(t.plan.seed);
+    if (!stored)
+        return stored.error();
+    token_set set;
+    if (*stored)
+        set = std::move(**stored);
+    else if (t.settings.initiate_oauth == initiate_oauth_mode::get_and_refresh) {
+        auto signed_in = sign_in_now(t);
+        if (!signed_in)
+            return signed_in.error();
+        set = std::move(*signed_in);
+    } else
+        return t.tokens->nothing_stored();
+    // Sage answered 401 (not the subscription error): one refresh, unless another caller already did.
+    auto renew = [&t](const std::string& rejected) -> result<std::string> {
+        auto renewed = t.tokens->after_rejection(rejected, t.plan.seed);
+        if (!renewed)
+            return renewed.error();
+        return std::move(renewed->access_token);
+    };
+    return api_access{std::move(set.access_token), renew};
+}
+
+// Step 2 is sage_api::user (who is connected). Step 3: which businesses they reach, and whether
+// BusinessId is one of them.
+result<std::vector<sage_business>> which_businesses(sage_api& api, const connection_settings& s, const sage_user& who)
+{
+    auto list = api.businesses();
+    if (!list)
+        return list;
     if (s.business_id) {
         const bool known =
-            std::any_of(list.begin(), list.end(), [&](const sage_business& b) { return b.id == *s.business_id; });
+            std::any_of(list->begin(), list->end(), [&](const sage_business& b) { return b.id == *s.business_id; });
         if (!known)
-            return unavailable(
-                {error_category::config, "BusinessId " + *s.business_id + " is not one of the businesses " +
-                                             who.displayed_as + " can reach (" + business_list(list) +
-                                             "): correct it, or leave it empty to use the lead business"});
+            return fail(error_category::config, "BusinessId " + *s.business_id + " is not one of the businesses " +
+                                                    who.displayed_as + " can reach (" + business_list(*list) +
+                                                    "): correct it, or leave it empty to use the lead business");
     }
+    return list;
+}
 
+// Step 4: "connection available", with who and what.
+connector_sdk::test_result connected(const test_session& t, const sage_user& who,
+                                     const std::vector<sage_business>& list)
+{
+    const connection_settings& s = t.settings;
     connector_sdk::test_result r;
     r.available = true;
     r.category = error_category::none;
@@ -218,9 +230,33 @@ connector_sdk::test_result run_connection_test(const connection_settings& s, con
         r.detail += "business: " + b.displayed_as + " (id " + b.id + ")" +
                     (s.business_id && *s.business_id == b.id ? " [BusinessId]" : "") + "\n";
     r.detail += "InitiateOAuth: " + std::string(to_string(s.initiate_oauth));
-    if (plan.store)
-        r.detail += "\nOAuthSettingsLocation: " + plan.store->describe();
+    if (t.plan.store)
+        r.detail += "\nOAuthSettingsLocation: " + t.plan.store->describe();
     return r;
+}
+
+} // namespace
+
+connector_sdk::test_result run_connection_test(const connection_settings& s, connector_sdk::host_services& services,
+                                               http_client_cache& clients, std::shared_ptr<const keystore> trust)
+{
+    auto plan = plan_connection(s, services, clients, std::move(trust));
+    if (!plan)
+        return unavailable(plan.error());
+    test_session session{s, services, std::move(*plan), std::nullopt, std::nullopt};
+
+    auto access = obtain_token(session);
+    if (!access)
+        return unavailable(access.error());
+    sage_api api(*session.plan.http, s.api_base_url, std::move(*access),
+                 [&session](std::string_view line) { session.log(line); });
+    auto who = api.user();
+    if (!who)
+        return unavailable(who.error());
+    auto businesses = which_businesses(api, s, *who);
+    if (!businesses)
+        return unavailable(businesses.error());
+    return connected(session, *who, *businesses);
 }
 
 } // namespace sage

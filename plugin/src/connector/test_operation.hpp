@@ -4,7 +4,6 @@
 // stopped it, as a category and a sentence.
 #pragma once
 
-#include "connector/connection_failures.hpp"
 #include "connector/http_client_cache.hpp"
 #include "form/connection_settings.hpp"
 #include "oauth/oauth_client.hpp"
@@ -12,10 +11,10 @@
 
 #include <connector_sdk/host_services.hpp>
 #include <connector_sdk/results.hpp>
+#include <connector_support/result.hpp>
 
 #include <memory>
 #include <optional>
-#include <variant>
 
 namespace sage {
 
@@ -29,11 +28,12 @@ struct connection_plan {
 
 // Builds the plan, or says why it cannot be built (a config or tls failure).
 // `trust` is the keystore validation already loaded (null when none was uploaded).
-[[nodiscard]] std::variant<connection_plan, failure_text> plan_connection(const connection_settings& settings,
-                                                                          connector_sdk::host_services& services,
-                                                                          http_client_cache& clients,
-                                                                          std::shared_ptr<const keystore> trust);
+[[nodiscard]] connector_support::result<connection_plan> plan_connection(const connection_settings& settings,
+                                                                         connector_sdk::host_services& services,
+                                                                         http_client_cache& clients,
+                                                                         std::shared_ptr<const keystore> trust);
 
+// TEST in named steps: obtain a token → who is connected → which businesses → the result.
 [[nodiscard]] connector_sdk::test_result run_connection_test(const connection_settings& settings,
                                                              connector_sdk::host_services& services,
                                                              http_client_cache& clients,

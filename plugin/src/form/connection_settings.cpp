@@ -21,10 +21,12 @@ using connector_sdk::file_value;
 using connector_sdk::form_value;
 using connector_sdk::key_value_pairs;
 using connector_sdk::property_descriptor;
+using connector_support::fail;
+using connector_support::result;
 
 // --- Typed assignment: one small function per key ---------------------------------------------------
-// Each takes a value convert_value produced for that key and stores it; a non-empty return is a
-// problem phrased to follow the label ("is not a valid absolute URL ...").
+// Each takes a value convert_value produced for that key and stores it; a failure's sentence is
+// phrased to follow the label ("is not a valid absolute URL ...").
 
 const std::string& text(const form_value& v)
 {
@@ -35,44 +37,44 @@ std::int64_t integer(const form_value& v)
     return std::get<std::int64_t>(v);
 }
 
-using assigner = std::string (*)(connection_settings&, const form_value&);
+using assigner = result<void> (*)(connection_settings&, const form_value&);
 
 template <std::optional<std::string> connection_settings::*member>
-std::string assign_text(connection_settings& s, const form_value& v)
+result<void> assign_text(connection_settings& s, const form_value& v)
 {
     s.*member = text(v);
     return {};
 }
 
 template <endpoint connection_settings::*member>
-std::string assign_endpoint(connection_settings& s, const form_value& v)
+result<void> assign_endpoint(connection_settings& s, const form_value& v)
 {
     endpoint_parse_result parsed = parse_endpoint(text(v));
     if (!parsed.value)
-        return std::move(parsed.error);
+        return fail(connector_sdk::error_category::config, std::move(parsed.error));
     s.*member = std::move(*parsed.value);
     return {};
 }
 
-std::string assign_connection_name(connection_settings& s, const form_value& v)
+result<void> assign_connection_name(connection_settings& s, const form_value& v)
 {
     s.connection_name = text(v);
     return {};
 }
 
-std::string assign_enable_ssl(connection_settings& s, const form_value& v)
+result<void> assign_enable_ssl(connection_settings& s, const form_value& v)
 {
     s.enable_ssl = std::get<bool>(v);
     return {};
 }
 
-std::string assign_keystore_file(connection_settings& s, const form_value& v)
+result<void> assign_keystore_file(connection_settings& s, const form_value& v)
 {
     s.keystore_file = std::get<file_value>(v);
     return {};
 }
 
-std::string assign_initiate_oauth(connection_settings& s, const form_value& v)
+result<void> assign_initiate_oauth(connection_settings& s, const form_value& v)
 {
     for (auto mode : {initiate_oauth_mode::off, initiate_oauth_mode::get_and_refresh, initiate_oauth_mode::refresh})
         if (to_string(mode) == text(v))
@@ -80,22 +82,22 @@ std::string assign_initiate_oauth(connection_settings& s, const form_value& v)
     return {};
 }
 
-std::string assign_oauth_settings_location(connection_settings& s, const form_value& v)
+result<void> assign_oauth_settings_location(connection_settings& s, const form_value& v)
 {
-    oauth_settings_location_parse_result parsed = parse_oauth_settings_location(text(v));
-    if (!parsed.value)
-        return std::move(parsed.error);
-    s.oauth_settings = std::move(*parsed.value);
+    auto parsed = parse_oauth_settings_location(text(v));
+    if (!parsed)
+        return parsed.error();
+    s.oauth_settings = std::move(*parsed);
     return {};
 }
 
-std::string assign_scope(connection_settings& s, const form_value& v)
+result<void> assign_scope(connection_settings& s, const form_value& v)
 {
     s.scope = text(v) == to_string(oauth_scope::readonly) ? oauth_scope::readonly : oauth_scope::full_access;
     return {};
 }
 
-std::string assign_country(connection_settings& s, const form_value& v)
+result<void> assign_country(connection_settings& s, const form_value& v)
 {
     using enum sage_country;
     for (auto country : {gb, ie, ca, us, de, es, fr})
@@ -104,25 +106,25 @@ std::string assign_country(connection_settings& s, const form_value& v)
     return {};
 }
 
-std::string assign_oauth_expires_in(connection_settings& s, const form_value& v)
+result<void> assign_oauth_expires_in(connection_settings& s, const form_value& v)
 {
     s.oauth_expires_in = std::chrono::seconds(integer(v));
     return {};
 }
 
-std::string assign_oauth_token_timestamp(connection_settings& s, const form_value& v)
+result<void> assign_oauth_token_timestamp(connection_settings& s, const form_value& v)
 {
     s.oauth_token_timestamp = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(integer(v)));
     return {};
 }
 
-std::string assign_timeout(connection_settings& s, const form_value& v)
+result<void> assign_timeout(connection_settings& s, const form_value& v)
 {
     s.timeout = std::chrono::seconds(integer(v));
     return {};
 }
 
-std::string assign_authorization_wait(connection_settings& s, const form_value& v)
+result<void> assign_authorization_wait(connection_settings& s, const form_value& v)
 {
     s.authorization_wait = std::chrono::seconds(integer(v));
     return {};
@@ -130,27 +132,27 @@ std::string assign_authorization_wait(connection_settings& s, const form_value& 
 
 // The proxy members follow ProxyServer in catalogue order, so the proxy exists when they arrive;
 // without ProxyServer they are dropped here and form_validation reports them.
-std::string assign_proxy_server(connection_settings& s, const form_value& v)
+result<void> assign_proxy_server(connection_settings& s, const form_value& v)
 {
     s.proxy.emplace().server = text(v);
     return {};
 }
 
-std::string assign_proxy_port(connection_settings& s, const form_value& v)
+result<void> assign_proxy_port(connection_settings& s, const form_value& v)
 {
     if (s.proxy)
         s.proxy->port = static_cast<std::uint16_t>(integer(v)); // the catalogue bounds it to 1..65535
     return {};
 }
 
-std::string assign_proxy_user(connection_settings& s, const form_value& v)
+result<void> assign_proxy_user(connection_settings& s, const form_value& v)
 {
     if (s.proxy)
         s.proxy->user = text(v);
     return {};
 }
 
-std::string assign_proxy_password(connection_settings& s, const form_value& v)
+result<void> assign_proxy_password(connection_settings& s, const form_value& v)
 {
     if (s.proxy)
         s.proxy->password = text(v);
@@ -428,7 +430,7 @@ connection_settings::connection_settings()
             continue;
         conversion converted = sage::convert_value(property, form_value(*property.default_value));
         const assigner assign = assigner_for(property.key);
-        if (!converted.value || assign == nullptr || !assign(*this, *converted.value).empty())
+        if (!converted.value || assign == nullptr || !assign(*this, *converted.value))
             throw std::logic_error("the catalogue's default for " + property.key + " does not convert");
     }
 }
@@ -465,8 +467,8 @@ settings_resolution resolve_settings(const connector_sdk::form_values& form)
         const assigner assign = assigner_for(property.key);
         if (assign == nullptr)
             continue;
-        if (std::string problem = assign(out.settings, merged->value); !problem.empty()) {
-            out.errors.push_back({property.key, property.label + merged->where + " " + problem});
+        if (auto assigned = assign(out.settings, merged->value); !assigned) {
+            out.errors.push_back({property.key, property.label + merged->where + " " + assigned.error().message});
             out.failed.insert(property.key);
             continue;
         }

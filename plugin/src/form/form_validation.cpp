@@ -220,14 +220,16 @@ private:
         if (!settings().keystore_file || failed(keys::keystore_file) || failed(keys::keystore_password))
             return;
         const auto& file = *settings().keystore_file;
-        keystore_load_result loaded =
-            load_keystore(file.content, file.file_name, settings().keystore_password, environment_.now);
-        if (!loaded.ok()) {
-            error(loaded.error->key, std::move(loaded.error->message));
+        const keystore_labels labels{label(keys::keystore_file), label(keys::keystore_password)};
+        auto loaded =
+            load_keystore(file.content, file.file_name, settings().keystore_password, environment_.now, labels);
+        if (!loaded) {
+            error(blames_password(loaded.error(), labels) ? keys::keystore_password : keys::keystore_file,
+                  std::move(loaded.error().message));
             return;
         }
-        out_.notes.insert(out_.notes.end(), loaded.value->notes().begin(), loaded.value->notes().end());
-        out_.loaded_keystore = std::move(loaded.value);
+        out_.notes.insert(out_.notes.end(), loaded->notes().begin(), loaded->notes().end());
+        out_.loaded_keystore = std::make_shared<const keystore>(std::move(*loaded));
     }
 
     // `key` only means something together with `partner`.
@@ -327,6 +329,15 @@ void sort_by_catalogue_order(std::vector<field_error>& errors)
 }
 
 } // namespace
+
+validation_environment environment_of(connector_sdk::host_services& services, std::string_view connector_id)
+{
+    validation_environment environment;
+    const auto app = services.default_oauth_app(connector_id);
+    environment.host_offers_oauth_app = app && !app->client_id.empty() && !app->client_secret.empty();
+    environment.now = services.now();
+    return environment;
+}
 
 validated_form validate(const connector_sdk::form_values& form, const validation_environment& environment)
 {

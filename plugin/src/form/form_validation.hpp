@@ -8,9 +8,11 @@
 #include "transport/keystore.hpp"
 
 #include <connector_sdk/form.hpp>
+#include <connector_sdk/host_services.hpp>
 #include <connector_sdk/results.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,13 +30,18 @@ struct validation_environment {
 
 struct validated_form {
     settings_resolution resolution;
-    std::optional<keystore> loaded_keystore;        // when the form uploaded a readable keystore
-    std::vector<connector_sdk::field_error> errors; // in catalogue order; unknown top-level keys last
-    std::vector<std::string> notes;                 // worth telling the user, not errors (no secrets)
+    std::shared_ptr<const keystore> loaded_keystore; // when the form uploaded a readable keystore
+    std::vector<connector_sdk::field_error> errors;  // in catalogue order; unknown top-level keys last
+    std::vector<std::string> notes;                  // worth telling the user, not errors (no secrets)
 
     [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
     [[nodiscard]] const connection_settings& settings() const noexcept { return resolution.settings; }
 };
+
+// What `services` (the host) knows that validation needs: whether it offers an OAuth app for
+// `connector_id`, and its clock.
+[[nodiscard]] validation_environment environment_of(connector_sdk::host_services& services,
+                                                    std::string_view connector_id);
 
 // Resolves and checks `form`. Throws only std::bad_alloc.
 [[nodiscard]] validated_form validate(const connector_sdk::form_values& form,

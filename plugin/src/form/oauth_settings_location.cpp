@@ -27,37 +27,43 @@ std::uint64_t stable_hash(std::string_view text) noexcept
 }
 } // namespace
 
-oauth_settings_location_parse_result parse_oauth_settings_location(std::string_view text)
+connector_support::result<oauth_settings_location> parse_oauth_settings_location(std::string_view text)
 {
     text = connector_support::trim(text);
     oauth_settings_location location;
     if (connector_support::istarts_with(text, memory_scheme)) {
         const std::string_view id = text.substr(memory_scheme.size());
         if (id.empty())
-            return {std::nullopt, "memory:// needs an id after it, e.g. memory://sage-main"};
+            return connector_support::fail(connector_sdk::error_category::config,
+                                           "memory:// needs an id after it, e.g. memory://sage-main");
         for (char c : id)
             if (!is_id_char(c))
-                return {std::nullopt, "a memory:// id may contain only letters, digits, '.', '_' and '-', "
-                                      "e.g. memory://sage-main"};
+                return connector_support::fail(connector_sdk::error_category::config,
+                                               "a memory:// id may contain only letters, digits, '.', '_' and '-', "
+                                               "e.g. memory://sage-main");
         location.where = oauth_settings_location::kind::memory;
         location.memory_id = std::string(id);
-        return {std::move(location), {}};
+        return location;
     }
     if (text.find("://") != std::string_view::npos)
-        return {std::nullopt, "must be a file path or memory://<id>; other URL schemes are not supported"};
+        return connector_support::fail(connector_sdk::error_category::config,
+                                       "must be a file path or memory://<id>; other URL schemes are not supported");
     for (char c : text)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return {std::nullopt, "contains a control character; give a plain file path"};
+            return connector_support::fail(connector_sdk::error_category::config,
+                                           "contains a control character; give a plain file path");
     const bool home_relative = text.starts_with("~/");
     if (!home_relative && !std::filesystem::path(text).is_absolute())
-        return {std::nullopt, "must be an absolute file path (e.g. /home/me/.sage/tokens.json or "
-                              "~/.sage/tokens.json) or memory://<id>; a relative path would depend on the "
-                              "host's working folder"};
+        return connector_support::fail(connector_sdk::error_category::config,
+                                       "must be an absolute file path (e.g. /home/me/.sage/tokens.json or "
+                                       "~/.sage/tokens.json) or memory://<id>; a relative path would depend on the "
+                                       "host's working folder");
     if (text.back() == '/')
-        return {std::nullopt, "names a folder; give the path of a file, e.g. ~/.sage/tokens.json"};
+        return connector_support::fail(connector_sdk::error_category::config,
+                                       "names a folder; give the path of a file, e.g. ~/.sage/tokens.json");
     location.where = oauth_settings_location::kind::file;
     location.file = std::filesystem::path(text);
-    return {std::move(location), {}};
+    return location;
 }
 
 std::filesystem::path default_oauth_settings_file(const std::filesystem::path& state_directory,

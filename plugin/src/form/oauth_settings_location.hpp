@@ -3,7 +3,9 @@
 // validator and the token store agree.
 #pragma once
 
+#include <connector_support/result.hpp>
 #include <cstdint>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -29,14 +31,10 @@ struct oauth_settings_location {
                const std::optional<std::filesystem::path>& home) const;
 };
 
-struct oauth_settings_location_parse_result {
-    std::optional<oauth_settings_location> value;
-    std::string error; // the cause and the remedy when value is empty (never repeats the text)
-};
-
 // Reads a non-empty OAuthSettingsLocation value: memory://<id> with id of [A-Za-z0-9._-]+, or an
-// absolute path, or a path starting with ~/.
-[[nodiscard]] oauth_settings_location_parse_result parse_oauth_settings_location(std::string_view text);
+// absolute path, or a path starting with ~/. A failure's sentence follows the label ("must be ...")
+// and never repeats the text.
+[[nodiscard]] connector_support::result<oauth_settings_location> parse_oauth_settings_location(std::string_view text);
 
 // The host-default file for a connection: <state>/oauth/<name, made file-safe>-<16 hex digits of a
 // hash of the exact name>.json, so two names that look alike once made file-safe never share a file.

@@ -3,6 +3,8 @@
 #include "oauth/authorization_request.hpp"
 #include "oauth/callback_listener.hpp"
 
+#include <connector_support/ascii_text.hpp>
+
 #include <boost/json.hpp>
 
 namespace sage {
@@ -10,49 +12,45 @@ namespace {
 
 namespace json = boost::json;
 using connector_sdk::error_category;
+using connector_support::fail;
+using connector_support::failure;
+using connector_support::result;
 
 constexpr char pending_note[] = "pending";
 // A code lives 60 seconds, so a pending headless request older than this cannot be finished.
 constexpr std::chrono::minutes pending_lifetime{15};
 
-authorization_outcome failed(error_category category, std::string message)
-{
-    authorization_outcome o;
-    o.failure = {category, std::move(message)};
-    return o;
-}
-
-authorization_outcome refused_by_user(const authorization_response& response)
+failure refused_by_user(const authorization_response& response)
 {
     const std::string error = *response.error;
     if (error == "access_denied")
-        return failed(error_category::auth,
-                      "the sign-in was refused (access_denied): sign in again and choose Allow on "
-                      "Sage's consent page");
-    return failed(error_category::auth, "Sage did not complete the sign-in (" + error +
-                                            (response.error_description ? ": " + *response.error_description : "") +
-                                            "): check the Client ID, CallbackURL and Scope, then sign in again");
+        return fail(error_category::auth, "the sign-in was refused (access_denied): sign in again and choose Allow on "
+                                          "Sage's consent page");
+    return fail(error_category::auth, "Sage did not complete the sign-in (" + error +
+                                          (response.error_description ? ": " + *response.error_description : "") +
+                                          "): check the Client ID, CallbackURL and Scope, then sign in again");
 }
 
-authorization_outcome exchange(const authorization_response& response, const authorization_request& request,
-                               oauth_client& oauth, connector_sdk::host_services& services)
+result<token_set> exchange(const authorization_response& response, const authorization_request& request,
+                           oauth_client& oauth, connector_sdk::host_services& services)
 {
     if (response.error)
         return refused_by_user(response);
-    token_outcome outcome =
-        oauth.exchange_code(*response.code, request.redirect_uri, request.code_verifier, services.now());
-    if (auto* failure = std::get_if<oauth_failure>(&outcome)) {
-        authorization_outcome o;
-        o.failure = describe_oauth(*failure, "exchanging the authorization code");
-        if (failure->what == oauth_failure::kind::invalid_grant)
-            o.failure.message =
-                "Sage refused the authorization code (expired after 60 seconds, already used, or issued "
-                "for another CallbackURL): sign in again";
-        return o;
-    }
-    authorization_outcome o;
-    o.tokens = std::get<token_set>(std::move(outcome));
-    return o;
+    auto answer = oauth.exchange_code(*response.code, request.redirect_uri, request.code_verifier, services.now());
+    if (!answer)
+        return answer.error();
+    if (!*answer)
+        return fail(error_category::auth, "Sage refused the authorization code (expired after 60 seconds, already "
+                                          "used, or issued for another CallbackURL): sign in again");
+    return std::move(**answer);
+}
+
+// A sign-in that ended with the exchange: the tokens, or why there are none.
+result<sign_in> finished(result<token_set> exchanged)
+{
+    if (!exchanged)
+        return exchanged.error();
+    return sign_in(std::move(*exchanged));
 }
 
 std::string pending_json(const authorization_request& request, std::chrono::system_clock::time_point now)
@@ -95,11 +93,7 @@ std::optional<authorization_response> read_answer(const std::string& answer)
 {
     if (auto response = parse_authorization_response(answer))
         return response;
-    std::string code = answer;
-    while (!code.empty() && (code.back() == '\n' || code.back() == '\r' || code.back() == ' '))
-        code.pop_back();
-    while (!code.empty() && code.front() == ' ')
-        code.erase(code.begin());
+    const std::string code(connector_support::trim(answer));
     if (code.empty() || code.find_first_of(" ?&=") != std::string::npos)
         return std::nullopt;
     authorization_response response;
@@ -107,85 +101,90 @@ std::optional<authorization_response> read_answer(const std::string& answer)
     return response;
 }
 
-authorization_outcome headless(const connection_settings& s, const authorization_request& request, oauth_client& oauth,
-                               token_store& store, connector_sdk::host_services& services)
+result<sign_in> headless(const connection_settings& s, const authorization_request& request, oauth_client& oauth,
+                         token_store& store, connector_sdk::host_services& services)
 {
     services.notify_user("Open this address in a browser, sign in to Sage and allow access:\n" + request.url);
     const auto answer = services.prompt_user("Then paste the address the browser was sent to (it starts with " +
                                              s.callback_url.url + "), or just its code:");
     if (!answer) {
         // Nobody to answer now: keep the request so an OAuthVerifier given later can finish it.
-        if (std::string error = store.write_note(pending_note, pending_json(request, services.now())); !error.empty())
-            return failed(error_category::config, error);
-        authorization_outcome o;
-        o.awaiting_verifier = true;
-        o.failure = {error_category::auth,
-                     "sign-in started: open the address shown, allow access, then give the code (or the whole address "
-                     "the browser was sent to) as OAuthVerifier within 60 seconds"};
-        return o;
+        if (auto kept = store.write_note(pending_note, pending_json(request, services.now())); !kept)
+            return kept.error();
+        return sign_in();
     }
     const auto response = read_answer(*answer);
     if (!response)
-        return failed(error_category::auth,
-                      "that is neither the address the browser was sent to nor a code: sign in again");
+        return fail(error_category::auth,
+                    "that is neither the address the browser was sent to nor a code: sign in again");
     if (response->state && *response->state != request.state)
-        return failed(error_category::auth,
-                      "that address belongs to another sign-in (its state does not match): use the "
-                      "address of this sign-in");
-    return exchange(*response, request, oauth, services);
+        return fail(error_category::auth, "that address belongs to another sign-in (its state does not match): use the "
+                                          "address of this sign-in");
+    return finished(exchange(*response, request, oauth, services));
 }
 
 } // namespace
 
-authorization_outcome run_authorization(const connection_settings& s, oauth_client& oauth, token_store& store,
-                                        connector_sdk::host_services& services,
-                                        const authorization_flow_options& options)
+std::string awaiting_verifier_sentence()
+{
+    return "sign-in started: open the address shown, allow access, then give the code (or the whole address the "
+           "browser was sent to) as OAuthVerifier within 60 seconds";
+}
+
+result<sign_in> run_authorization(const connection_settings& s, oauth_client& oauth, token_store& store,
+                                  connector_sdk::host_services& services, const authorization_flow_options& options)
 {
     const authorization_request request = make_authorization_request(s, oauth.app().client_id);
     if (options.headless || !s.callback_url.http())
         return headless(s, request, oauth, store, services);
 
-    std::string error;
-    auto listener = callback_listener::bind(s.callback_url, error);
+    auto listener = callback_listener::bind(s.callback_url);
     if (!listener)
-        return failed(error_category::config, error);
+        return listener.error();
     const bool browser = services.open_browser(request.url);
     if (!browser && options.require_browser)
-        return failed(error_category::auth,
-                      "no OAuth tokens are stored in " + store.describe() +
-                          " yet, and no browser can be opened here to sign in: sign in with the host's authorise "
-                          "command (e.g. sample_host oauth authorize), give an OAuthVerifier, or supply tokens with "
-                          "InitiateOAuth=REFRESH");
+        return fail(error_category::auth,
+                    "no OAuth tokens are stored in " + store.describe() +
+                        " yet, and no browser can be opened here to sign in: sign in with the host's authorise "
+                        "command (e.g. sample_host oauth authorize), give an OAuthVerifier, or supply tokens with "
+                        "InitiateOAuth=REFRESH");
     services.notify_user(
         std::string(browser ? "A browser window opened for signing in to Sage. If it did not, open" : "Open") +
         " this address, sign in and allow access (waiting " + std::to_string(options.wait.count()) + " seconds):\n" +
         request.url);
-    const callback_wait_result waited = listener->wait_for(request.state, options.wait);
+    const callback_wait_result waited = (*listener)->wait_for(request.state, options.wait);
     if (!waited.response)
-        return failed(error_category::auth,
-                      "no answer from the browser within " + std::to_string(options.wait.count()) +
-                          " seconds: sign in again (or use the headless sign-in: paste the address by hand)");
-    return exchange(*waited.response, request, oauth, services);
+        return fail(error_category::auth,
+                    "no answer from the browser within " + std::to_string(options.wait.count()) +
+                        " seconds: sign in again (or use the headless sign-in: paste the address by hand)");
+    return finished(exchange(*waited.response, request, oauth, services));
 }
 
-authorization_outcome redeem_verifier(const connection_settings& s, const std::string& verifier, oauth_client& oauth,
-                                      token_store& store, connector_sdk::host_services& services)
+result<token_set> redeem_verifier(const connection_settings& s, const std::string& verifier, oauth_client& oauth,
+                                  token_store& store, connector_sdk::host_services& services)
 {
     const auto response = read_answer(verifier);
     if (!response)
-        return failed(error_category::config,
-                      "OAuthVerifier is neither a code nor the address the browser was sent to");
+        return fail(error_category::config, "OAuthVerifier is neither a code nor the address the browser was sent to");
     authorization_request request;
     request.redirect_uri = s.callback_url.url;
     if (auto pending = read_pending(store, services.now())) {
         if (response->state && *response->state != pending->state)
-            return failed(error_category::auth, "the address given as OAuthVerifier belongs to another sign-in (its "
-                                                "state does not match): sign in again");
+            return fail(error_category::auth, "the address given as OAuthVerifier belongs to another sign-in (its "
+                                              "state does not match): sign in again");
         request = *pending;
     }
     auto outcome = exchange(*response, request, oauth, services);
     store.remove_note(pending_note); // a code is single-use: whatever happened, this request is spent
     return outcome;
+}
+
+result<sign_in> sign_in_as_configured(const connection_settings& s, oauth_client& oauth, token_store& store,
+                                      connector_sdk::host_services& services, const authorization_flow_options& options)
+{
+    if (!s.oauth_verifier)
+        return run_authorization(s, oauth, store, services, options);
+    return finished(redeem_verifier(s, *s.oauth_verifier, oauth, store, services));
 }
 
 } // namespace sage

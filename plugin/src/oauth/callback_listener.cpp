@@ -125,7 +125,7 @@ public:
     }
 };
 
-std::unique_ptr<callback_listener> callback_listener::bind(const endpoint& callback_url, std::string& error)
+connector_support::result<std::unique_ptr<callback_listener>> callback_listener::bind(const endpoint& callback_url)
 {
     auto implementation = std::make_unique<impl>();
     implementation->expected_path = path_of(callback_url.target.empty() ? "/" : callback_url.target);
@@ -137,9 +137,9 @@ std::unique_ptr<callback_listener> callback_listener::bind(const endpoint& callb
     } else {
         const auto address = asio::ip::make_address(callback_url.host, ec);
         if (ec || !address.is_loopback()) {
-            error = "CallbackURL must name this machine (localhost, 127.0.0.1 or [::1]) for the connector to receive "
-                    "the browser's redirect";
-            return nullptr;
+            return connector_support::fail(connector_sdk::error_category::config,
+                                           "CallbackURL must name this machine (localhost, 127.0.0.1 or [::1]) for "
+                                           "the connector to receive the browser's redirect");
         }
         addresses = {address};
     }
@@ -159,10 +159,11 @@ std::unique_ptr<callback_listener> callback_listener::bind(const endpoint& callb
         if (ec) {
             if (address.is_v6() && !implementation->acceptors.empty())
                 continue; // no IPv6 loopback here: IPv4 alone will do
-            error = "cannot listen on " + callback_url.url + " (" + ec.message() + "): close the program using port " +
+            return connector_support::fail(
+                connector_sdk::error_category::config,
+                "cannot listen on " + callback_url.url + " (" + ec.message() + "): close the program using port " +
                     std::to_string(port) +
-                    ", or set CallbackURL to another loopback port registered for your app at developer.sage.com";
-            return nullptr;
+                    ", or set CallbackURL to another loopback port registered for your app at developer.sage.com");
         }
         port = acceptor.local_endpoint().port(); // a :0 CallbackURL gets one port for both families
         implementation->acceptors.push_back(std::move(acceptor));

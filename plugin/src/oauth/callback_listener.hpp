@@ -6,6 +6,8 @@
 #include "oauth/authorization_request.hpp"
 #include "transport/endpoint.hpp"
 
+#include <connector_support/result.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -22,8 +24,8 @@ struct callback_wait_result {
 class callback_listener {
 public:
     // Binds now, before the browser is sent anywhere, so the redirect cannot arrive too early.
-    // Null with `error` set when the address or port cannot be bound.
-    static std::unique_ptr<callback_listener> bind(const endpoint& callback_url, std::string& error);
+    // Fails when the address or port cannot be bound.
+    static connector_support::result<std::unique_ptr<callback_listener>> bind(const endpoint& callback_url);
 
     ~callback_listener();
     callback_listener(const callback_listener&) = delete;

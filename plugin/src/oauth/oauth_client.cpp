@@ -1,5 +1,7 @@
 #include "oauth/oauth_client.hpp"
 
+#include "transport/transport_failures.hpp"
+
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -8,38 +10,60 @@ namespace sage {
 namespace {
 
 namespace json = boost::json;
+using connector_sdk::error_category;
+using connector_support::fail;
+using connector_support::failure;
 
-oauth_failure failure_from(const http_result& result)
+// The token endpoint's OAuth error answer ({"error","error_description"}), if the body is one.
+struct oauth_error_answer {
+    std::string error;       // the OAuth error code, e.g. "invalid_grant"
+    std::string description; // error_description as Sage sent it (no secrets in it)
+};
+
+oauth_error_answer read_error_answer(const std::string& body)
 {
-    oauth_failure f;
-    if (!result.response) {
-        f.what = oauth_failure::kind::transport;
-        f.transport = result.failure;
-        f.transport_message = result.message;
-        return f;
-    }
-    f.status = result.response->status;
+    oauth_error_answer answer;
     boost::system::error_code ec;
-    const json::value body = json::parse(result.response->body, ec);
-    if (!ec && body.is_object()) {
-        const auto& o = body.get_object();
+    const json::value v = json::parse(body, ec);
+    if (!ec && v.is_object()) {
+        const auto& o = v.get_object();
         if (const auto* e = o.if_contains("error"); e != nullptr && e->is_string())
-            f.error = std::string(e->get_string());
+            answer.error = std::string(e->get_string());
         if (const auto* d = o.if_contains("error_description"); d != nullptr && d->is_string())
-            f.description = std::string(d->get_string()).substr(0, 300);
+            answer.description = std::string(d->get_string()).substr(0, 300);
     }
-    if (f.error == "invalid_grant")
-        f.what = oauth_failure::kind::invalid_grant;
-    else if (f.error == "invalid_client" || f.error == "unauthorized_client")
-        f.what = oauth_failure::kind::invalid_client;
-    else if (!f.error.empty())
-        f.what = oauth_failure::kind::oauth_error;
-    else
-        f.what = oauth_failure::kind::remote;
-    return f;
+    return answer;
+}
+
+// A refusal other than invalid_grant (or no answer), `during` the request.
+failure refused(const http_result& result, const oauth_error_answer& answer, std::string_view during)
+{
+    const std::string d(during);
+    if (!result.response)
+        return describe_transport(result.failure, result.message, "Sage's token endpoint");
+    if (answer.error == "invalid_client" || answer.error == "unauthorized_client")
+        return fail(error_category::auth, "Sage rejected the Client ID or Client Secret while " + d +
+                                              ": check them against your app at developer.sage.com");
+    if (!answer.error.empty())
+        return fail(error_category::auth, "Sage refused the request while " + d + " (" + answer.error +
+                                              (answer.description.empty() ? "" : ": " + answer.description) +
+                                              "): check the Client ID, Client Secret, CallbackURL and Scope");
+    const unsigned status = result.response->status;
+    if (status == 429)
+        return fail(error_category::remote, "Sage's token endpoint is rate limiting this client (HTTP 429) while " + d +
+                                                ": wait a minute and try again");
+    return fail(error_category::remote, "Sage's token endpoint failed (HTTP " + std::to_string(status) + ") while " +
+                                            d + ": Sage may be having problems; try again later");
 }
 
 } // namespace
+
+failure refresh_token_refused(std::string_view during)
+{
+    return fail(error_category::auth, "the refresh token has expired, been revoked or already been used: authorise "
+                                      "again (Sage answered invalid_grant while " +
+                                          std::string(during) + ")");
+}
 
 std::string form_encode(std::string_view value)
 {
@@ -59,46 +83,56 @@ http_result oauth_client::post_form(const endpoint& url, const std::string& body
     return http_.send(request);
 }
 
-token_outcome oauth_client::request_tokens(std::string form_body, std::chrono::system_clock::time_point now)
+connector_support::result<token_answer> oauth_client::request_tokens(std::string form_body, std::string_view during,
+                                                                     std::chrono::system_clock::time_point now)
 {
     form_body += "&client_id=" + form_encode(app_.client_id) + "&client_secret=" + form_encode(app_.client_secret);
     const http_result result = post_form(app_.token_url, form_body);
-    if (!result.response || result.response->status != 200)
-        return failure_from(result);
-    auto parsed = token_set_from_token_response(result.response->body, app_.client_id, now);
-    if (auto* why = std::get_if<std::string>(&parsed)) {
-        oauth_failure f;
-        f.what = oauth_failure::kind::malformed;
-        f.status = 200;
-        f.description = *why;
-        return f;
+    if (!result.response || result.response->status != 200) {
+        const oauth_error_answer answer =
+            result.response ? read_error_answer(result.response->body) : oauth_error_answer{};
+        if (answer.error == "invalid_grant")
+            return token_answer{};
+        return refused(result, answer, during);
     }
-    return std::get<token_set>(std::move(parsed));
+    auto parsed = token_set_from_token_response(result.response->body, app_.client_id, now);
+    if (!parsed)
+        return fail(error_category::remote, "Sage's token endpoint gave an unexpected answer while " +
+                                                std::string(during) + " (" + parsed.error().message +
+                                                "): check TokenURL");
+    return token_answer(std::move(*parsed));
 }
 
-token_outcome oauth_client::refresh(const std::string& refresh_token, std::chrono::system_clock::time_point now)
+connector_support::result<token_answer> oauth_client::refresh(const std::string& refresh_token,
+                                                              std::chrono::system_clock::time_point now)
 {
-    return request_tokens("grant_type=refresh_token&refresh_token=" + form_encode(refresh_token), now);
+    return request_tokens("grant_type=refresh_token&refresh_token=" + form_encode(refresh_token),
+                          "refreshing the access token", now);
 }
 
-token_outcome oauth_client::exchange_code(const std::string& code, const std::string& redirect_uri,
-                                          const std::string& code_verifier, std::chrono::system_clock::time_point now)
+connector_support::result<token_answer> oauth_client::exchange_code(const std::string& code,
+                                                                    const std::string& redirect_uri,
+                                                                    const std::string& code_verifier,
+                                                                    std::chrono::system_clock::time_point now)
 {
     std::string body =
         "grant_type=authorization_code&code=" + form_encode(code) + "&redirect_uri=" + form_encode(redirect_uri);
     if (!code_verifier.empty())
         body += "&code_verifier=" + form_encode(code_verifier);
-    return request_tokens(std::move(body), now);
+    return request_tokens(std::move(body), "exchanging the authorization code", now);
 }
 
-std::optional<oauth_failure> oauth_client::revoke(const std::string& refresh_token)
+connector_support::result<void> oauth_client::revoke(const std::string& refresh_token)
 {
     const std::string body = "token=" + form_encode(refresh_token) + "&client_id=" + form_encode(app_.client_id) +
                              "&client_secret=" + form_encode(app_.client_secret);
     const http_result result = post_form(app_.revoke_url, body);
     if (result.response && result.response->status == 200)
-        return std::nullopt;
-    return failure_from(result);
+        return {};
+    const oauth_error_answer answer = result.response ? read_error_answer(result.response->body) : oauth_error_answer{};
+    if (answer.error == "invalid_grant")
+        return {}; // Sage no longer knows the token: as good as revoked
+    return refused(result, answer, "revoking the refresh token");
 }
 
 } // namespace sage

@@ -7,6 +7,10 @@
 
 namespace sage {
 
+using connector_sdk::error_category;
+using connector_support::fail;
+using connector_support::result;
+
 token_manager::token_manager(token_store& store, oauth_client& oauth,
                              std::function<std::chrono::system_clock::time_point()> now,
                              std::function<void(std::string_view)> log, token_manager_options options)
@@ -14,79 +18,75 @@ token_manager::token_manager(token_store& store, oauth_client& oauth,
 {
 }
 
-access_grant token_manager::config_failure(std::string message) const
+connector_support::failure token_manager::nothing_stored() const
 {
-    access_grant g;
-    g.failure = {connector_sdk::error_category::config, std::move(message)};
-    return g;
+    return fail(error_category::auth,
+                "no OAuth tokens are stored in " + store_.describe() +
+                    " yet: sign in to Sage first (authorise the connection), or supply an Access Token and Refresh "
+                    "Token with InitiateOAuth=REFRESH");
 }
 
-access_grant token_manager::fresh(const std::optional<token_set>& seed)
+result<std::optional<token_set>> token_manager::fresh(const std::optional<token_set>& seed)
 {
     // Fast path without the lock: most calls find a fresh token.
-    store_read snapshot = store_.read(oauth_.app().client_id);
-    if (!snapshot.ok())
-        return config_failure(snapshot.error);
-    if (snapshot.set && snapshot.set->fresh_at(now_(), options_.skew)) {
-        access_grant g;
-        g.set = std::move(snapshot.set);
-        return g;
-    }
+    auto snapshot = store_.read(oauth_.app().client_id);
+    if (!snapshot)
+        return snapshot.error();
+    if (*snapshot && (*snapshot)->fresh_at(now_(), options_.skew))
+        return snapshot;
     return under_lock(trigger::expiry, {}, seed);
 }
 
-access_grant token_manager::after_rejection(const std::string& rejected_access_token,
-                                            const std::optional<token_set>& seed)
+result<token_set> token_manager::after_rejection(const std::string& rejected_access_token,
+                                                 const std::optional<token_set>& seed)
 {
-    return under_lock(trigger::rejection, rejected_access_token, seed);
+    auto renewed = under_lock(trigger::rejection, rejected_access_token, seed);
+    if (!renewed)
+        return renewed.error();
+    if (!*renewed)
+        return nothing_stored();
+    return std::move(**renewed);
 }
 
-std::string token_manager::adopt(const token_set& set)
+result<void> token_manager::adopt(const token_set& set)
 {
-    std::string error;
-    store_lock lock = store_.lock(options_.lock_patience, error);
-    if (!lock.owns())
-        return error;
+    auto lock = store_.lock(options_.lock_patience);
+    if (!lock)
+        return lock.error();
     return store_.write(set);
 }
 
-access_grant token_manager::under_lock(trigger why, const std::string& rejected, const std::optional<token_set>& seed)
+result<std::optional<token_set>> token_manager::under_lock(trigger why, const std::string& rejected,
+                                                           const std::optional<token_set>& seed)
 {
-    std::string error;
-    store_lock lock = store_.lock(options_.lock_patience, error);
-    if (!lock.owns())
-        return config_failure(error);
+    auto lock = store_.lock(options_.lock_patience);
+    if (!lock)
+        return lock.error();
 
     // Decide on what the store holds NOW: another thread or process may have refreshed while we waited.
-    store_read current = store_.read(oauth_.app().client_id);
-    if (!current.ok())
-        return config_failure(current.error);
-    if (!current.set && seed) {
-        if (std::string write_error = store_.write(*seed); !write_error.empty())
-            return config_failure(write_error + ": fix the location, or set OAuthSettingsLocation to a writable file");
-        current.set = seed;
+    auto current = store_.read(oauth_.app().client_id);
+    if (!current)
+        return current.error();
+    if (!*current && seed) {
+        if (auto written = store_.write(*seed); !written)
+            return fail(error_category::config,
+                        written.error().message +
+                            ": fix the location, or set OAuthSettingsLocation to a writable file");
+        *current = seed;
     }
-    if (!current.set) {
-        access_grant g;
-        g.nothing_stored = true;
-        g.failure = {
-            connector_sdk::error_category::auth,
-            "no OAuth tokens are stored in " + store_.describe() +
-                " yet: sign in to Sage first (authorise the connection), or supply an Access Token and Refresh "
-                "Token with InitiateOAuth=REFRESH"};
-        return g;
-    }
-    const bool still_fresh = current.set->fresh_at(now_(), options_.skew);
-    const bool replaced = why == trigger::rejection && current.set->access_token != rejected;
-    if ((why == trigger::expiry && still_fresh) || (replaced && still_fresh)) {
-        access_grant g;
-        g.set = std::move(current.set);
-        return g;
-    }
-    return refresh_locked(std::move(*current.set), seed);
+    if (!*current)
+        return std::optional<token_set>();
+    const bool still_fresh = (*current)->fresh_at(now_(), options_.skew);
+    const bool replaced = why == trigger::rejection && (*current)->access_token != rejected;
+    if ((why == trigger::expiry && still_fresh) || (replaced && still_fresh))
+        return current;
+    auto refreshed = refresh_locked(std::move(**current), seed);
+    if (!refreshed)
+        return refreshed.error();
+    return std::optional<token_set>(std::move(*refreshed));
 }
 
-access_grant token_manager::refresh_locked(token_set current, const std::optional<token_set>& seed)
+result<token_set> token_manager::refresh_locked(token_set current, const std::optional<token_set>& seed)
 {
     std::vector<std::string> tried;
     std::string refresh_token = current.refresh_token;
@@ -94,57 +94,49 @@ access_grant token_manager::refresh_locked(token_set current, const std::optiona
         tried.push_back(refresh_token);
         if (log_)
             log_("refreshing the access token (" + store_.describe() + ")");
-        token_outcome outcome = oauth_.refresh(refresh_token, now_());
-        if (auto* renewed = std::get_if<token_set>(&outcome)) {
+        auto answer = oauth_.refresh(refresh_token, now_());
+        if (!answer)
+            return answer.error();
+        if (token_answer& renewed = *answer) {
             if (renewed->scope.empty())
                 renewed->scope = current.scope;
             if (renewed->requested_by_id.empty())
                 renewed->requested_by_id = current.requested_by_id;
             // Persist before use: the old refresh token is dead now, this set is the only way back in.
             const connector_support::phase_timer persisting("token_persistence");
-            std::string write_error = store_.write(*renewed);
-            if (!write_error.empty())
-                write_error = store_.write(*renewed); // one more try (a transient error)
+            auto written = store_.write(*renewed);
+            if (!written)
+                written = store_.write(*renewed); // one more try (a transient error)
             if (connector_support::phase_timings_enabled() && log_)
                 log_(persisting.finish(store_.describe()));
-            if (!write_error.empty()) {
+            if (!written) {
                 if (log_)
-                    log_("the rotated token set could not be saved: " + write_error);
-                return config_failure("Sage issued new tokens but " + write_error +
-                                      ": fix the location and authorise again (the previous refresh token is no longer "
-                                      "valid)");
+                    log_("the rotated token set could not be saved: " + written.error().message);
+                return fail(error_category::config, "Sage issued new tokens but " + written.error().message +
+                                                        ": fix the location and authorise again (the previous "
+                                                        "refresh token is no longer valid)");
             }
-            access_grant g;
-            g.set = std::move(*renewed);
-            g.refreshed = true;
-            return g;
+            return std::move(*renewed);
         }
-        const oauth_failure& failure = std::get<oauth_failure>(outcome);
-        if (failure.what == oauth_failure::kind::invalid_grant) {
-            auto was_tried = [&](const std::string& token) {
-                return std::find(tried.begin(), tried.end(), token) != tried.end();
-            };
-            // A newer refresh token may have been stored by a process that does not share our lock
-            // (or the form may carry a newly issued one): try each once before giving up.
-            store_read again = store_.read(oauth_.app().client_id);
-            if (again.ok() && again.set && !was_tried(again.set->refresh_token)) {
-                if (again.set->fresh_at(now_(), options_.skew)) {
-                    access_grant g;
-                    g.set = std::move(again.set);
-                    return g;
-                }
-                current = *again.set;
-                refresh_token = current.refresh_token;
-                continue;
-            }
-            if (seed && !seed->refresh_token.empty() && !was_tried(seed->refresh_token)) {
-                refresh_token = seed->refresh_token;
-                continue;
-            }
+        // Sage refused the refresh token (invalid_grant).
+        auto was_tried = [&](const std::string& token) {
+            return std::find(tried.begin(), tried.end(), token) != tried.end();
+        };
+        // A newer refresh token may have been stored by a process that does not share our lock
+        // (or the form may carry a newly issued one): try each once before giving up.
+        auto again = store_.read(oauth_.app().client_id);
+        if (again && *again && !was_tried((*again)->refresh_token)) {
+            if ((*again)->fresh_at(now_(), options_.skew))
+                return std::move(**again);
+            current = **again;
+            refresh_token = current.refresh_token;
+            continue;
         }
-        access_grant g;
-        g.failure = describe_oauth(failure, "refreshing the access token");
-        return g;
+        if (seed && !seed->refresh_token.empty() && !was_tried(seed->refresh_token)) {
+            refresh_token = seed->refresh_token;
+            continue;
+        }
+        return refresh_token_refused("refreshing the access token");
     }
 }
 

@@ -4,9 +4,10 @@
 // before giving up on invalid_grant (another process may have rotated the token meanwhile).
 #pragma once
 
-#include "connector/connection_failures.hpp"
 #include "oauth/oauth_client.hpp"
 #include "oauth/token_store.hpp"
+
+#include <connector_support/result.hpp>
 
 #include <chrono>
 #include <functional>
@@ -14,15 +15,6 @@
 #include <string>
 
 namespace sage {
-
-struct access_grant {
-    std::optional<token_set> set; // a set with a fresh access token, on success
-    failure_text failure;         // otherwise
-    bool refreshed = false;       // this call refreshed
-    bool nothing_stored = false;  // failed because the store holds no set yet (sign in first)
-
-    [[nodiscard]] bool ok() const noexcept { return set.has_value(); }
-};
 
 struct token_manager_options {
     // Refresh when the access token has less than this left (Sage's live 300 s).
@@ -36,25 +28,30 @@ public:
     token_manager(token_store& store, oauth_client& oauth, std::function<std::chrono::system_clock::time_point()> now,
                   std::function<void(std::string_view)> log, token_manager_options options = {});
 
-    // A set whose access token is fresh. `seed` is what the form supplied (InitiateOAuth=REFRESH): it
-    // fills an empty store, and its refresh token is a second chance after invalid_grant.
-    [[nodiscard]] access_grant fresh(const std::optional<token_set>& seed = std::nullopt);
+    // A set whose access token is fresh, or none when the store holds no set yet (sign in first: see
+    // nothing_stored). `seed` is what the form supplied (InitiateOAuth=REFRESH): it fills an empty
+    // store, and its refresh token is a second chance after invalid_grant.
+    [[nodiscard]] connector_support::result<std::optional<token_set>>
+    fresh(const std::optional<token_set>& seed = std::nullopt);
 
     // Sage answered 401 (not the subscription error) to `rejected_access_token`: refresh once, unless
     // another caller already replaced that token.
-    [[nodiscard]] access_grant after_rejection(const std::string& rejected_access_token,
-                                               const std::optional<token_set>& seed = std::nullopt);
+    [[nodiscard]] connector_support::result<token_set>
+    after_rejection(const std::string& rejected_access_token, const std::optional<token_set>& seed = std::nullopt);
 
     // Stores a set obtained by the authorization-code flow.
-    [[nodiscard]] std::string adopt(const token_set& set);
+    [[nodiscard]] connector_support::result<void> adopt(const token_set& set);
+
+    // Why there is no access token when the store holds no set: sign in first.
+    [[nodiscard]] connector_support::failure nothing_stored() const;
 
 private:
     enum class trigger : std::uint8_t { expiry, rejection };
 
-    [[nodiscard]] access_grant under_lock(trigger why, const std::string& rejected,
-                                          const std::optional<token_set>& seed);
-    [[nodiscard]] access_grant refresh_locked(token_set current, const std::optional<token_set>& seed);
-    [[nodiscard]] access_grant config_failure(std::string message) const;
+    [[nodiscard]] connector_support::result<std::optional<token_set>>
+    under_lock(trigger why, const std::string& rejected, const std::optional<token_set>& seed);
+    [[nodiscard]] connector_support::result<token_set> refresh_locked(token_set current,
+                                                                      const std::optional<token_set>& seed);
 
     token_store& store_;
     oauth_client& oauth_;

@@ -1,13 +1,15 @@
 #include "oauth/token_set.hpp"
 
-#include <boost/json.hpp>
+#include <connector_support/ascii_text.hpp>
 
-#include <cctype>
+#include <boost/json.hpp>
 
 namespace sage {
 namespace {
 
 namespace json = boost::json;
+using connector_sdk::error_category;
+using connector_support::fail;
 using std::chrono::sys_seconds;
 
 constexpr std::size_t max_token_size = 8192;
@@ -41,17 +43,6 @@ std::optional<std::int64_t> integer_member(const json::object& o, std::string_vi
     return std::nullopt;
 }
 
-bool is_bearer(std::string_view type)
-{
-    constexpr std::string_view bearer = "bearer";
-    if (type.size() != bearer.size())
-        return false;
-    for (std::size_t i = 0; i < type.size(); ++i)
-        if (static_cast<char>(std::tolower(static_cast<unsigned char>(type[i]))) != bearer[i])
-            return false;
-    return true;
-}
-
 bool plausible_token(const json::string* s)
 {
     return s != nullptr && !s->empty() && s->size() <= max_token_size;
@@ -75,15 +66,15 @@ std::string to_json(const token_set& set)
     return json::serialize(o) + "\n";
 }
 
-std::variant<token_set, std::string> token_set_from_json(std::string_view text)
+connector_support::result<token_set> token_set_from_json(std::string_view text)
 {
     const auto o = parse_object(text);
     if (!o)
-        return std::string("it is not a JSON object");
+        return fail(error_category::config, std::string("it is not a JSON object"));
     const json::string* format = string_member(*o, "format");
     if (format == nullptr || *format != token_set_format)
-        return std::string("it is not a token set of this connector (no \"format\": \"") +
-               std::string(token_set_format) + "\")";
+        return fail(error_category::config, std::string("it is not a token set of this connector (no \"format\": \"") +
+                                                std::string(token_set_format) + "\")");
     token_set set;
     const json::string* client = string_member(*o, "client_id");
     const json::string* access = string_member(*o, "access_token");
@@ -91,8 +82,9 @@ std::variant<token_set, std::string> token_set_from_json(std::string_view text)
     const auto expires = integer_member(*o, "expires_at");
     const auto obtained = integer_member(*o, "obtained_at");
     if (client == nullptr || !plausible_token(access) || !plausible_token(refresh) || !expires || !obtained)
-        return std::string("a member is missing or malformed (client_id, access_token, refresh_token, expires_at, "
-                           "obtained_at)");
+        return fail(error_category::config,
+                    std::string("a member is missing or malformed (client_id, access_token, refresh_token, expires_at, "
+                                "obtained_at)"));
     set.client_id = std::string(*client);
     set.access_token = std::string(*access);
     set.refresh_token = std::string(*refresh);
@@ -107,21 +99,24 @@ std::variant<token_set, std::string> token_set_from_json(std::string_view text)
     return set;
 }
 
-std::variant<token_set, std::string> token_set_from_token_response(std::string_view body, std::string_view client_id,
+connector_support::result<token_set> token_set_from_token_response(std::string_view body, std::string_view client_id,
                                                                    std::chrono::system_clock::time_point now)
 {
     const auto o = parse_object(body);
     if (!o)
-        return std::string("the token endpoint's answer is not a JSON object");
+        return fail(error_category::remote, std::string("the token endpoint's answer is not a JSON object"));
     const json::string* access = string_member(*o, "access_token");
     const json::string* refresh = string_member(*o, "refresh_token");
     const auto expires_in = integer_member(*o, "expires_in");
     if (!plausible_token(access) || !plausible_token(refresh))
-        return std::string("the token endpoint's answer lacks an access or refresh token");
+        return fail(error_category::remote,
+                    std::string("the token endpoint's answer lacks an access or refresh token"));
     if (!expires_in || *expires_in <= 0 || *expires_in > 86400 * 366)
-        return std::string("the token endpoint's answer lacks a sensible expires_in");
-    if (const json::string* type = string_member(*o, "token_type"); type != nullptr && !is_bearer(*type))
-        return std::string("the token endpoint issued a token that is not a bearer token");
+        return fail(error_category::remote, std::string("the token endpoint's answer lacks a sensible expires_in"));
+    if (const json::string* type = string_member(*o, "token_type");
+        type != nullptr && !connector_support::iequals(*type, "bearer"))
+        return fail(error_category::remote,
+                    std::string("the token endpoint issued a token that is not a bearer token"));
     token_set set;
     const auto issued = std::chrono::floor<std::chrono::seconds>(now);
     set.client_id = std::string(client_id);

@@ -2,11 +2,12 @@
 // in OAuthSettingsLocation. Tokens are opaque; Sage reserves up to 2048 bytes for each.
 #pragma once
 
+#include <connector_support/result.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace sage {
 
@@ -27,17 +28,18 @@ struct token_set {
     }
 };
 
-// How the file format identifies itself, so a foreign JSON file is never taken for a token set.
+// How the file format identifies itself, so a foreign JSON file is never taken for a token set. A
+// format tag, not the connector id: files written by every version must keep reading.
 inline constexpr std::string_view token_set_format = "sage-cloud-accounting/token-set/1";
 
 [[nodiscard]] std::string to_json(const token_set& set);
 
 // The set, or why the text is not one (never quoting the text: it holds secrets).
-[[nodiscard]] std::variant<token_set, std::string> token_set_from_json(std::string_view text);
+[[nodiscard]] connector_support::result<token_set> token_set_from_json(std::string_view text);
 
 // A token endpoint answer ({"access_token","refresh_token","expires_in",...}) received at `now`,
 // or why it is not one.
-[[nodiscard]] std::variant<token_set, std::string>
+[[nodiscard]] connector_support::result<token_set>
 token_set_from_token_response(std::string_view body, std::string_view client_id,
                               std::chrono::system_clock::time_point now);
 

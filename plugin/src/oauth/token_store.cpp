@@ -17,6 +17,9 @@ namespace sage {
 namespace {
 
 namespace fs = std::filesystem;
+using connector_sdk::error_category;
+using connector_support::fail;
+using connector_support::result;
 
 // One mutex per store identity in this process: threads queue here before they queue on the file
 // lock, which only arbitrates between processes.
@@ -58,10 +61,13 @@ std::unique_lock<std::mutex> lock_within(std::mutex& mutex, std::chrono::millise
     return lock;
 }
 
-std::string foreign_set_error(const std::string& where, const token_set& set, const std::string& client_id)
+connector_support::failure foreign_set_error(const std::string& where, const token_set& set,
+                                             const std::string& client_id)
 {
-    return where + " holds the tokens of another OAuth client (Client ID " + set.client_id + ", not " + client_id +
-           "): set OAuthSettingsLocation to another location, or delete it to authorise this client again";
+    return fail(error_category::config,
+                where + " holds the tokens of another OAuth client (Client ID " + set.client_id + ", not " + client_id +
+                    "): set OAuthSettingsLocation to another location, or delete it to authorise this "
+                    "client again");
 }
 
 class file_token_store final : public token_store {
@@ -74,97 +80,88 @@ public:
 
     std::string describe() const override { return "the file " + file_.string(); }
 
-    store_read read(const std::string& client_id) override
+    result<std::optional<token_set>> read(const std::string& client_id) override
     {
-        store_read result;
-        std::error_code ec;
-        const auto text = read_small_file(file_, ec, 64 * 1024);
-        if (ec) {
-            result.error = "cannot read " + describe() + " (" + ec.message() +
-                           "): check its permissions, or set OAuthSettingsLocation to a file you can read";
-            return result;
-        }
+        const auto text = read_small_file(file_, 64 * 1024);
         if (!text)
-            return result; // nothing stored yet
-        auto parsed = token_set_from_json(*text);
-        if (auto* why = std::get_if<std::string>(&parsed)) {
-            result.error = describe() + " is not a usable token set (" + *why +
-                           "); it was left untouched: move it away, or set OAuthSettingsLocation to another file";
-            return result;
-        }
-        auto& set = std::get<token_set>(parsed);
-        if (set.client_id != client_id) {
-            result.error = foreign_set_error(describe(), set, client_id);
-            return result;
-        }
-        result.set = std::move(set);
-        return result;
+            return fail(error_category::config,
+                        text.error().message +
+                            ": check its permissions, or set OAuthSettingsLocation to a file you can read");
+        if (!*text)
+            return std::optional<token_set>(); // nothing stored yet
+        auto parsed = token_set_from_json(**text);
+        if (!parsed)
+            return fail(error_category::config,
+                        describe() + " is not a usable token set (" + parsed.error().message +
+                            "); it was left untouched: move it away, or set OAuthSettingsLocation to another file");
+        if (parsed->client_id != client_id)
+            return foreign_set_error(describe(), *parsed, client_id);
+        return std::optional<token_set>(std::move(*parsed));
     }
 
-    store_lock lock(std::chrono::milliseconds patience, std::string& error) override
+    result<store_lock> lock(std::chrono::milliseconds patience) override
     {
         const auto started = std::chrono::steady_clock::now();
         auto in_process = lock_within(*mutex_, patience);
-        if (!in_process.owns_lock()) {
-            error = "another request of this program kept " + describe() + " locked for too long; try again";
-            return {};
-        }
-        if (auto ec = create_missing_folders(file_.parent_path())) {
-            error = "cannot create the folder of " + describe() + " (" + ec.message() +
-                    "): set OAuthSettingsLocation to a writable location";
-            return {};
-        }
+        if (!in_process.owns_lock())
+            return fail(error_category::config,
+                        "another request of this program kept " + describe() + " locked for too long; try again");
+        if (auto ec = create_missing_folders(file_.parent_path()))
+            return fail(error_category::config, "cannot create the folder of " + describe() + " (" + ec.message() +
+                                                    "): set OAuthSettingsLocation to a writable location");
         const int fd = ::open(lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0) {
-            error = "cannot open the lock file " + lock_file_.string() + " (" + std::strerror(errno) +
-                    "): set OAuthSettingsLocation to a writable location";
-            return {};
-        }
+        if (fd < 0)
+            return fail(error_category::config, "cannot open the lock file " + lock_file_.string() + " (" +
+                                                    std::strerror(errno) +
+                                                    "): set OAuthSettingsLocation to a writable location");
         const auto deadline = started + patience;
         while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
             if (errno != EWOULDBLOCK && errno != EINTR) {
-                error = "cannot lock " + lock_file_.string() + ": " + std::strerror(errno);
+                const std::string why = std::strerror(errno);
                 ::close(fd);
-                return {};
+                return fail(error_category::config, "cannot lock " + lock_file_.string() + ": " + why);
             }
             if (std::chrono::steady_clock::now() >= deadline) {
-                error = "another program kept " + describe() + " locked for too long; try again";
                 ::close(fd);
-                return {};
+                return fail(error_category::config,
+                            "another program kept " + describe() + " locked for too long; try again");
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         return store_lock(std::move(in_process), fd);
     }
 
-    std::string write(const token_set& set) override
+    result<void> write(const token_set& set) override
     {
         if (auto ec = create_missing_folders(file_.parent_path()))
-            return "cannot create the folder of " + describe() + " (" + ec.message() + ")";
-        if (auto ec = write_file_atomically(file_, to_json(set), 0600))
-            return "cannot save the token set to " + describe() + " (" + ec.message() + ")";
+            return fail(error_category::config,
+                        "cannot create the folder of " + describe() + " (" + ec.message() + ")");
+        if (auto written = write_file_atomically(file_, to_json(set), 0600); !written)
+            return fail(error_category::config, "cannot save the token set: " + written.error().message);
         return {};
     }
 
-    std::string remove() override
+    result<void> remove() override
     {
         std::error_code ec;
         fs::remove(file_, ec);
-        return ec ? "cannot remove " + describe() + " (" + ec.message() + ")" : std::string();
+        if (ec)
+            return fail(error_category::config, "cannot remove " + describe() + " (" + ec.message() + ")");
+        return {};
     }
 
     std::optional<std::string> read_note(const std::string& name) override
     {
-        std::error_code ec;
-        return read_small_file(note_path(name), ec, 64 * 1024);
+        auto text = read_small_file(note_path(name), 64 * 1024);
+        return text ? std::move(*text) : std::nullopt; // an unreadable note is as good as none
     }
 
-    std::string write_note(const std::string& name, const std::string& text) override
+    result<void> write_note(const std::string& name, const std::string& text) override
     {
         if (auto ec = create_missing_folders(file_.parent_path()))
-            return "cannot create the folder of " + describe() + " (" + ec.message() + ")";
-        if (auto ec = write_file_atomically(note_path(name), text, 0600))
-            return "cannot write " + note_path(name).string() + " (" + ec.message() + ")";
+            return fail(error_category::config,
+                        "cannot create the folder of " + describe() + " (" + ec.message() + ")");
+        return write_file_atomically(note_path(name), text, 0600);
         return {};
     }
 
@@ -206,35 +203,31 @@ public:
 
     std::string describe() const override { return "memory://" + id_; }
 
-    store_read read(const std::string& client_id) override
+    result<std::optional<token_set>> read(const std::string& client_id) override
     {
         std::lock_guard lock(slot_->data_mutex);
-        store_read result;
         if (slot_->set && slot_->set->client_id != client_id)
-            result.error = foreign_set_error(describe(), *slot_->set, client_id);
-        else
-            result.set = slot_->set;
-        return result;
+            return foreign_set_error(describe(), *slot_->set, client_id);
+        return slot_->set;
     }
 
-    store_lock lock(std::chrono::milliseconds patience, std::string& error) override
+    result<store_lock> lock(std::chrono::milliseconds patience) override
     {
         auto in_process = lock_within(slot_->lock_mutex, patience);
-        if (!in_process.owns_lock()) {
-            error = "another request kept " + describe() + " locked for too long; try again";
-            return {};
-        }
+        if (!in_process.owns_lock())
+            return fail(error_category::config,
+                        "another request kept " + describe() + " locked for too long; try again");
         return store_lock(std::move(in_process), -1);
     }
 
-    std::string write(const token_set& set) override
+    result<void> write(const token_set& set) override
     {
         std::lock_guard lock(slot_->data_mutex);
         slot_->set = set;
         return {};
     }
 
-    std::string remove() override
+    result<void> remove() override
     {
         std::lock_guard lock(slot_->data_mutex);
         slot_->set.reset();
@@ -248,7 +241,7 @@ public:
         return it == slot_->notes.end() ? std::nullopt : std::optional<std::string>(it->second);
     }
 
-    std::string write_note(const std::string& name, const std::string& text) override
+    result<void> write_note(const std::string& name, const std::string& text) override
     {
         std::lock_guard lock(slot_->data_mutex);
         slot_->notes[name] = text;

@@ -6,6 +6,8 @@
 
 #include "oauth/token_set.hpp"
 
+#include <connector_support/result.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -14,13 +16,6 @@
 #include <string>
 
 namespace sage {
-
-struct store_read {
-    std::optional<token_set> set; // nothing stored yet
-    std::string error;            // corrupt, foreign or unreadable: names the location and the remedy
-
-    [[nodiscard]] bool ok() const noexcept { return error.empty(); }
-};
 
 class token_store;
 
@@ -49,22 +44,24 @@ public:
     // "the file /home/jo/.local/state/.../Books.json" or "memory://books": for messages.
     [[nodiscard]] virtual std::string describe() const = 0;
 
-    // The stored set for `client_id`. A set of another client is reported as an error, not returned.
-    [[nodiscard]] virtual store_read read(const std::string& client_id) = 0;
+    // The stored set for `client_id`, or none when nothing is stored yet. A corrupt, foreign (another
+    // client's) or unreadable store fails with a sentence naming the location and the remedy.
+    [[nodiscard]] virtual connector_support::result<std::optional<token_set>> read(const std::string& client_id) = 0;
 
-    // Waits (at most `patience`) for exclusive access. Empty lock + `error` on failure.
-    [[nodiscard]] virtual store_lock lock(std::chrono::milliseconds patience, std::string& error) = 0;
+    // Waits (at most `patience`) for exclusive access.
+    [[nodiscard]] virtual connector_support::result<store_lock> lock(std::chrono::milliseconds patience) = 0;
 
-    // Replaces the stored set; the caller holds the lock. Returns an error sentence, or "" when done.
-    [[nodiscard]] virtual std::string write(const token_set& set) = 0;
+    // Replaces the stored set; the caller holds the lock.
+    [[nodiscard]] virtual connector_support::result<void> write(const token_set& set) = 0;
 
     // Forgets the stored set; the caller holds the lock.
-    [[nodiscard]] virtual std::string remove() = 0;
+    [[nodiscard]] virtual connector_support::result<void> remove() = 0;
 
     // A small named note kept beside the set (e.g. a headless sign-in waiting for its code), private
     // like the set itself. read_note gives nothing when there is none.
     [[nodiscard]] virtual std::optional<std::string> read_note(const std::string& name) = 0;
-    [[nodiscard]] virtual std::string write_note(const std::string& name, const std::string& text) = 0;
+    [[nodiscard]] virtual connector_support::result<void> write_note(const std::string& name,
+                                                                     const std::string& text) = 0;
     virtual void remove_note(const std::string& name) = 0;
 };
 

@@ -1,11 +1,19 @@
 #include "sage/sage_api.hpp"
 
+#include "transport/transport_failures.hpp"
+
 #include <boost/json.hpp>
+
+#include <algorithm>
+#include <optional>
 
 namespace sage {
 namespace {
 
 namespace json = boost::json;
+using connector_sdk::error_category;
+using connector_support::fail;
+using connector_support::failure;
 
 std::optional<json::value> parse(std::string_view body)
 {
@@ -26,15 +34,88 @@ std::string text(const json::object& o, std::string_view key)
 
 constexpr int max_pages = 20;
 
-} // namespace
-
-bool api_failure::has_data_code(std::string_view code) const noexcept
+std::string request_id_of(const http_response& response)
 {
-    for (const auto& e : errors)
-        if (e.data_code == code)
-            return true;
-    return false;
+    const auto id = response.header("x-request-id");
+    return id ? std::string(*id) : std::string();
 }
+
+std::string with_request_id(std::string sentence, const std::string& request_id)
+{
+    if (!request_id.empty())
+        sentence += " (Sage request id " + request_id + ")";
+    return sentence;
+}
+
+bool has_data_code(const std::vector<sage_error_item>& errors, std::string_view code)
+{
+    return std::any_of(errors.begin(), errors.end(), [&](const sage_error_item& e) { return e.data_code == code; });
+}
+
+// Sage answered 401 to the token itself, not with the subscription error (AuthorizationFailure).
+bool rejects_token(const http_response& response)
+{
+    return response.status == 401 && !has_data_code(parse_sage_errors(response.body), "AuthorizationFailure");
+}
+
+// An answer that is not what Sage sends for `area`.
+failure malformed(std::string_view area, const http_response& response)
+{
+    return fail(error_category::remote, with_request_id("the Sage API sent an answer that is not what Sage sends for " +
+                                                            std::string(area) + ": check ApiBaseURL",
+                                                        request_id_of(response)));
+}
+
+// Sage refused the request for `area` with an HTTP error status. `renewable`: whether the connector
+// could renew a rejected access token (it already tried).
+failure refused(const http_response& response, std::string_view area, bool renewable)
+{
+    const std::string a(area);
+    const std::string id = request_id_of(response);
+    const std::vector<sage_error_item> errors = parse_sage_errors(response.body);
+    const std::string first = errors.empty() ? std::string() : errors.front().message;
+    switch (response.status) {
+    case 401:
+        if (has_data_code(errors, "AuthorizationFailure") && first.find("subscription") != std::string::npos)
+            return fail(error_category::remote,
+                        with_request_id("the Sage subscription of this business has ended (\"" + first +
+                                            "\"): renew it in Sage Business Cloud Accounting, then try again",
+                                        id));
+        if (!renewable)
+            return fail(error_category::auth,
+                        "Sage rejected the Access Token (expired or revoked): supply a new one, or set InitiateOAuth "
+                        "to REFRESH with a Refresh Token so the connector renews it");
+        return fail(error_category::auth, with_request_id("Sage rejected the access token (expired or revoked): "
+                                                          "authorise again, or supply a new Access Token",
+                                                          id));
+    case 403:
+        return fail(error_category::auth,
+                    with_request_id("Sage refused access to " + a + " (" +
+                                        (errors.empty() ? std::string("HTTP 403") : errors.front().data_code) +
+                                        "): ask the business owner to give this Sage user access to that area",
+                                    id));
+    case 404:
+        return fail(
+            error_category::config,
+            with_request_id("the Sage API does not know " + a + " (HTTP 404): check ApiBaseURL and BusinessId", id));
+    case 429:
+        return fail(error_category::remote, with_request_id("Sage is rate limiting this client (HTTP 429), even after "
+                                                            "retrying: wait a minute and try again",
+                                                            id));
+    default: break;
+    }
+    const std::string status = std::to_string(response.status);
+    if (response.status >= 500)
+        return fail(error_category::remote,
+                    with_request_id("the Sage API failed (HTTP " + status +
+                                        ") even after retrying: Sage may be having problems; try again later",
+                                    id));
+    return fail(error_category::remote, with_request_id("the Sage API refused the request for " + a + " (HTTP " +
+                                                            status + (first.empty() ? "" : ": " + first) + ")",
+                                                        id));
+}
+
+} // namespace
 
 std::vector<sage_error_item> parse_sage_errors(std::string_view body)
 {
@@ -59,13 +140,12 @@ std::vector<sage_error_item> parse_sage_errors(std::string_view body)
     return items;
 }
 
-sage_api::sage_api(http_client& http, endpoint base, std::function<void(std::string_view)> log)
-    : http_(http), base_(std::move(base)), log_(std::move(log))
+sage_api::sage_api(http_client& http, endpoint base, api_access access, std::function<void(std::string_view)> log)
+    : http_(http), base_(std::move(base)), access_(std::move(access)), log_(std::move(log))
 {
 }
 
-std::variant<http_response, api_failure> sage_api::get(const std::string& path_and_query,
-                                                       const std::string& access_token)
+http_result sage_api::send_get(const std::string& path_and_query)
 {
     http_request request;
     request.url = base_;
@@ -73,40 +153,44 @@ std::variant<http_response, api_failure> sage_api::get(const std::string& path_a
     while (!base_path.empty() && base_path.back() == '/')
         base_path.pop_back();
     request.url.target = base_path + path_and_query;
-    request.headers = {{"Authorization", "Bearer " + access_token}, {"Accept", "application/json"}};
+    request.headers = {{"Authorization", "Bearer " + access_.access_token}, {"Accept", "application/json"}};
     http_result result = http_.send(request);
-    api_failure failure;
-    if (!result.response) {
-        failure.transport = result.failure;
-        failure.transport_message = result.message;
-        return failure;
-    }
-    http_response& response = *result.response;
-    if (const auto id = response.header("x-request-id"))
-        failure.request_id = std::string(*id);
-    if (log_ && !failure.request_id.empty())
-        log_("Sage request id " + failure.request_id + " for GET " +
-             path_and_query.substr(0, path_and_query.find('?')) + " (HTTP " + std::to_string(response.status) + ")");
-    if (response.status != 200) {
-        failure.status = response.status;
-        failure.errors = parse_sage_errors(response.body);
-        return failure;
-    }
-    return std::move(response);
+    if (result.response && log_)
+        if (const std::string id = request_id_of(*result.response); !id.empty())
+            log_("Sage request id " + id + " for GET " + path_and_query.substr(0, path_and_query.find('?')) +
+                 " (HTTP " + std::to_string(result.response->status) + ")");
+    return result;
 }
 
-api_result<sage_user> sage_api::user(const std::string& access_token)
+connector_support::result<http_response> sage_api::get(const std::string& path_and_query, std::string_view area)
 {
-    auto got = get("/user", access_token);
-    if (auto* failure = std::get_if<api_failure>(&got))
-        return std::move(*failure);
-    const auto v = parse(std::get<http_response>(got).body);
-    if (!v || !v->is_object() || text(v->get_object(), "id").empty()) {
-        api_failure failure;
-        failure.status = 200;
-        failure.malformed = true;
-        return failure;
+    http_result sent = send_get(path_and_query);
+    const bool renewable = static_cast<bool>(access_.renew);
+    if (sent.response && rejects_token(*sent.response) && renewable && !renewed_) {
+        // Renew once, then ask again; a second rejection is reported as it is.
+        renewed_ = true;
+        auto renewed = access_.renew(access_.access_token);
+        if (!renewed)
+            return renewed.error();
+        access_.access_token = std::move(*renewed);
+        sent = send_get(path_and_query);
     }
+    if (!sent.response)
+        return describe_transport(sent.failure, sent.message, "the Sage API");
+    if (sent.response->status != 200)
+        return refused(*sent.response, area, renewable);
+    return std::move(*sent.response);
+}
+
+connector_support::result<sage_user> sage_api::user()
+{
+    constexpr std::string_view area = "your user details";
+    auto got = get("/user", area);
+    if (!got)
+        return got.error();
+    const auto v = parse(got->body);
+    if (!v || !v->is_object() || text(v->get_object(), "id").empty())
+        return malformed(area, *got);
     const auto& o = v->get_object();
     sage_user user{text(o, "id"), text(o, "displayed_as"), text(o, "email")};
     if (user.displayed_as.empty()) {
@@ -118,24 +202,21 @@ api_result<sage_user> sage_api::user(const std::string& access_token)
     return user;
 }
 
-api_result<std::vector<sage_business>> sage_api::businesses(const std::string& access_token)
+connector_support::result<std::vector<sage_business>> sage_api::businesses()
 {
+    constexpr std::string_view area = "your businesses";
     std::vector<sage_business> all;
     std::string next = "/businesses";
     for (int page = 0; page < max_pages && !next.empty(); ++page) {
-        auto got = get(next, access_token);
-        if (auto* failure = std::get_if<api_failure>(&got))
-            return std::move(*failure);
-        const auto v = parse(std::get<http_response>(got).body);
+        auto got = get(next, area);
+        if (!got)
+            return got.error();
+        const auto v = parse(got->body);
         const json::value* items = nullptr;
         if (v && v->is_object())
             items = v->get_object().if_contains("$items");
-        if (items == nullptr || !items->is_array()) {
-            api_failure failure;
-            failure.status = 200;
-            failure.malformed = true;
-            return failure;
-        }
+        if (items == nullptr || !items->is_array())
+            return malformed(area, *got);
         for (const auto& item : items->get_array()) {
             if (!item.is_object())
                 continue;

@@ -1,13 +1,15 @@
 // The few Sage Accounting v3.1 calls a connection test needs (GET /user, GET /businesses), with Sage's
-// error arrays, collection envelopes and pagination quirks read correctly.
+// error arrays, collection envelopes and pagination quirks read correctly. A failed call answers with
+// the one sentence that names its cause and remedy; a rejected access token is renewed once.
 #pragma once
 
 #include "transport/http_client.hpp"
 
+#include <connector_support/result.hpp>
+
 #include <functional>
-#include <optional>
 #include <string>
-#include <variant>
+#include <string_view>
 #include <vector>
 
 namespace sage {
@@ -31,39 +33,39 @@ struct sage_error_item {
     std::string source;
 };
 
-struct api_failure {
-    unsigned status = 0; // 0 when no answer arrived
-    std::vector<sage_error_item> errors;
-    transport_failure transport = transport_failure::none;
-    std::string transport_message;
-    bool malformed = false; // an answer arrived but is not what Sage sends
-    std::string request_id; // Sage's request id, for support
-
-    [[nodiscard]] bool has_data_code(std::string_view code) const noexcept;
-};
-
-template <typename T>
-using api_result = std::variant<T, api_failure>;
-
 // Reads Sage's error array from a body; empty when the body is not one.
 [[nodiscard]] std::vector<sage_error_item> parse_sage_errors(std::string_view body);
+
+// The bearer token the calls send, and how to get another when Sage rejects it.
+struct api_access {
+    std::string access_token; // secret
+    // Asked at most once, when Sage answers 401 (not the subscription error) to `rejected`: a new
+    // access token, or why there is none. Empty when the connector cannot renew the token
+    // (InitiateOAuth=OFF): the failure then says how to supply a new one.
+    std::function<connector_support::result<std::string>(const std::string& rejected)> renew;
+};
 
 class sage_api {
 public:
     // `base` is ApiBaseURL (e.g. https://api.accounting.sage.com/v3.1).
-    sage_api(http_client& http, endpoint base, std::function<void(std::string_view)> log);
+    sage_api(http_client& http, endpoint base, api_access access, std::function<void(std::string_view)> log);
 
-    [[nodiscard]] api_result<sage_user> user(const std::string& access_token);
+    // Who is connected.
+    [[nodiscard]] connector_support::result<sage_user> user();
 
     // Every business the user can reach, following $next until it is null (at most 20 pages).
-    [[nodiscard]] api_result<std::vector<sage_business>> businesses(const std::string& access_token);
+    [[nodiscard]] connector_support::result<std::vector<sage_business>> businesses();
 
 private:
-    [[nodiscard]] std::variant<http_response, api_failure> get(const std::string& path_and_query,
-                                                               const std::string& access_token);
+    // GET `path_and_query` answered 200; `area` names what was asked for in a failure ("your businesses").
+    [[nodiscard]] connector_support::result<http_response> get(const std::string& path_and_query,
+                                                               std::string_view area);
+    [[nodiscard]] http_result send_get(const std::string& path_and_query);
 
     http_client& http_;
     endpoint base_;
+    api_access access_;
+    bool renewed_ = false; // the access token was renewed once already
     std::function<void(std::string_view)> log_;
 };
 

@@ -44,9 +44,7 @@ std::string random_suffix()
     return s;
 }
 
-} // namespace
-
-std::error_code ensure_private_folder(const std::filesystem::path& folder, mode_t mode) noexcept
+std::error_code ensure_folder(const std::filesystem::path& folder, mode_t mode) noexcept
 {
     try {
         std::error_code ec;
@@ -69,7 +67,7 @@ std::error_code ensure_private_folder(const std::filesystem::path& folder, mode_
     }
 }
 
-std::error_code write_file_atomically(const std::filesystem::path& file, std::string_view content, mode_t mode) noexcept
+std::error_code write_atomically(const std::filesystem::path& file, std::string_view content, mode_t mode) noexcept
 {
     try {
         const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
@@ -115,8 +113,8 @@ std::error_code write_file_atomically(const std::filesystem::path& file, std::st
     }
 }
 
-std::optional<std::string> read_small_file(const std::filesystem::path& file, std::error_code& error,
-                                           std::size_t max_size) noexcept
+std::optional<std::string> read_small(const std::filesystem::path& file, std::error_code& error,
+                                      std::size_t max_size) noexcept
 {
     error.clear();
     try {
@@ -149,6 +147,46 @@ std::optional<std::string> read_small_file(const std::filesystem::path& file, st
         error = std::make_error_code(std::errc::not_enough_memory);
         return std::nullopt;
     }
+}
+
+// "cannot <doing> <path> (<reason>)", category config: the user picks the locations.
+connector_support::failure file_failure(std::string_view doing, const std::filesystem::path& path,
+                                        const std::error_code& ec) noexcept
+{
+    try {
+        return connector_support::fail(connector_sdk::error_category::config, "cannot " + std::string(doing) + " " +
+                                                                                  path.string() + " (" + ec.message() +
+                                                                                  ")");
+    } catch (...) {
+        return {};
+    }
+}
+
+} // namespace
+
+connector_support::result<void> ensure_private_folder(const std::filesystem::path& folder, mode_t mode) noexcept
+{
+    if (const std::error_code ec = ensure_folder(folder, mode))
+        return file_failure("create the folder", folder, ec);
+    return {};
+}
+
+connector_support::result<void> write_file_atomically(const std::filesystem::path& file, std::string_view content,
+                                                      mode_t mode) noexcept
+{
+    if (const std::error_code ec = write_atomically(file, content, mode))
+        return file_failure("write", file, ec);
+    return {};
+}
+
+connector_support::result<std::optional<std::string>> read_small_file(const std::filesystem::path& file,
+                                                                      std::size_t max_size) noexcept
+{
+    std::error_code ec;
+    std::optional<std::string> content = read_small(file, ec, max_size);
+    if (ec)
+        return file_failure("read", file, ec);
+    return content;
 }
 
 } // namespace sage

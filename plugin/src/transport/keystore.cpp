@@ -1,16 +1,10 @@
 #include "transport/keystore.hpp"
 
-#include "form/property_catalog.hpp"
-#include "form/property_keys.hpp"
 #include <connector_support/ascii_text.hpp>
+#include <connector_support/guarded.hpp>
+#include <connector_support/time_text.hpp>
 
 #include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/pkcs12.h>
-#include <openssl/x509.h>
 
 #include <cstring>
 #include <ctime>
@@ -18,17 +12,8 @@
 
 namespace sage {
 
-void x509_deleter::operator()(X509* certificate) const noexcept
-{
-    X509_free(certificate);
-}
-void evp_pkey_deleter::operator()(EVP_PKEY* key) const noexcept
-{
-    EVP_PKEY_free(key);
-}
-
 keystore::keystore(keystore_format format, std::vector<x509_ptr> ca_certificates, x509_ptr client_certificate,
-                   evp_pkey_ptr client_key, std::vector<std::string> notes) noexcept
+                   pkey_ptr client_key, std::vector<std::string> notes) noexcept
     : format_(format), ca_certificates_(std::move(ca_certificates)), client_certificate_(std::move(client_certificate)),
       client_key_(std::move(client_key)), notes_(std::move(notes))
 {
@@ -36,17 +21,12 @@ keystore::keystore(keystore_format format, std::vector<x509_ptr> ca_certificates
 
 namespace {
 
-struct bio_deleter {
-    void operator()(BIO* bio) const noexcept { BIO_free(bio); }
-};
-struct pkcs12_deleter {
-    void operator()(PKCS12* p12) const noexcept { PKCS12_free(p12); }
-};
-struct openssl_deleter {
-    void operator()(void* memory) const noexcept { OPENSSL_free(memory); }
-};
-using bio_ptr = std::unique_ptr<BIO, bio_deleter>;
-using pkcs12_ptr = std::unique_ptr<PKCS12, pkcs12_deleter>;
+using connector_sdk::error_category;
+using connector_support::bio_ptr;
+using connector_support::fail;
+using connector_support::openssl_memory_ptr;
+using connector_support::pkcs12_ptr;
+using connector_support::result;
 
 // Whatever path load_keystore leaves by, OpenSSL's thread-local error queue is left empty, so a
 // later, unrelated OpenSSL call (a TLS handshake...) never reports our stale errors as its own.
@@ -70,40 +50,38 @@ bool drain_errors_mentioning_unsupported()
     return unsupported;
 }
 
+// The sentences of every way a keystore can fail. A sentence about the file starts with its label
+// (and the file's name); one about the password starts with "<password label> is ".
 class messages {
 public:
-    explicit messages(std::string_view file_name)
-        : file_label_(label_of(keys::keystore_file)), password_label_(label_of(keys::keystore_password)),
+    messages(std::string_view file_name, const keystore_labels& labels)
+        : file_label_(labels.file), password_label_(labels.password),
           subject_(file_name.empty() ? file_label_
                                      : file_label_ + " (" + connector_support::quote_for_message(file_name) + ")")
     {
     }
 
-    keystore_load_result fail(keystore_problem problem, std::string_view cause_and_remedy) const
+    // The file `cause_and_remedy`, e.g. "is empty: upload ...".
+    connector_support::failure file(std::string_view cause_and_remedy) const
     {
-        return {std::nullopt, keystore_error{problem, std::string(keys::keystore_file),
-                                             subject_ + " " + std::string(cause_and_remedy)}};
+        return fail(error_category::config, subject_ + " " + std::string(cause_and_remedy));
     }
 
-    keystore_load_result password_required(std::string_view what) const
+    connector_support::failure password_required(std::string_view what) const
     {
-        return {std::nullopt,
-                keystore_error{keystore_problem::password_required, std::string(keys::keystore_password),
-                               password_label_ + " is needed: " + subject_ + " is " + std::string(what) +
-                                   " protected by a password; enter that password in " + password_label_}};
+        return fail(error_category::config, password_label_ + " is needed: " + subject_ + " is " + std::string(what) +
+                                                " protected by a password; enter that password in " + password_label_);
     }
 
-    keystore_load_result wrong_password() const
+    connector_support::failure wrong_password() const
     {
-        return {std::nullopt, keystore_error{keystore_problem::wrong_password, std::string(keys::keystore_password),
-                                             password_label_ + " is wrong: it does not open " + subject_ +
-                                                 "; enter the password the keystore was exported with"}};
+        return fail(error_category::config, password_label_ + " is wrong: it does not open " + subject_ +
+                                                "; enter the password the keystore was exported with");
     }
 
-    keystore_load_result unsupported() const
+    connector_support::failure unsupported() const
     {
-        return fail(keystore_problem::unsupported_algorithm,
-                    "is protected with a legacy algorithm (such as RC2 or 3DES) that OpenSSL 3 does not enable: "
+        return file("is protected with a legacy algorithm (such as RC2 or 3DES) that OpenSSL 3 does not enable: "
                     "export it again with AES-256, e.g. openssl pkcs12 -export -keypbe AES-256-CBC "
                     "-certpbe AES-256-CBC");
     }
@@ -143,8 +121,7 @@ std::string date_of(const ASN1_TIME* time)
     std::tm tm{};
     if (ASN1_TIME_to_tm(time, &tm) != 1)
         return "an unreadable date";
-    char text[32];
-    return std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm) > 0 ? std::string(text) : "an unreadable date";
+    return connector_support::utc_minute_text(std::chrono::sys_seconds(std::chrono::seconds(::timegm(&tm))));
 }
 
 void note_validity(X509* certificate, std::string_view label, std::chrono::system_clock::time_point now,
@@ -168,14 +145,15 @@ bool looks_like_pem(std::span<const std::uint8_t> content)
     return text.find("-----BEGIN ") != std::string_view::npos;
 }
 
-keystore_load_result load_pem(std::span<const std::uint8_t> content, const std::optional<std::string>& password,
-                              std::chrono::system_clock::time_point now, const messages& say)
+result<keystore> load_pem(std::span<const std::uint8_t> content, const std::optional<std::string>& password,
+                          std::chrono::system_clock::time_point now, const messages& say)
 {
-    bio_ptr bio(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
+    bio_ptr bio =
+        connector_support::memory_bio(std::string_view(reinterpret_cast<const char*>(content.data()), content.size()));
     if (!bio)
-        return say.fail(keystore_problem::malformed, "could not be read (out of memory)");
+        return say.file("could not be read (out of memory)");
     std::vector<x509_ptr> certificates;
-    evp_pkey_ptr key;
+    pkey_ptr key;
     std::vector<std::string> notes;
     for (int block = 1;; ++block) {
         char* raw_name = nullptr;
@@ -186,13 +164,12 @@ keystore_load_result load_pem(std::span<const std::uint8_t> content, const std::
             const unsigned long e = ERR_peek_last_error();
             if (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)
                 break; // no further block: the normal end of the bundle
-            return say.fail(keystore_problem::malformed,
-                            "looks like PEM but block " + std::to_string(block) +
-                                " is damaged (broken armour or base64): export the file again");
+            return say.file("looks like PEM but block " + std::to_string(block) +
+                            " is damaged (broken armour or base64): export the file again");
         }
-        const std::unique_ptr<char, openssl_deleter> name(raw_name);
-        const std::unique_ptr<char, openssl_deleter> header(raw_header);
-        const std::unique_ptr<unsigned char, openssl_deleter> data(raw_data);
+        const openssl_memory_ptr<char> name(raw_name);
+        const openssl_memory_ptr<char> header(raw_header);
+        const openssl_memory_ptr<unsigned char> data(raw_data);
         const std::string_view kind(name.get());
 
         if (kind == "CERTIFICATE" || kind == "X509 CERTIFICATE" || kind == "TRUSTED CERTIFICATE") {
@@ -200,13 +177,12 @@ keystore_load_result load_pem(std::span<const std::uint8_t> content, const std::
             x509_ptr certificate(kind == "TRUSTED CERTIFICATE" ? d2i_X509_AUX(nullptr, &p, length)
                                                                : d2i_X509(nullptr, &p, length));
             if (!certificate)
-                return say.fail(keystore_problem::malformed, "has a certificate (block " + std::to_string(block) +
-                                                                 ") that cannot be read: export the file again");
+                return say.file("has a certificate (block " + std::to_string(block) +
+                                ") that cannot be read: export the file again");
             certificates.push_back(std::move(certificate));
         } else if (kind.ends_with("PRIVATE KEY")) {
             if (key)
-                return say.fail(keystore_problem::several_keys,
-                                "holds more than one private key: keep only the key of the client certificate");
+                return say.file("holds more than one private key: keep only the key of the client certificate");
             const bool encrypted =
                 kind == "ENCRYPTED PRIVATE KEY" || (header && std::strstr(header.get(), "ENCRYPTED") != nullptr);
             if (encrypted && !password)
@@ -214,7 +190,7 @@ keystore_load_result load_pem(std::span<const std::uint8_t> content, const std::
             // Re-armour the one block so OpenSSL's decoders (PKCS#8, traditional, encrypted or not) read it.
             bio_ptr one(BIO_new(BIO_s_mem()));
             if (!one || PEM_write_bio(one.get(), name.get(), header ? header.get() : "", data.get(), length) <= 0)
-                return say.fail(keystore_problem::malformed, "could not be read (out of memory)");
+                return say.file("could not be read (out of memory)");
             std::string password_copy = password.value_or(std::string());
             key.reset(PEM_read_bio_PrivateKey(one.get(), nullptr, &password_callback,
                                               password ? static_cast<void*>(&password_copy) : nullptr));
@@ -223,8 +199,8 @@ keystore_load_result load_pem(std::span<const std::uint8_t> content, const std::
                 const bool unsupported = drain_errors_mentioning_unsupported();
                 if (encrypted)
                     return unsupported ? say.unsupported() : say.wrong_password();
-                return say.fail(keystore_problem::malformed, "has a private key (block " + std::to_string(block) +
-                                                                 ") that cannot be read: export the file again");
+                return say.file("has a private key (block " + std::to_string(block) +
+                                ") that cannot be read: export the file again");
             }
         } else {
             notes.push_back("block " + std::to_string(block) + " of " + say.file_label() + " (" +
@@ -235,8 +211,7 @@ keystore_load_result load_pem(std::span<const std::uint8_t> content, const std::
     ERR_clear_error();
 
     if (certificates.empty())
-        return say.fail(keystore_problem::no_certificate,
-                        "is a PEM file without any certificate: add the CA certificate(s) to trust, and your "
+        return say.file("is a PEM file without any certificate: add the CA certificate(s) to trust, and your "
                         "client certificate if you use one (blocks starting -----BEGIN CERTIFICATE-----)");
 
     x509_ptr client;
@@ -250,18 +225,15 @@ keystore_load_result load_pem(std::span<const std::uint8_t> content, const std::
         }
         ERR_clear_error();
         if (!client)
-            return say.fail(keystore_problem::key_mismatch,
-                            "holds a private key that belongs to none of its certificates: add the certificate "
+            return say.file("holds a private key that belongs to none of its certificates: add the certificate "
                             "issued for that key, or remove the key");
         note_validity(client.get(), say.file_label(), now, notes);
     }
-    return {
-        keystore(keystore_format::pem, std::move(certificates), std::move(client), std::move(key), std::move(notes)),
-        std::nullopt};
+    return keystore(keystore_format::pem, std::move(certificates), std::move(client), std::move(key), std::move(notes));
 }
 
-keystore_load_result load_pkcs12(PKCS12* p12, const std::optional<std::string>& password,
-                                 std::chrono::system_clock::time_point now, const messages& say)
+result<keystore> load_pkcs12(PKCS12* p12, const std::optional<std::string>& password,
+                             std::chrono::system_clock::time_point now, const messages& say)
 {
     // PKCS#12 tells "no password" (NULL) and "empty password" apart; try both when none was given.
     const char* pass = password ? password->c_str() : nullptr;
@@ -284,7 +256,7 @@ keystore_load_result load_pkcs12(PKCS12* p12, const std::optional<std::string>& 
     X509* raw_certificate = nullptr;
     STACK_OF(X509)* raw_cas = nullptr;
     const int parsed = PKCS12_parse(p12, pass, &raw_key, &raw_certificate, &raw_cas);
-    evp_pkey_ptr key(raw_key);
+    pkey_ptr key(raw_key);
     x509_ptr client(raw_certificate);
     std::vector<x509_ptr> cas;
     if (raw_cas != nullptr) {
@@ -297,17 +269,15 @@ keystore_load_result load_pkcs12(PKCS12* p12, const std::optional<std::string>& 
             return say.unsupported();
         if (!has_mac)
             return password ? say.wrong_password() : say.password_required("a PKCS#12 file");
-        return say.fail(keystore_problem::malformed,
-                        "is a PKCS#12 file whose contents cannot be read: export it again");
+        return say.file("is a PKCS#12 file whose contents cannot be read: export it again");
     }
     ERR_clear_error();
     if (key && !client)
-        return say.fail(keystore_problem::key_mismatch,
-                        "holds a private key but no certificate issued for it: export the key together with its "
+        return say.file("holds a private key but no certificate issued for it: export the key together with its "
                         "certificate");
     if (!client && cas.empty())
-        return say.fail(keystore_problem::no_certificate, "is a PKCS#12 file without any certificate: export the "
-                                                          "certificates to trust (and your client certificate)");
+        return say.file("is a PKCS#12 file without any certificate: export the "
+                        "certificates to trust (and your client certificate)");
     std::vector<std::string> notes;
     if (client && key)
         note_validity(client.get(), say.file_label(), now, notes);
@@ -315,40 +285,49 @@ keystore_load_result load_pkcs12(PKCS12* p12, const std::optional<std::string>& 
         // A certificate without its key cannot identify us; trust it like the others.
         cas.insert(cas.begin(), std::move(client));
     }
-    return {keystore(keystore_format::pkcs12, std::move(cas), std::move(client), std::move(key), std::move(notes)),
-            std::nullopt};
+    return keystore(keystore_format::pkcs12, std::move(cas), std::move(client), std::move(key), std::move(notes));
 }
 
 } // namespace
 
-keystore_load_result load_keystore(std::span<const std::uint8_t> content, std::string_view file_name,
-                                   const std::optional<std::string>& password,
-                                   std::chrono::system_clock::time_point now) noexcept
+result<keystore> load_keystore(std::span<const std::uint8_t> content, std::string_view file_name,
+                               const std::optional<std::string>& password, std::chrono::system_clock::time_point now,
+                               const keystore_labels& labels) noexcept
 {
-    try {
-        const error_queue_guard guard;
-        const messages say(file_name);
-        if (content.empty())
-            return say.fail(keystore_problem::empty, "is empty: upload a PEM bundle or a PKCS#12 (.p12, .pfx) file");
-        if (content.size() > max_keystore_size)
-            return say.fail(keystore_problem::too_large,
-                            "is larger than 4 MiB, far more than a keystore needs: upload only the certificates "
-                            "and the key this connection uses");
-        if (looks_like_pem(content))
-            return load_pem(content, password, now, say);
-        const unsigned char* p = content.data();
-        pkcs12_ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(content.size())));
-        if (p12)
-            return load_pkcs12(p12.get(), password, now, say);
-        return say.fail(keystore_problem::unrecognised_format,
-                        "is neither a PEM bundle nor a PKCS#12 file: upload certificates in PEM form (text with "
-                        "-----BEGIN CERTIFICATE----- blocks) or a .p12/.pfx file; a binary (DER) certificate can "
-                        "be converted with: openssl x509 -inform der -in FILE -out FILE.pem");
-    } catch (...) {
-        ERR_clear_error();
-        return {std::nullopt, keystore_error{keystore_problem::malformed, std::string(keys::keystore_file),
-                                             "Upload Keystore File could not be read (out of memory)"}};
-    }
+    return connector_support::guarded(
+        [&]() -> result<keystore> {
+            const error_queue_guard guard;
+            const messages say(file_name, labels);
+            if (content.empty())
+                return say.file("is empty: upload a PEM bundle or a PKCS#12 (.p12, .pfx) file");
+            if (content.size() > max_keystore_size)
+                return say.file("is larger than 4 MiB, far more than a keystore needs: upload only the certificates "
+                                "and the key this connection uses");
+            if (looks_like_pem(content))
+                return load_pem(content, password, now, say);
+            const unsigned char* p = content.data();
+            pkcs12_ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(content.size())));
+            if (p12)
+                return load_pkcs12(p12.get(), password, now, say);
+            return say.file("is neither a PEM bundle nor a PKCS#12 file: upload certificates in PEM form (text with "
+                            "-----BEGIN CERTIFICATE----- blocks) or a .p12/.pfx file; a binary (DER) certificate can "
+                            "be converted with: openssl x509 -inform der -in FILE -out FILE.pem");
+        },
+        [](std::string_view) noexcept { ERR_clear_error(); },
+        [&]() noexcept -> result<keystore> {
+            try {
+                return fail(error_category::config, labels.file + " could not be read (out of memory)");
+            } catch (...) {
+                return connector_support::failure{error_category::config, {}};
+            }
+        });
+}
+
+bool blames_password(const connector_support::failure& why, const keystore_labels& labels) noexcept
+{
+    const std::string_view message = why.message;
+    return !labels.password.empty() && message.starts_with(labels.password) &&
+           message.substr(labels.password.size()).starts_with(" is ");
 }
 
 } // namespace sage

@@ -3,7 +3,8 @@
 // ready to load into an SSL_CTX (boost::asio::ssl::context::native_handle()).
 #pragma once
 
-#include <openssl/types.h>
+#include <connector_support/openssl_handles.hpp>
+#include <connector_support/result.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -16,14 +17,8 @@
 
 namespace sage {
 
-struct x509_deleter {
-    void operator()(X509* certificate) const noexcept;
-};
-struct evp_pkey_deleter {
-    void operator()(EVP_PKEY* key) const noexcept;
-};
-using x509_ptr = std::unique_ptr<X509, x509_deleter>;
-using evp_pkey_ptr = std::unique_ptr<EVP_PKEY, evp_pkey_deleter>;
+using connector_support::pkey_ptr;
+using connector_support::x509_ptr;
 
 enum class keystore_format : std::uint8_t { pem, pkcs12 };
 
@@ -32,7 +27,7 @@ enum class keystore_format : std::uint8_t { pem, pkcs12 };
 class keystore {
 public:
     keystore(keystore_format format, std::vector<x509_ptr> ca_certificates, x509_ptr client_certificate,
-             evp_pkey_ptr client_key, std::vector<std::string> notes) noexcept;
+             pkey_ptr client_key, std::vector<std::string> notes) noexcept;
 
     [[nodiscard]] keystore_format format() const noexcept { return format_; }
 
@@ -53,43 +48,31 @@ private:
     keystore_format format_;
     std::vector<x509_ptr> ca_certificates_;
     x509_ptr client_certificate_;
-    evp_pkey_ptr client_key_;
+    pkey_ptr client_key_;
     std::vector<std::string> notes_;
 };
 
-enum class keystore_problem : std::uint8_t {
-    empty,                 // no bytes
-    too_large,             // more than max_keystore_size
-    unrecognised_format,   // neither PEM nor PKCS#12
-    malformed,             // PEM armour or PKCS#12 structure broken
-    no_certificate,        // PEM without a single certificate
-    password_required,     // protected, and no Keystore Password given
-    wrong_password,        // the Keystore Password does not open it
-    unsupported_algorithm, // protected with an algorithm OpenSSL 3 disables by default (RC2, DES)
-    several_keys,          // more than one private key in a PEM bundle
-    key_mismatch,          // the private key belongs to none of the certificates
-};
-
-struct keystore_error {
-    keystore_problem problem = keystore_problem::malformed;
-    std::string key;     // the property to attach the error to: KeystoreFile or KeystorePassword
-    std::string message; // names the field, the cause and the remedy; never a secret or file bytes
-};
-
-struct keystore_load_result {
-    std::optional<keystore> value;
-    std::optional<keystore_error> error; // set exactly when value is empty
-
-    [[nodiscard]] bool ok() const noexcept { return value.has_value(); }
+// What the caller calls the keystore's two inputs (the form's labels, e.g. "Upload Keystore File" and
+// "Keystore Password"): failures name them.
+struct keystore_labels {
+    std::string file;
+    std::string password;
 };
 
 inline constexpr std::size_t max_keystore_size = 4u * 1024u * 1024u;
 
 // Reads `content` (the uploaded bytes; `file_name` only for messages). `password` opens a PKCS#12 file
 // or decrypts an encrypted PEM private key. `now` judges certificate validity (for notes only).
+// A failure (category config) names the input at fault, the cause and the remedy, and starts with
+// that input's label: see blames_password. It never holds a secret or the file's bytes.
 // Never throws; leaves OpenSSL's error queue empty.
-[[nodiscard]] keystore_load_result load_keystore(std::span<const std::uint8_t> content, std::string_view file_name,
-                                                 const std::optional<std::string>& password,
-                                                 std::chrono::system_clock::time_point now) noexcept;
+[[nodiscard]] connector_support::result<keystore> load_keystore(std::span<const std::uint8_t> content,
+                                                                std::string_view file_name,
+                                                                const std::optional<std::string>& password,
+                                                                std::chrono::system_clock::time_point now,
+                                                                const keystore_labels& labels) noexcept;
+
+// Whether a failure of load_keystore is about the password (missing or wrong) rather than the file.
+[[nodiscard]] bool blames_password(const connector_support::failure& why, const keystore_labels& labels) noexcept;
 
 } // namespace sage

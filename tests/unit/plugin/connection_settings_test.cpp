@@ -513,20 +513,20 @@ BOOST_AUTO_TEST_SUITE(oauth_settings_location)
 BOOST_AUTO_TEST_CASE(memory_file_and_home_relative_locations)
 {
     const auto memory = sage::parse_oauth_settings_location("MEMORY://Team.Books_1-a");
-    BOOST_REQUIRE(memory.value.has_value());
-    BOOST_TEST((memory.value->where == sage::oauth_settings_location::kind::memory));
-    BOOST_TEST(memory.value->memory_id == "Team.Books_1-a");
-    BOOST_TEST(!memory.value->token_file("/state", "x", std::filesystem::path("/home/u")).has_value());
+    BOOST_REQUIRE(memory.has_value());
+    BOOST_TEST((memory->where == sage::oauth_settings_location::kind::memory));
+    BOOST_TEST(memory->memory_id == "Team.Books_1-a");
+    BOOST_TEST(!memory->token_file("/state", "x", std::filesystem::path("/home/u")).has_value());
 
     const auto absolute = sage::parse_oauth_settings_location("/var/lib/app/tokens.json");
-    BOOST_REQUIRE(absolute.value.has_value());
-    BOOST_TEST(absolute.value->token_file("/state", "x", std::nullopt).value() == "/var/lib/app/tokens.json");
+    BOOST_REQUIRE(absolute.has_value());
+    BOOST_TEST(absolute->token_file("/state", "x", std::nullopt).value() == "/var/lib/app/tokens.json");
 
     const auto home = sage::parse_oauth_settings_location("~/.sage/tokens.json");
-    BOOST_REQUIRE(home.value.has_value());
-    BOOST_TEST(home.value->token_file("/state", "x", std::filesystem::path("/home/u")).value() ==
+    BOOST_REQUIRE(home.has_value());
+    BOOST_TEST(home->token_file("/state", "x", std::filesystem::path("/home/u")).value() ==
                "/home/u/.sage/tokens.json");
-    BOOST_TEST(!home.value->token_file("/state", "x", std::nullopt).has_value());
+    BOOST_TEST(!home->token_file("/state", "x", std::nullopt).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(bad_locations)
@@ -540,8 +540,8 @@ BOOST_AUTO_TEST_CASE(bad_locations)
                                                                     {"s3://bucket/key", "memory://<id>"},
                                                                     {"/var/lib/app/", "names a folder"}}) {
         const auto r = sage::parse_oauth_settings_location(text);
-        BOOST_TEST(!r.value.has_value(), text);
-        BOOST_TEST(r.error.find(fragment) != std::string::npos, text << " gave: " << r.error);
+        BOOST_TEST_REQUIRE(!r.has_value(), text);
+        BOOST_TEST(r.error().message.find(fragment) != std::string::npos, text << " gave: " << r.error().message);
     }
 }
 

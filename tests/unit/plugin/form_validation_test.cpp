@@ -4,11 +4,8 @@
 #include "form/form_validation.hpp"
 #include "form/property_catalog.hpp"
 
+#include <connector_support/openssl_handles.hpp>
 #include <test_pki.hpp>
-
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <algorithm>
 #include <functional>
@@ -52,11 +49,8 @@ file_value file(std::string name, std::string_view bytes)
 
 std::string encrypted_key(const std::string& key_pem, const std::string& password)
 {
-    std::unique_ptr<BIO, decltype(&BIO_free)> in(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())),
-                                                 &BIO_free);
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-        PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
-    std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), &BIO_free);
+    const connector_support::pkey_ptr key = connector_support::read_pem_key(key_pem);
+    const connector_support::bio_ptr out(BIO_new(BIO_s_mem()));
     BOOST_REQUIRE(key && out);
     BOOST_REQUIRE(PEM_write_bio_PKCS8PrivateKey(out.get(), key.get(), EVP_aes_256_cbc(), password.data(),
                                                 static_cast<int>(password.size()), nullptr, nullptr) == 1);
@@ -414,7 +408,7 @@ BOOST_AUTO_TEST_CASE(a_valid_form_carries_its_settings_and_keystore)
     const auto result = sage::validate(form, environment());
     BOOST_REQUIRE_MESSAGE(result.ok(), messages_of(result.errors));
     BOOST_TEST(result.settings().timeout.count() == 15);
-    BOOST_REQUIRE(result.loaded_keystore.has_value());
+    BOOST_REQUIRE(result.loaded_keystore != nullptr);
     BOOST_TEST(result.loaded_keystore->has_client_identity());
     BOOST_TEST(result.notes.empty());
 }
