@@ -52,12 +52,6 @@ bool has_data_code(const std::vector<sage_error_item>& errors, std::string_view 
     return std::any_of(errors.begin(), errors.end(), [&](const sage_error_item& e) { return e.data_code == code; });
 }
 
-// Sage answered 401 to the token itself, not with the subscription error (AuthorizationFailure).
-bool rejects_token(const http_response& response)
-{
-    return response.status == 401 && !has_data_code(parse_sage_errors(response.body), "AuthorizationFailure");
-}
-
 // An answer that is not what Sage sends for `area`.
 failure malformed(std::string_view area, const http_response& response)
 {
@@ -66,9 +60,14 @@ failure malformed(std::string_view area, const http_response& response)
                                                         request_id_of(response)));
 }
 
-// Sage refused the request for `area` with an HTTP error status. `renewable`: whether the connector
-// could renew a rejected access token (it already tried).
-failure refused(const http_response& response, std::string_view area, bool renewable)
+} // namespace
+
+bool rejects_token(const http_response& response)
+{
+    return response.status == 401 && !has_data_code(parse_sage_errors(response.body), "AuthorizationFailure");
+}
+
+failure describe_refusal(const http_response& response, std::string_view area, bool renewable)
 {
     const std::string a(area);
     const std::string id = request_id_of(response);
@@ -114,8 +113,6 @@ failure refused(const http_response& response, std::string_view area, bool renew
                                                             status + (first.empty() ? "" : ": " + first) + ")",
                                                         id));
 }
-
-} // namespace
 
 std::vector<sage_error_item> parse_sage_errors(std::string_view body)
 {
@@ -178,7 +175,7 @@ connector_support::result<http_response> sage_api::get(const std::string& path_a
     if (!sent.response)
         return describe_transport(sent.failure, sent.message, "the Sage API");
     if (sent.response->status != 200)
-        return refused(*sent.response, area, renewable);
+        return describe_refusal(*sent.response, area, renewable);
     return std::move(*sent.response);
 }
 

@@ -36,6 +36,15 @@ struct sage_error_item {
 // Reads Sage's error array from a body; empty when the body is not one.
 [[nodiscard]] std::vector<sage_error_item> parse_sage_errors(std::string_view body);
 
+// Whether Sage answered 401 to the access token itself, not with the subscription error
+// (AuthorizationFailure, which no new token cures).
+[[nodiscard]] bool rejects_token(const http_response& response);
+
+// The sentence for Sage's refusal (an HTTP error status) of a request for `area` ("your businesses",
+// "Contacts"). `renewable`: whether the connector could renew a rejected access token (it tried).
+[[nodiscard]] connector_support::failure describe_refusal(const http_response& response, std::string_view area,
+                                                          bool renewable);
+
 // The bearer token the calls send, and how to get another when Sage rejects it.
 struct api_access {
     std::string access_token; // secret
