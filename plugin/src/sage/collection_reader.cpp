@@ -76,9 +76,15 @@ collection_reader::collection_reader(reader_services& services, const entity_spe
 
 bool collection_reader::checkpoint()
 {
-    if (!stopped_ && !sink_.on_checkpoint(encode_read_state(state_)))
+    if (stopped_)
+        return false;
+    std::string state = encode_read_state(state_);
+    if (!sink_.on_checkpoint(state)) {
         stopped_ = true;
-    return !stopped_;
+        return false;
+    }
+    last_checkpoint_ = std::move(state);
+    return true;
 }
 
 business_read_outcome collection_reader::read_business(const std::string& business_id)
@@ -165,8 +171,7 @@ business_read_outcome collection_reader::read_ordered()
         if (!answer.page)
             return failed(answer);
         adopt_business(answer);
-        if (run().started == sys_seconds{} && answer.date)
-            run().started = *answer.date;
+        note_start(answer);
         const collection_page& page = *answer.page;
         if (!deliver_records(page))
             return outcome(business_read_end::stopped);
@@ -279,8 +284,7 @@ business_read_outcome collection_reader::read_by_page(read_phase phase)
     if (!first.page)
         return failed(first);
     adopt_business(first);
-    if (run().started == sys_seconds{} && first.date)
-        run().started = *first.date;
+    note_start(first);
     const auto page_size = first.page->items_per_page.value_or(static_cast<std::uint64_t>(request_.page_size));
     const std::uint64_t first_total = first.page->total.value_or(0);
 
@@ -485,6 +489,19 @@ bool collection_reader::deliver_deletions(const collection_page& page)
     if (!batch.ids.empty() && !sink_.on_deletions(batch))
         stopped_ = true;
     return !stopped_;
+}
+
+void collection_reader::note_start(const page_answer& answer)
+{
+    if (run().started != sys_seconds{})
+        return;
+    if (answer.date) {
+        run().started = *answer.date;
+        return;
+    }
+    run().started = std::chrono::floor<std::chrono::seconds>(services_.now());
+    if (services_.log)
+        services_.log("Sage's answer carried no Date header: the next cursor comes from this host's clock");
 }
 
 void collection_reader::remember_seen(const page_item& item)

@@ -39,6 +39,8 @@ struct reader_services {
     // The sentence for a failed call, as the rest of the connector words them.
     std::function<connector_support::failure(const api_failure& failure, std::string_view area)> describe;
     std::function<void(std::string_view)> log;
+    // The host's clock: only when Sage's answer carries no Date (Sage's clock is the cursor's source).
+    std::function<std::chrono::system_clock::time_point()> now;
     std::chrono::seconds lookback{60}; // the next cursor is Sage's clock at the start minus this
 };
 
@@ -71,6 +73,9 @@ public:
     // Sends the state as a checkpoint. False when the sink stopped the read.
     bool checkpoint();
 
+    // The state of the last checkpoint the sink accepted ("" before the first).
+    [[nodiscard]] const std::string& last_checkpoint() const noexcept { return last_checkpoint_; }
+
 private:
     class page_fetcher;
     struct page_answer;
@@ -91,6 +96,8 @@ private:
     [[nodiscard]] bool deliver_deletions(const collection_page& page);
     [[nodiscard]] business_read_outcome failed(const page_answer& answer) const;
     void remember_seen(const page_item& item);
+    // The read's start on Sage's clock, from the first answer (the host's clock if it has no Date).
+    void note_start(const page_answer& answer);
 
     reader_services& services_;
     const entity_spec& entity_;
@@ -99,6 +106,7 @@ private:
     connector_sdk::read_sink& sink_;
     connector_sdk::read_counters& counters_;
     bool stopped_ = false;
+    std::string last_checkpoint_;
     std::mutex counters_mutex_; // fetching threads add their requests and retries
     std::string business_id_;   // the business being read ("" until the lead's id is known)
     business_state lead_;       // the lead business's state until its id is known

@@ -62,6 +62,18 @@ connector_sdk::entity_info to_entity_info(const entity_spec& entity)
     return info;
 }
 
+std::vector<std::string> record_fields(const entity_spec& entity)
+{
+    std::vector<std::string> fields;
+    const auto* definition = definitions().if_contains(entity.definition);
+    const auto* properties =
+        definition && definition->is_object() ? definition->get_object().if_contains("properties") : nullptr;
+    if (properties && properties->is_object())
+        for (const auto& p : properties->get_object())
+            fields.emplace_back(p.key());
+    return fields;
+}
+
 std::string record_json_schema(const entity_spec& entity)
 {
     boost::json::object defs;

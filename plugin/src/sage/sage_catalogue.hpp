@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sage {
 
@@ -51,6 +52,9 @@ extern const std::string_view definitions_json; // {"Name": JSON Schema, ...}
 
 // The entity as the SDK's catalogue shows it.
 [[nodiscard]] connector_sdk::entity_info to_entity_info(const entity_spec& entity);
+
+// The top-level fields of a record of `entity`, as its definition lists them.
+[[nodiscard]] std::vector<std::string> record_fields(const entity_spec& entity);
 
 // A JSON Schema (draft 2020-12) document of one record of `entity`, with the definitions it reaches.
 [[nodiscard]] std::string record_json_schema(const entity_spec& entity);
