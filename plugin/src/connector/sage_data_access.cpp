@@ -199,10 +199,13 @@ result<std::vector<std::string>> all_businesses(access_session& session, const c
 
 // Which businesses this read covers: all of them, the one named, the form's BusinessId, the one the
 // state followed so far, or the lead business ("", known from Sage's first answer).
-result<std::vector<std::string>> businesses_to_read(const connector_sdk::read_request& request,
+result<std::vector<std::string>> businesses_to_read(const entity_spec& entity,
+                                                    const connector_sdk::read_request& request,
                                                     const connection_settings& settings, const read_state& state,
                                                     access_session& session, connector_sdk::host_services& services)
 {
+    if (!entity.per_business)
+        return std::vector<std::string>{std::string()}; // one answer for the user, whatever the business
     if (request.business == "all")
         return all_businesses(session, settings, services);
     if (!request.business.empty())
@@ -314,7 +317,7 @@ connector_sdk::read_result sage_data_access::licensed_read(const connector_sdk::
     if (!session)
         return read_failure(session.error());
 
-    auto businesses = businesses_to_read(request, checked.settings(), *state, **session, services_);
+    auto businesses = businesses_to_read(**entity, request, checked.settings(), *state, **session, services_);
     if (!businesses)
         return read_failure(businesses.error());
 

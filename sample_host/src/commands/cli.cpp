@@ -93,6 +93,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         add_marketplace_command(app, chosen);
         add_oauth_command(app, chosen);
         add_data_commands(app, chosen);
+        add_sync_command(app, chosen);
         app.footer(global_footer); // after the commands, which would otherwise inherit it
 
         std::vector<std::string> arguments(argv + 1, argv + argc);
