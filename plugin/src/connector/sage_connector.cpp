@@ -69,7 +69,7 @@ sage_connector::sage_connector(connector_sdk::host_services& services,
                                std::span<const connector_sdk::trusted_license_key> trusted_keys) noexcept
     : services_(services), license_(services, trusted_keys, connector_id, connector_name),
       clients_([&services](std::string_view line) { services.log(connector_sdk::log_level::debug, line); }),
-      oauth_(services, license_, clients_)
+      oauth_(services, license_, clients_), data_(services, license_, clients_)
 {
 }
 
@@ -168,6 +168,8 @@ connector_sdk::license_status sage_connector::check_license() noexcept
 
 void* sage_connector::query_extension(std::string_view interface_id) noexcept
 {
+    if (interface_id == connector_sdk::data_access::id)
+        return static_cast<connector_sdk::data_access*>(&data_);
     if (interface_id == connector_sdk::oauth_management_id)
         return static_cast<connector_sdk::oauth_management*>(&oauth_);
     return nullptr;

@@ -5,6 +5,7 @@
 #include "connector/connector_identity.hpp"
 #include "connector/http_client_cache.hpp"
 #include "connector/license_gate.hpp"
+#include "connector/sage_data_access.hpp"
 #include "connector/sage_oauth_management.hpp"
 
 #include <connector_sdk/connector.hpp>
@@ -47,6 +48,7 @@ private:
     license_gate license_;
     http_client_cache clients_;   // kept for the connector's life: connections and TLS sessions are reused
     sage_oauth_management oauth_; // the "oauth_management.v1" extension
+    sage_data_access data_;       // the "data_access.v1" extension
 };
 
 } // namespace sage

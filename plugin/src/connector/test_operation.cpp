@@ -1,5 +1,6 @@
 #include "connector/test_operation.hpp"
 
+#include "connector/access_session.hpp"
 #include "connector/connector_identity.hpp"
 #include "oauth/authorization_flow.hpp"
 #include "oauth/token_manager.hpp"
@@ -120,83 +121,8 @@ result<connection_plan> plan_connection(const connection_settings& s, connector_
 
 namespace {
 
-// What one TEST works with: the plan, and the OAuth client and token manager that renew its token
-// (when InitiateOAuth is not OFF). They live as long as the API calls that may ask for a new token.
-struct test_session {
-    const connection_settings& settings;
-    connector_sdk::host_services& services;
-    connection_plan plan;
-    std::optional<oauth_client> oauth;
-    std::optional<token_manager> tokens;
-
-    void log(std::string_view line) const { services.log(connector_sdk::log_level::debug, line); }
-};
-
-// InitiateOAuth=OFF: the Access Token of the form, unless it is known to have expired.
-result<api_access> supplied_token(const test_session& t)
-{
-    const connection_settings& s = t.settings;
-    if (s.oauth_expires_in && s.oauth_token_timestamp) {
-        const auto expires = std::chrono::floor<std::chrono::seconds>(*s.oauth_token_timestamp) + *s.oauth_expires_in;
-        if (expires <= t.services.now())
-            return fail(error_category::auth, "the Access Token expired at " +
-                                                  connector_support::utc_time_text(expires) +
-                                                  ": supply a new one, or set InitiateOAuth to REFRESH with a Refresh "
-                                                  "Token so the connector renews it");
-    }
-    return api_access{s.access_token.value_or(""), nullptr};
-}
-
-// GETANDREFRESH with nothing stored: sign in, with the OAuthVerifier given or in the browser, and
-// store the tokens.
-result<token_set> sign_in_now(test_session& t)
-{
-    const connection_settings& s = t.settings;
-    result<sign_in> signed_in =
-        sign_in_as_configured(s, *t.oauth, *t.plan.store, t.services,
-                              {.headless = false, .wait = s.authorization_wait, .require_browser = true});
-    if (!signed_in)
-        return signed_in.error();
-    if (!*signed_in)
-        return fail(error_category::auth, awaiting_verifier_sentence());
-    if (auto adopted = t.tokens->adopt(**signed_in); !adopted)
-        return fail(error_category::config, "signed in, but " + adopted.error().message);
-    return std::move(**signed_in);
-}
-
-// Step 1: an access token, as InitiateOAuth says, and the way to renew it when Sage rejects it.
-result<api_access> obtain_token(test_session& t)
-{
-    if (t.settings.initiate_oauth == initiate_oauth_mode::off)
-        return supplied_token(t);
-    t.oauth.emplace(*t.plan.http, *t.plan.app);
-    t.tokens.emplace(
-        *t.plan.store, *t.oauth, [&t] { return t.services.now(); }, [&t](std::string_view line) { t.log(line); });
-    auto stored = t.tokens->fresh(t.plan.seed);
-    if (!stored)
-        return stored.error();
-    token_set set;
-    if (*stored)
-        set = std::move(**stored);
-    else if (t.settings.initiate_oauth == initiate_oauth_mode::get_and_refresh) {
-        auto signed_in = sign_in_now(t);
-        if (!signed_in)
-            return signed_in.error();
-        set = std::move(*signed_in);
-    } else
-        return t.tokens->nothing_stored();
-    // Sage answered 401 (not the subscription error): one refresh, unless another caller already did.
-    auto renew = [&t](const std::string& rejected) -> result<std::string> {
-        auto renewed = t.tokens->after_rejection(rejected, t.plan.seed);
-        if (!renewed)
-            return renewed.error();
-        return std::move(renewed->access_token);
-    };
-    return api_access{std::move(set.access_token), renew};
-}
-
-// Step 2 is sage_api::user (who is connected). Step 3: which businesses they reach, and whether
-// BusinessId is one of them.
+// Step 1 is access_session::open (an access token, as InitiateOAuth says); step 2 is sage_api::user
+// (who is connected). Step 3: which businesses they reach, and whether BusinessId is one of them.
 result<std::vector<sage_business>> which_businesses(sage_api& api, const connection_settings& s, const sage_user& who)
 {
     auto list = api.businesses();
@@ -214,10 +140,10 @@ result<std::vector<sage_business>> which_businesses(sage_api& api, const connect
 }
 
 // Step 4: "connection available", with who and what.
-connector_sdk::test_result connected(const test_session& t, const sage_user& who,
+connector_sdk::test_result connected(const access_session& session, const sage_user& who,
                                      const std::vector<sage_business>& list)
 {
-    const connection_settings& s = t.settings;
+    const connection_settings& s = session.settings();
     connector_sdk::test_result r;
     r.available = true;
     r.category = error_category::none;
@@ -230,8 +156,8 @@ connector_sdk::test_result connected(const test_session& t, const sage_user& who
         r.detail += "business: " + b.displayed_as + " (id " + b.id + ")" +
                     (s.business_id && *s.business_id == b.id ? " [BusinessId]" : "") + "\n";
     r.detail += "InitiateOAuth: " + std::string(to_string(s.initiate_oauth));
-    if (t.plan.store)
-        r.detail += "\nOAuthSettingsLocation: " + t.plan.store->describe();
+    if (session.plan().store)
+        r.detail += "\nOAuthSettingsLocation: " + session.plan().store->describe();
     return r;
 }
 
@@ -240,23 +166,18 @@ connector_sdk::test_result connected(const test_session& t, const sage_user& who
 connector_sdk::test_result run_connection_test(const connection_settings& s, connector_sdk::host_services& services,
                                                http_client_cache& clients, std::shared_ptr<const keystore> trust)
 {
-    auto plan = plan_connection(s, services, clients, std::move(trust));
-    if (!plan)
-        return unavailable(plan.error());
-    test_session session{s, services, std::move(*plan), std::nullopt, std::nullopt};
-
-    auto access = obtain_token(session);
-    if (!access)
-        return unavailable(access.error());
-    sage_api api(*session.plan.http, s.api_base_url, std::move(*access),
-                 [&session](std::string_view line) { session.log(line); });
+    auto session = access_session::open(s, services, clients, std::move(trust));
+    if (!session)
+        return unavailable(session.error());
+    sage_api api((*session)->http(), s.api_base_url, (*session)->access(),
+                 [&services](std::string_view line) { services.log(connector_sdk::log_level::debug, line); });
     auto who = api.user();
     if (!who)
         return unavailable(who.error());
     auto businesses = which_businesses(api, s, *who);
     if (!businesses)
         return unavailable(businesses.error());
-    return connected(session, *who, *businesses);
+    return connected(**session, *who, *businesses);
 }
 
 } // namespace sage

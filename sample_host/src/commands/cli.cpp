@@ -91,6 +91,8 @@ std::unique_ptr<CLI::App> make_app(global_options& globals, command_action& chos
     add_users_command(*app, chosen);
     add_marketplace_command(*app, chosen);
     add_oauth_command(*app, chosen);
+    add_data_commands(*app, chosen);
+    add_sync_command(*app, chosen);
     app->footer(global_footer); // after the commands, which would otherwise inherit it
     return app;
 }
