@@ -90,4 +90,16 @@ host connections list
 step "sample_host oauth status sage-cloud-accounting --connection Books"
 host oauth status sage-cloud-accounting --connection Books
 
-printf '\n\033[1;32mDemo complete:\033[0m the trial started, TEST said "connection available", the connection "Books" is saved.\n'
+step "sample_host entities sage-cloud-accounting --connection Books   # generated from Sage's OpenAPI"
+host entities sage-cloud-accounting --connection Books | grep -E '^(ENTITY|contacts|sales_invoices|ledger_accounts|bank_accounts) |entities$'
+
+step "sample_host read sage-cloud-accounting contacts --connection Books --fields name,email --limit 3"
+host read sage-cloud-accounting contacts --connection Books --fields name,email --limit 3
+
+step "sample_host sync sage-cloud-accounting --connection Books --into sqlite:books.db --entities contacts,sales_invoices"
+host sync sage-cloud-accounting --connection Books --into "sqlite:$work/books.db" --entities contacts,sales_invoices
+
+step "sample_host sync ... again   # incremental: only what changed since"
+host sync sage-cloud-accounting --connection Books --into "sqlite:$work/books.db" --entities contacts,sales_invoices
+
+printf '\n\033[1;32mDemo complete:\033[0m the trial started, TEST said "connection available", the connection "Books" is saved and reads the books.\n'

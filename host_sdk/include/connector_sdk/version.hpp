@@ -5,7 +5,8 @@
 // Version history (each addition is marked "since SDK 1.1" where it is declared, like sqlite3ext.h):
 //   1.0  the contract: connector, form, results, host_services, oauth_management.v1, ABI, manifest, loader
 //   1.1  license_state::not_required, connection_name_key, find_extension<T>() and oauth_management::id,
-//        connector_base, property_builder, form_conversion (convert_value, check_form), ascii_text
+//        connector_base, property_builder, form_conversion (convert_value, check_form), ascii_text,
+//        the data_access.v1 extension (data_access.hpp)
 // A host of SDK 1.1 loads plugins built for 1.0 and 1.1; a plugin built for 1.1 needs a 1.1 host.
 
 #define CONNECTOR_SDK_VERSION_MAJOR 1
