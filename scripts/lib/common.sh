@@ -29,10 +29,19 @@ ensure_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# ccache, when the machine has it, keeps compiled objects between builds and between clones (paths are
+# taken relative to the repository root); without it every build compiles everything.
+use_ccache() {
+  command -v ccache >/dev/null || return 0
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+}
+
 # build_preset NAME: configure (once) and build one CMake preset.
 build_preset() {
   local preset=$1
   say "building ($preset)"
+  use_ccache
   if [[ ! -f "$root/build/$preset/build.ninja" ]]; then
     cmake --preset "$preset" -S "$root" >/dev/null
   fi
