@@ -1,17 +1,18 @@
 # The marketplace public key(s) the connector trusts for licences, compiled into it.
 #
 #   -DCONNECTOR_MARKETPLACE_PUBLIC_KEY=<pem>   the real marketplace key (public or private PEM)
-#   -DCONNECTOR_ALLOW_DEV_LICENSE_KEY=ON       let a Release build trust the throw-away dev key
+#   -DCONNECTOR_ALLOW_DEV_LICENSE_KEY=ON       let an optimised build trust the throw-away dev key
 #
 # Without a key, dev and test builds generate a throw-away Ed25519 key pair in the build tree
 # (${PROJECT_BINARY_DIR}/marketplace-dev/signing-key.pem, mode 0600, never committed): the sample host
-# signs licences with it and the connector trusts its public half. A Release build refuses it.
+# signs licences with it and the connector trusts its public half. An optimised build (Release,
+# RelWithDebInfo, MinSizeRel: what ships) refuses it.
 #
 # Uses license_keytool (built by host_sdk). Provides: target marketplace_keys (INTERFACE, include dir with marketplace_keys.hpp) and the cache
 # variable CONNECTOR_DEV_SIGNING_KEY (path of the dev private key, empty with a real key).
 
 set(CONNECTOR_MARKETPLACE_PUBLIC_KEY "" CACHE FILEPATH "PEM of the marketplace licence key the connector trusts")
-option(CONNECTOR_ALLOW_DEV_LICENSE_KEY "Allow a Release build to trust the throw-away dev licence key" OFF)
+option(CONNECTOR_ALLOW_DEV_LICENSE_KEY "Allow an optimised build to trust the throw-away dev licence key" OFF)
 
 set(_keys_dir "${PROJECT_BINARY_DIR}/generated/marketplace_keys")
 set(_header "${_keys_dir}/marketplace_keys.hpp")
@@ -24,9 +25,9 @@ if(CONNECTOR_MARKETPLACE_PUBLIC_KEY)
     DEPENDS "${_key}" license_keytool
     COMMENT "Embedding the marketplace licence key")
 else()
-  if(CMAKE_BUILD_TYPE STREQUAL "Release" AND NOT CONNECTOR_ALLOW_DEV_LICENSE_KEY)
+  if(CMAKE_BUILD_TYPE MATCHES "^(Release|RelWithDebInfo|MinSizeRel)$" AND NOT CONNECTOR_ALLOW_DEV_LICENSE_KEY)
     message(FATAL_ERROR
-      "A Release build must trust the real marketplace licence key: pass "
+      "A ${CMAKE_BUILD_TYPE} build must trust the real marketplace licence key: pass "
       "-DCONNECTOR_MARKETPLACE_PUBLIC_KEY=<marketplace public key PEM>, or -DCONNECTOR_ALLOW_DEV_LICENSE_KEY=ON "
       "to build a release that accepts licences signed by a throw-away development key.")
   endif()

@@ -11,11 +11,17 @@
 
 #include <dlfcn.h>
 #include <elf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <system_error>
 
 CONNECTOR_SDK_BEGIN_NAMESPACE
@@ -93,6 +99,57 @@ std::string elf_header_problem(const fs::path& file)
     return {};
 }
 
+// The library's open file, shared by every step from the digest to dlopen and kept open while the
+// library is loaded (so the name /proc/self/fd/N the dynamic loader knows it by is never reused for
+// another file meanwhile).
+class library_file {
+public:
+    library_file() = default;
+    explicit library_file(int fd) noexcept : fd_(fd) {}
+    ~library_file()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    library_file(const library_file&) = delete;
+    library_file& operator=(const library_file&) = delete;
+
+    [[nodiscard]] int fd() const noexcept { return fd_; }
+    // The path that names this open file, whatever happens to the folder entry meanwhile.
+    [[nodiscard]] fs::path path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+private:
+    int fd_ = -1;
+};
+
+// Whether the object mapped at `address` comes from the file (device, inode) `st` describes, read
+// from /proc/self/maps: the proof that the code loaded is the file whose digest was checked.
+bool mapped_from(const void* address, const struct stat& st)
+{
+    std::ifstream maps("/proc/self/maps");
+    const auto where = reinterpret_cast<std::uintptr_t>(address);
+    std::string line;
+    while (std::getline(maps, line)) {
+        std::istringstream fields(line);
+        std::string range, perms, offset, device;
+        unsigned long long inode = 0;
+        if (!(fields >> range >> perms >> offset >> device >> inode))
+            continue;
+        const auto dash = range.find('-');
+        const auto colon = device.find(':');
+        if (dash == std::string::npos || colon == std::string::npos)
+            continue;
+        const auto begin = std::stoull(range.substr(0, dash), nullptr, 16);
+        const auto end = std::stoull(range.substr(dash + 1), nullptr, 16);
+        if (where < begin || where >= end)
+            continue;
+        const auto major_number = std::stoul(device.substr(0, colon), nullptr, 16);
+        const auto minor_number = std::stoul(device.substr(colon + 1), nullptr, 16);
+        return inode == st.st_ino && major_number == major(st.st_dev) && minor_number == minor(st.st_dev);
+    }
+    return false;
+}
+
 // One plugin on its way to being loaded: each check_* is one step of host_sdk/README.md, in order,
 // and answers passed() or the refusal. What a step learns (the manifest, the opened library, the
 // descriptor, the connector) is kept here for the steps after it.
@@ -158,24 +215,34 @@ private:
         return passed();
     }
 
-    // 3. The library is in the folder, a regular file, neither empty nor too large.
+    // 3. The library is in the folder, a regular file, neither empty nor too large. It is opened here,
+    // once (never following a link), and every later step reads this open file: what is hashed is
+    // what is loaded, whatever happens to the folder entry meanwhile.
     load_result check_library_file()
     {
         const manifest& m = *manifest_;
-        std::error_code ec;
-        const auto status = fs::symlink_status(library_, ec);
-        if (ec || !fs::exists(status))
-            return refuse(load_status::library_missing, "the library " + m.library +
-                                                            " named by manifest.json is not in " +
-                                                            plugin_.folder.string() + ": reinstall the connector");
-        if (!fs::is_regular_file(status))
+        const int fd = ::open(library_.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ENOENT)
+                return refuse(load_status::library_missing, "the library " + m.library +
+                                                                " named by manifest.json is not in " +
+                                                                plugin_.folder.string() + ": reinstall the connector");
+            if (errno == ELOOP)
+                return refuse(load_status::not_a_library,
+                              library_.string() +
+                                  " is not a regular file (a symbolic link): install the library itself");
+            return refuse(load_status::library_missing,
+                          "cannot read " + library_.string() + ": " + std::strerror(errno));
+        }
+        file_ = std::make_shared<library_file>(fd);
+        if (::fstat(fd, &stat_) != 0)
+            return refuse(load_status::library_missing,
+                          "cannot read " + library_.string() + ": " + std::strerror(errno));
+        if (!S_ISREG(stat_.st_mode))
             return refuse(load_status::not_a_library,
-                          library_.string() + " is not a regular file (" +
-                              (fs::is_symlink(status) ? "a symbolic link" : "a folder or device") +
-                              "): install the library itself");
-        const auto size = fs::file_size(library_, ec);
-        if (ec)
-            return refuse(load_status::library_missing, "cannot read " + library_.string() + ": " + ec.message());
+                          library_.string() +
+                              " is not a regular file (a folder or device): install the library itself");
+        const auto size = static_cast<std::uintmax_t>(stat_.st_size);
         if (size == 0)
             return refuse(load_status::not_a_library, library_.string() + " is empty: reinstall the connector");
         if (size > options_.max_library_size)
@@ -195,7 +262,7 @@ private:
                 "manifest.json carries no sha256, so " + m.library +
                     " cannot be verified: install a build whose manifest was stamped with the library's digest");
         std::string hash_error;
-        const auto digest = host_detail::sha256_file(library_, hash_error);
+        const auto digest = host_detail::sha256_file(file_->path(), hash_error);
         if (!digest)
             return refuse(load_status::library_missing, "cannot hash " + library_.string() + ": " + hash_error);
         if (*digest != m.sha256)
@@ -209,7 +276,7 @@ private:
     // 5. An ELF shared object for this machine.
     load_result check_elf_header()
     {
-        if (std::string why = elf_header_problem(library_); !why.empty())
+        if (std::string why = elf_header_problem(file_->path()); !why.empty())
             return refuse(load_status::not_a_library, library_.string() + " " + why + ": reinstall the connector");
         return passed();
     }
@@ -221,7 +288,7 @@ private:
         const manifest& m = *manifest_;
         std::vector<std::string> aliases;
         try {
-            boost::dll::library_info info(library_);
+            boost::dll::library_info info(file_->path());
             aliases = info.symbols("boostdll");
         } catch (const std::exception& e) {
             return refuse(load_status::not_a_library,
@@ -249,16 +316,27 @@ private:
         // (truncated file, missing dependency, unresolved symbol). Open once with dlopen to keep that
         // text, hand the library to Boost.DLL, then drop this extra reference.
         ::dlerror();
-        void* probe = ::dlopen(library_.c_str(), RTLD_NOW | RTLD_LOCAL);
+        const fs::path opened = file_->path();
+        void* probe = ::dlopen(opened.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (probe == nullptr) {
             const char* why = ::dlerror();
             return refuse(load_status::load_failed, "the dynamic loader refused " + library_.string() + ": " +
                                                         (why != nullptr ? why : "unknown reason") +
                                                         ". Reinstall the connector");
         }
-        shared_ = std::make_shared<boost::dll::shared_library>(library_, boost::dll::load_mode::rtld_now |
-                                                                             boost::dll::load_mode::rtld_local);
+        // The library keeps its file open while it is loaded, so /proc/self/fd/N names no other file
+        // meanwhile; the file closes after the library is released.
+        std::shared_ptr<library_file> file = file_;
+        shared_ = std::shared_ptr<boost::dll::shared_library>(
+            new boost::dll::shared_library(opened, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local),
+            [file](boost::dll::shared_library* library) { delete library; });
         ::dlclose(probe);
+        // The dynamic loader may answer an earlier object by name; only the file that was hashed will do.
+        if (shared_->has(abi_descriptor_alias) &&
+            !mapped_from(&shared_->get_alias<const abi_descriptor>(abi_descriptor_alias), stat_))
+            return refuse(load_status::load_failed,
+                          "the code loaded for " + library_.string() +
+                              " is not the file whose digest was checked: load it again in a fresh process");
         return passed();
     }
 
@@ -337,6 +415,8 @@ private:
     const loader_options& options_;
     const manifest* manifest_;                           // null when the manifest is invalid: check_manifest refuses
     fs::path library_;                                   // the library the manifest names
+    std::shared_ptr<library_file> file_;                 // once check_library_file opened it
+    struct stat stat_ {};                                // its fstat
     std::shared_ptr<boost::dll::shared_library> shared_; // once check_dlopen passed
     std::optional<abi_descriptor> descriptor_;           // once check_descriptor read it
     connector_handle instance_;                          // once check_factory passed
@@ -385,10 +465,12 @@ load_result plugin_loader::inspect(const discovered_plugin& plugin) const noexce
 
 load_result plugin_loader::load(const discovered_plugin& plugin, host_services& services) const noexcept
 {
-    if (load_result inspected = inspect(plugin); refused(inspected))
-        return inspected;
     try {
-        return plugin_checks(plugin, options_).load(services);
+        // One plugin_checks for every step: the file inspected, hashed and loaded is one open file.
+        plugin_checks checks(plugin, options_);
+        if (load_result inspected = checks.inspect(); refused(inspected))
+            return inspected;
+        return checks.load(services);
     } catch (const std::exception& e) {
         return refuse(load_status::load_failed, "loading the plugin failed: " + std::string(e.what()));
     } catch (...) {

@@ -58,7 +58,8 @@ std::string file_text(const std::filesystem::path& path)
 struct fixture {
     sage_sandbox::sandbox& sage = shared_sandbox();
     test_support::temp_dir state{"token-sharing"};
-    std::filesystem::path token_file = state / "shared" / "tokens.json";
+    // Inside the drivers' state folder: a token file may live only there (the threads' host uses `state`).
+    std::filesystem::path token_file = state / "driver" / "shared" / "tokens.json";
     sage_sandbox::token_set minted;
     std::chrono::seconds offset{0}; // how far the sandbox clock has been moved
 

@@ -13,8 +13,11 @@
 #include <dlfcn.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 using connector_sdk::load_status;
@@ -331,6 +334,48 @@ BOOST_AUTO_TEST_CASE(the_real_plugin_under_another_id_is_an_identity_mismatch)
     const auto result = load_made("impostor");
     BOOST_TEST(result.status == load_status::identity_mismatch);
     BOOST_TEST(result.reason.find("\"sage-cloud-accounting\"") != std::string::npos, result.reason);
+}
+
+// The library is hashed and loaded from one open file: replacing it (rename over it) between the
+// digest check and dlopen must never load code other than the bytes whose digest was checked. Every
+// attempt either loads the real connector or is refused for its digest; nothing else.
+BOOST_AUTO_TEST_CASE(a_library_swapped_during_loading_is_never_loaded)
+{
+    const fs::path folder = make_plugin(dir.path(), "sage-cloud-accounting", real_library_bytes());
+    const fs::path genuine = dir / "genuine.so";
+    const fs::path intruder = dir / "intruder.so";
+    fs::copy_file(folder / "plugin.so", genuine);
+    fs::copy_file(fs::path(BROKEN_PLUGIN_DIR) / "broken-id-mismatch" / "broken_id_mismatch.so", intruder);
+
+    std::atomic<bool> stop{false};
+    std::thread swapper([&] {
+        for (unsigned i = 0; !stop; ++i) {
+            const fs::path staged = dir / "staged.so";
+            std::error_code ec;
+            fs::remove(staged, ec);
+            fs::create_hard_link(i % 2 ? genuine : intruder, staged, ec);
+            if (!ec)
+                fs::rename(staged, folder / "plugin.so", ec);
+            std::this_thread::sleep_for(std::chrono::microseconds(300));
+        }
+    });
+    int loaded = 0;
+    int refused_for_digest = 0;
+    std::vector<std::string> other_outcomes;
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        const auto result = load_made("sage-cloud-accounting");
+        if (result.ok())
+            ++loaded;
+        else if (result.status == load_status::digest_mismatch)
+            ++refused_for_digest;
+        else
+            other_outcomes.push_back(std::string(connector_sdk::to_string(result.status)) + ": " + result.reason);
+    }
+    stop = true;
+    swapper.join();
+    BOOST_TEST_MESSAGE("loaded " << loaded << ", refused for the digest " << refused_for_digest);
+    BOOST_TEST(other_outcomes.empty(), (other_outcomes.empty() ? std::string() : other_outcomes.front()));
+    BOOST_TEST(loaded + refused_for_digest == 40);
 }
 
 BOOST_AUTO_TEST_CASE(discovery_is_sorted_and_reports_every_folder)

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# A Release build must not trust the throw-away development licence key: configuring one without
-# -DCONNECTOR_MARKETPLACE_PUBLIC_KEY fails with a message saying what to pass, and passing the
-# explicit opt-in makes it configure.
+# An optimised build (Release, RelWithDebInfo, MinSizeRel) must not trust the throw-away development
+# licence key: configuring one without -DCONNECTOR_MARKETPLACE_PUBLIC_KEY fails with a message saying
+# what to pass, and passing the explicit opt-in makes it configure.
 # usage: release_refuses_dev_key_test.sh SOURCE_DIR
 set -uo pipefail
 source_dir=$1
 work=$(mktemp -d "${TMPDIR:-/tmp}/release-key-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-if cmake -S "$source_dir" -B "$work/refused" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONNECTOR_BUILD_TESTING=OFF \
-     >"$work/refused.log" 2>&1; then
-  echo "a Release build configured with the development licence key"; exit 1
-fi
-grep -q "CONNECTOR_MARKETPLACE_PUBLIC_KEY" "$work/refused.log" || { cat "$work/refused.log"; exit 1; }
+for type in Release RelWithDebInfo MinSizeRel; do
+  if cmake -S "$source_dir" -B "$work/refused-$type" -G Ninja -DCMAKE_BUILD_TYPE=$type -DCONNECTOR_BUILD_TESTING=OFF \
+       >"$work/refused-$type.log" 2>&1; then
+    echo "a $type build configured with the development licence key"; exit 1
+  fi
+  grep -q "CONNECTOR_MARKETPLACE_PUBLIC_KEY" "$work/refused-$type.log" || { cat "$work/refused-$type.log"; exit 1; }
+done
 
 cmake -S "$source_dir" -B "$work/allowed" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONNECTOR_BUILD_TESTING=OFF \
       -DCONNECTOR_ALLOW_DEV_LICENSE_KEY=ON >"$work/allowed.log" 2>&1 || { cat "$work/allowed.log"; exit 1; }
-echo "Release refuses the development licence key unless explicitly allowed"
+echo "optimised builds refuse the development licence key unless explicitly allowed"

@@ -99,20 +99,12 @@ result<connection_plan> plan_connection(const connection_settings& s, connector_
         if (!plan.app)
             return fail(error_category::config, "Client ID and Client Secret are needed to refresh tokens: enter the "
                                                 "credentials of your app at developer.sage.com");
-        switch (s.oauth_settings.where) {
-        case oauth_settings_location::kind::memory:
-            plan.store = open_memory_token_store(s.oauth_settings.memory_id);
-            break;
-        case oauth_settings_location::kind::file:
-        case oauth_settings_location::kind::host_default: {
-            const auto file = s.oauth_settings.token_file(services.state_directory(), s.connection_name, home_folder());
-            if (!file)
-                return fail(error_category::config, "OAuthSettingsLocation starts with ~/ but this user has no home "
-                                                    "folder: give an absolute path");
-            plan.store = open_file_token_store(*file);
-            break;
-        }
-        }
+        auto store = open_token_store(s.oauth_settings, token_store_scope{services.tenant_id(),
+                                                                          services.state_directory(), s.connection_name,
+                                                                          home_folder(), host_allowed_token_folders()});
+        if (!store)
+            return store.error();
+        plan.store = std::move(*store);
         if (s.initiate_oauth == initiate_oauth_mode::refresh)
             plan.seed = seed_from(s, plan.app->client_id);
     }

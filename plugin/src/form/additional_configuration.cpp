@@ -18,6 +18,12 @@ std::string entry_problem(std::size_t position, std::string_view what)
 {
     return "entry " + std::to_string(position) + " " + std::string(what);
 }
+
+std::string too_many_entries()
+{
+    return "has more than " + std::to_string(max_configuration_entries) +
+           " entries; the rest were not read: give each key once";
+}
 } // namespace
 
 configuration_entries parse_configuration_text(std::string_view text)
@@ -38,6 +44,10 @@ configuration_entries parse_configuration_text(std::string_view text)
             ++i;
         if (i == text.size())
             break;
+        if (position == max_configuration_entries) {
+            out.problems.push_back(too_many_entries());
+            break;
+        }
         ++position;
         const std::size_t key_start = i;
         while (i < text.size() && text[i] != '=' && !is_separator(text[i]))
@@ -50,7 +60,8 @@ configuration_entries parse_configuration_text(std::string_view text)
         ++i; // '='
         skip_blanks();
         std::string value;
-        if (i < text.size() && (text[i] == '"' || text[i] == '\'')) {
+        const bool quoted = i < text.size() && (text[i] == '"' || text[i] == '\'');
+        if (quoted) {
             const char quote = text[i++];
             const std::size_t close = text.find(quote, i);
             if (close == std::string_view::npos) {
@@ -74,7 +85,7 @@ configuration_entries parse_configuration_text(std::string_view text)
             out.problems.push_back(entry_problem(position, "has no key before '='"));
             continue;
         }
-        out.entries.push_back({std::string(key), std::move(value), position});
+        out.entries.push_back({std::string(key), std::move(value), position, quoted});
     }
     return out;
 }
@@ -84,6 +95,10 @@ configuration_entries read_configuration_pairs(const connector_sdk::key_value_pa
     configuration_entries out;
     std::size_t position = 0;
     for (const auto& pair : pairs) {
+        if (position == max_configuration_entries) {
+            out.problems.push_back(too_many_entries());
+            break;
+        }
         ++position;
         const std::string_view key = connector_support::trim(pair.key);
         if (key.empty()) {
@@ -91,7 +106,7 @@ configuration_entries read_configuration_pairs(const connector_sdk::key_value_pa
                 out.problems.push_back(entry_problem(position, "has a value but no key"));
             continue;
         }
-        out.entries.push_back({std::string(key), std::string(connector_support::trim(pair.value)), position});
+        out.entries.push_back({std::string(key), std::string(connector_support::trim(pair.value)), position, true});
     }
     return out;
 }

@@ -250,6 +250,17 @@ std::string suggestion_for(std::string_view unknown)
            "'; the advanced properties of this form list every key Add Configuration accepts";
 }
 
+// Whether `entry` directly follows a secret whose value was not quoted in the text form: then its
+// "key" may well be the part of the secret after a ';'.
+bool follows_unquoted_secret(const configuration_entry* before, const configuration_entry& entry)
+{
+    if (before == nullptr || before->quoted || before->position + 1 != entry.position)
+        return false;
+    const auto key = canonical_key(before->key);
+    const auto* property = key ? find_property(*key) : nullptr;
+    return property != nullptr && property->secret;
+}
+
 class gatherer {
 public:
     explicit gatherer(settings_resolution& out) : out_(out) {}
@@ -305,9 +316,20 @@ private:
         }
         for (const auto& problem : read.problems)
             add_failed(keys::additional_configuration, label + ": " + problem);
+        const configuration_entry* previous = nullptr;
         for (const auto& entry : read.entries) {
+            const configuration_entry* before = std::exchange(previous, &entry);
             const auto key = canonical_key(entry.key);
             const std::string quoted = connector_support::quote_for_message(entry.key, 40);
+            if (!key && follows_unquoted_secret(before, entry)) {
+                // Most likely the rest of that secret, cut at an unquoted ';': never echo it.
+                add_failed(keys::additional_configuration,
+                           label + ": entry " + std::to_string(entry.position) + ", right after " +
+                               label_of(*canonical_key(before->key)) +
+                               ", is not a known key; if that secret contains ';', put it in quotes "
+                               "(Key=\"value;with;semicolons\")");
+                continue;
+            }
             if (!key) {
                 add_failed(keys::additional_configuration, label + " has an unknown key " + quoted + " (entry " +
                                                                std::to_string(entry.position) + "); " +

@@ -132,12 +132,12 @@ std::vector<property_descriptor> build_catalog()
                   "3600. Default: 300."));
     add(entry(keys::oauth_expires_in, "OAuthExpiresIn", property_type::integer, group::oauth, 150)
             .advanced()
-            .range(0, std::nullopt)
+            .range(0, 31'622'400) // a year: larger would overflow the clock arithmetic
             .help("The lifetime in seconds of the Access Token you supply (Sage issues 300). With "
                   "OAuthTokenTimestamp it tells the connector when to refresh. Optional."));
     add(entry(keys::oauth_token_timestamp, "OAuthTokenTimestamp", property_type::integer, group::oauth, 160)
             .advanced()
-            .range(0, std::nullopt)
+            .range(0, 253'402'300'799'999) // up to the end of year 9999, in milliseconds
             .help("When the Access Token you supply was issued, in Unix epoch milliseconds (e.g. "
                   "1700000000000), as CData defines it. Used with OAuthExpiresIn. Optional."));
     add(entry(keys::country, "Country", property_type::enumeration, group::business, 200)

@@ -26,6 +26,14 @@ connector_support::failure token_manager::nothing_stored() const
                     "Token with InitiateOAuth=REFRESH");
 }
 
+namespace {
+// Room for the rotated set: Sage's new tokens are about as long as the old ones; allow twice that.
+std::size_t reservation_for(const token_set& current)
+{
+    return std::max<std::size_t>(4096, 2 * to_json(current).size());
+}
+} // namespace
+
 result<std::optional<token_set>> token_manager::fresh(const std::optional<token_set>& seed)
 {
     // Fast path without the lock: most calls find a fresh token.
@@ -92,6 +100,9 @@ result<token_set> token_manager::refresh_locked(token_set current, const std::op
     std::string refresh_token = current.refresh_token;
     for (;;) {
         tried.push_back(refresh_token);
+        // Sage's rotation cannot be undone: make sure the new set can be saved before asking for it.
+        if (auto reserved = store_.reserve(reservation_for(current)); !reserved)
+            return reserved.error();
         if (log_)
             log_("refreshing the access token (" + store_.describe() + ")");
         auto answer = oauth_.refresh(refresh_token, now_());
@@ -112,6 +123,12 @@ result<token_set> token_manager::refresh_locked(token_set current, const std::op
             if (!written) {
                 if (log_)
                     log_("the rotated token set could not be saved: " + written.error().message);
+                // The previous refresh token is dead: the new set must survive somewhere.
+                if (auto kept = store_.keep_for_recovery(*renewed))
+                    return fail(error_category::config,
+                                "Sage issued new tokens but " + written.error().message + "; they were kept in " +
+                                    kept->string() + ": fix the location, then move that file to " + store_.describe() +
+                                    " (or set OAuthSettingsLocation to it)");
                 return fail(error_category::config, "Sage issued new tokens but " + written.error().message +
                                                         ": fix the location and authorise again (the previous "
                                                         "refresh token is no longer valid)");

@@ -43,6 +43,20 @@ std::optional<std::int64_t> integer_member(const json::object& o, std::string_vi
     return std::nullopt;
 }
 
+// Instants a token set may hold, in epoch seconds: 1970 to the end of 9999. Anything outside would
+// overflow the nanosecond clock the connector compares them with.
+constexpr std::int64_t latest_instant = 253'402'300'799;
+std::optional<std::int64_t> instant_member(const json::object& o, std::string_view key)
+{
+    const auto value = integer_member(o, key);
+    if (!value || *value < 0 || *value > latest_instant)
+        return std::nullopt;
+    return value;
+}
+
+// A lifetime Sage may give, in seconds: positive and at most ten years.
+constexpr std::int64_t longest_lifetime = 86'400LL * 3660;
+
 bool plausible_token(const json::string* s)
 {
     return s != nullptr && !s->empty() && s->size() <= max_token_size;
@@ -79,8 +93,8 @@ connector_support::result<token_set> token_set_from_json(std::string_view text)
     const json::string* client = string_member(*o, "client_id");
     const json::string* access = string_member(*o, "access_token");
     const json::string* refresh = string_member(*o, "refresh_token");
-    const auto expires = integer_member(*o, "expires_at");
-    const auto obtained = integer_member(*o, "obtained_at");
+    const auto expires = instant_member(*o, "expires_at");
+    const auto obtained = instant_member(*o, "obtained_at");
     if (client == nullptr || !plausible_token(access) || !plausible_token(refresh) || !expires || !obtained)
         return fail(error_category::config,
                     std::string("a member is missing or malformed (client_id, access_token, refresh_token, expires_at, "
@@ -90,7 +104,7 @@ connector_support::result<token_set> token_set_from_json(std::string_view text)
     set.refresh_token = std::string(*refresh);
     set.expires_at = sys_seconds(std::chrono::seconds(*expires));
     set.obtained_at = sys_seconds(std::chrono::seconds(*obtained));
-    if (const auto refresh_expires = integer_member(*o, "refresh_token_expires_at"))
+    if (const auto refresh_expires = instant_member(*o, "refresh_token_expires_at"))
         set.refresh_expires_at = sys_seconds(std::chrono::seconds(*refresh_expires));
     if (const json::string* scope = string_member(*o, "scope"))
         set.scope = std::string(*scope);
@@ -124,7 +138,8 @@ connector_support::result<token_set> token_set_from_token_response(std::string_v
     set.refresh_token = std::string(*refresh);
     set.obtained_at = issued;
     set.expires_at = issued + std::chrono::seconds(*expires_in);
-    if (const auto refresh_in = integer_member(*o, "refresh_token_expires_in"); refresh_in && *refresh_in > 0)
+    if (const auto refresh_in = integer_member(*o, "refresh_token_expires_in");
+        refresh_in && *refresh_in > 0 && *refresh_in <= longest_lifetime)
         set.refresh_expires_at = issued + std::chrono::seconds(*refresh_in);
     if (const json::string* scope = string_member(*o, "scope"))
         set.scope = std::string(*scope);

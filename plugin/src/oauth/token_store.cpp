@@ -7,11 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace sage {
 namespace {
@@ -70,10 +73,26 @@ connector_support::failure foreign_set_error(const std::string& where, const tok
                     "client again");
 }
 
+// A symbolic link, FIFO, device, socket or folder at a store's path is refused before anything is
+// opened (the opens themselves use O_NOFOLLOW|O_NONBLOCK and fstat, should it change meanwhile).
+result<void> refuse_special_file(const fs::path& path)
+{
+    const auto kind = inspect_file(path);
+    if (!kind)
+        return fail(error_category::config,
+                    kind.error().message + ": set OAuthSettingsLocation to a file in a folder you can write");
+    if (*kind == file_kind::symbolic_link)
+        return symbolic_link_refused(path);
+    if (*kind == file_kind::other)
+        return not_a_regular_file(path);
+    return {};
+}
+
 class file_token_store final : public token_store {
 public:
-    explicit file_token_store(fs::path file)
+    file_token_store(fs::path file, fs::path recovery_folder)
         : file_(std::move(file)), lock_file_(file_.string() + ".lock"),
+          recovery_folder_(recovery_folder.empty() ? file_.parent_path() : std::move(recovery_folder)),
           mutex_(process_mutex_for(fs::weakly_canonical(file_).string()))
     {
     }
@@ -82,6 +101,8 @@ public:
 
     result<std::optional<token_set>> read(const std::string& client_id) override
     {
+        if (auto refused = refuse_special_file(file_); !refused)
+            return refused.error();
         const auto text = read_small_file(file_, 64 * 1024);
         if (!text)
             return fail(error_category::config,
@@ -109,11 +130,16 @@ public:
         if (auto ec = create_missing_folders(file_.parent_path()))
             return fail(error_category::config, "cannot create the folder of " + describe() + " (" + ec.message() +
                                                     "): set OAuthSettingsLocation to a writable location");
-        const int fd = ::open(lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        const int fd = ::open(lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
         if (fd < 0)
             return fail(error_category::config, "cannot open the lock file " + lock_file_.string() + " (" +
                                                     std::strerror(errno) +
                                                     "): set OAuthSettingsLocation to a writable location");
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            return not_a_regular_file(lock_file_);
+        }
         const auto deadline = started + patience;
         while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
             if (errno != EWOULDBLOCK && errno != EINTR) {
@@ -133,16 +159,58 @@ public:
 
     result<void> write(const token_set& set) override
     {
+        if (auto replaceable = check_replaceable(set.client_id); !replaceable)
+            return replaceable.error();
         if (auto ec = create_missing_folders(file_.parent_path()))
             return fail(error_category::config,
                         "cannot create the folder of " + describe() + " (" + ec.message() + ")");
-        if (auto written = write_file_atomically(file_, to_json(set), 0600); !written)
+        const std::string json = to_json(set);
+        if (reserved_.capacity() >= json.size()) {
+            reserved_write reserved = std::move(reserved_);
+            if (auto written = reserved.commit(json); !written)
+                return fail(error_category::config, "cannot save the token set: " + written.error().message);
+            return {};
+        }
+        if (auto written = write_file_atomically(file_, json, 0600); !written)
             return fail(error_category::config, "cannot save the token set: " + written.error().message);
         return {};
     }
 
+    result<void> reserve(std::size_t bytes) override
+    {
+        if (auto replaceable = refuse_special_file(file_); !replaceable)
+            return replaceable;
+        if (auto ec = create_missing_folders(file_.parent_path()))
+            return fail(error_category::config,
+                        "cannot create the folder of " + describe() + " (" + ec.message() + ")");
+        auto reserved = reserved_write::reserve(file_, bytes, 0600);
+        if (!reserved)
+            return fail(error_category::config,
+                        reserved.error().message +
+                            ": the token set could not be saved there, so the refresh was not attempted and the "
+                            "stored tokens still work; free some space or fix the folder's permissions");
+        reserved_ = std::move(*reserved);
+        return {};
+    }
+
+    result<fs::path> keep_for_recovery(const token_set& set) override
+    {
+        const fs::path folder = recovery_folder_ / "recovered-tokens";
+        if (auto ec = create_missing_folders(folder))
+            return fail(error_category::config, "cannot create " + folder.string() + " (" + ec.message() + ")");
+        const auto stamp =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        const fs::path file = folder / (file_.filename().string() + "." + std::to_string(stamp));
+        if (auto written = write_file_atomically(file, to_json(set), 0600); !written)
+            return written.error();
+        return file;
+    }
+
     result<void> remove() override
     {
+        if (auto replaceable = check_replaceable(std::nullopt); !replaceable)
+            return replaceable.error();
         std::error_code ec;
         fs::remove(file_, ec);
         if (ec)
@@ -161,8 +229,9 @@ public:
         if (auto ec = create_missing_folders(file_.parent_path()))
             return fail(error_category::config,
                         "cannot create the folder of " + describe() + " (" + ec.message() + ")");
+        if (auto refused = refuse_special_file(note_path(name)); !refused)
+            return refused.error();
         return write_file_atomically(note_path(name), text, 0600);
-        return {};
     }
 
     void remove_note(const std::string& name) override
@@ -174,9 +243,34 @@ public:
 private:
     fs::path note_path(const std::string& name) const { return file_.string() + "." + name; }
 
+    // Whatever stands at the location may be replaced (or removed) only if it is a token set, and, when
+    // `client_id` is given, one of that client: a user's unrelated file, or another client's tokens,
+    // are never overwritten.
+    result<void> check_replaceable(const std::optional<std::string>& client_id) const
+    {
+        if (auto refused = refuse_special_file(file_); !refused)
+            return refused;
+        const auto text = read_small_file(file_, 64 * 1024);
+        if (!text)
+            return fail(error_category::config, text.error().message + ": it was left untouched; move it away, or set "
+                                                                       "OAuthSettingsLocation to another file");
+        if (!*text)
+            return {}; // nothing there yet
+        const auto existing = token_set_from_json(**text);
+        if (!existing)
+            return fail(error_category::config,
+                        describe() + " is not a token set (" + existing.error().message +
+                            ") and is never overwritten: move it away, or set OAuthSettingsLocation to another file");
+        if (client_id && existing->client_id != *client_id)
+            return foreign_set_error(describe(), *existing, *client_id);
+        return {};
+    }
+
     fs::path file_;
     fs::path lock_file_;
+    fs::path recovery_folder_;
     std::shared_ptr<std::mutex> mutex_;
+    reserved_write reserved_; // space for the next write, once reserve() made it
 };
 
 struct memory_slot {
@@ -186,12 +280,13 @@ struct memory_slot {
     std::map<std::string, std::string> notes;
 };
 
-std::shared_ptr<memory_slot> memory_slot_for(const std::string& id)
+// Slots are keyed by tenant and id: memory://books of one tenant is not memory://books of another.
+std::shared_ptr<memory_slot> memory_slot_for(const std::string& tenant, const std::string& id)
 {
     static std::mutex registry_mutex;
-    static std::map<std::string, std::shared_ptr<memory_slot>> registry;
+    static std::map<std::pair<std::string, std::string>, std::shared_ptr<memory_slot>> registry;
     std::lock_guard lock(registry_mutex);
-    auto& slot = registry[id];
+    auto& slot = registry[{tenant, id}];
     if (!slot)
         slot = std::make_shared<memory_slot>();
     return slot;
@@ -199,7 +294,10 @@ std::shared_ptr<memory_slot> memory_slot_for(const std::string& id)
 
 class memory_token_store final : public token_store {
 public:
-    explicit memory_token_store(std::string id) : id_(std::move(id)), slot_(memory_slot_for(id_)) {}
+    memory_token_store(const std::string& tenant, std::string id)
+        : id_(std::move(id)), slot_(memory_slot_for(tenant, id_))
+    {
+    }
 
     std::string describe() const override { return "memory://" + id_; }
 
@@ -232,6 +330,13 @@ public:
         std::lock_guard lock(slot_->data_mutex);
         slot_->set.reset();
         return {};
+    }
+
+    result<void> reserve(std::size_t) override { return {}; } // memory: the write cannot run short
+
+    result<fs::path> keep_for_recovery(const token_set&) override
+    {
+        return fail(error_category::internal, "a memory:// store keeps no recovery file");
     }
 
     std::optional<std::string> read_note(const std::string& name) override
@@ -290,14 +395,84 @@ store_lock::~store_lock()
         ::close(fd_);
 }
 
-std::unique_ptr<token_store> open_file_token_store(const std::filesystem::path& file)
+std::unique_ptr<token_store> open_file_token_store(const std::filesystem::path& file,
+                                                   const std::filesystem::path& recovery_folder)
 {
-    return std::make_unique<file_token_store>(file);
+    return std::make_unique<file_token_store>(file, recovery_folder);
 }
 
-std::unique_ptr<token_store> open_memory_token_store(const std::string& id)
+std::unique_ptr<token_store> open_memory_token_store(const std::string& tenant, const std::string& id)
 {
-    return std::make_unique<memory_token_store>(id);
+    return std::make_unique<memory_token_store>(tenant, id);
+}
+
+std::vector<std::filesystem::path> host_allowed_token_folders()
+{
+    std::vector<fs::path> folders;
+    const char* listed = std::getenv(allowed_token_folders_variable); // NOLINT(concurrency-mt-unsafe): read only
+    if (!listed)
+        return folders;
+    std::string_view rest(listed);
+    while (!rest.empty()) {
+        const auto colon = rest.find(':');
+        const fs::path folder(std::string(rest.substr(0, colon)));
+        if (folder.is_absolute())
+            folders.push_back(folder);
+        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    }
+    return folders;
+}
+
+namespace {
+
+// `path` with every existing component's symbolic links resolved, `..` and `.` removed.
+std::optional<fs::path> resolved(const fs::path& path)
+{
+    std::error_code ec;
+    fs::path r = fs::weakly_canonical(path, ec);
+    if (ec)
+        return std::nullopt;
+    return r;
+}
+
+bool is_within(const fs::path& path, const fs::path& folder)
+{
+    const auto mismatch = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+    return mismatch.first == folder.end() ||
+           (std::next(mismatch.first) == folder.end() && mismatch.first->empty()); // a trailing "/"
+}
+
+} // namespace
+
+result<std::unique_ptr<token_store>> open_token_store(const oauth_settings_location& location,
+                                                      const token_store_scope& scope)
+{
+    if (location.where == oauth_settings_location::kind::memory)
+        return open_memory_token_store(scope.tenant, location.memory_id);
+    const auto file = location.token_file(scope.state_directory, scope.connection_name, scope.home);
+    if (!file)
+        return fail(error_category::config,
+                    "OAuthSettingsLocation starts with ~/ but this user has no home folder: give an absolute path");
+    const auto state = resolved(scope.state_directory);
+    const auto target = resolved(*file);
+    if (!target || !state || scope.state_directory.empty())
+        return fail(error_category::config, "cannot resolve OAuthSettingsLocation " + file->string() +
+                                                ": leave OAuthSettingsLocation empty to keep the tokens in the "
+                                                "host's state folder");
+    bool allowed = is_within(*target, *state) && *target != *state;
+    for (const auto& folder : scope.allowed_folders)
+        if (const auto extra = resolved(folder); !allowed && extra && is_within(*target, *extra) && *target != *extra)
+            allowed = true;
+    if (!allowed)
+        return fail(error_category::config,
+                    "OAuthSettingsLocation " + file->string() +
+                        (target->string() != file->string() ? " (" + target->string() + " once links are followed)"
+                                                            : std::string()) +
+                        " is outside this connection's state folder " + state->string() +
+                        ": leave it empty (the host keeps the tokens there), give a file inside that folder, or ask "
+                        "the host's administrator to allow the folder (" +
+                        allowed_token_folders_variable + ")");
+    return open_file_token_store(*file, scope.state_directory);
 }
 
 } // namespace sage

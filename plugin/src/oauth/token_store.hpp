@@ -4,6 +4,7 @@
 // store before deciding anything, so a token another process already refreshed is used as is.
 #pragma once
 
+#include "form/oauth_settings_location.hpp"
 #include "oauth/token_set.hpp"
 
 #include <connector_support/result.hpp>
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sage {
 
@@ -54,6 +56,15 @@ public:
     // Replaces the stored set; the caller holds the lock.
     [[nodiscard]] virtual connector_support::result<void> write(const token_set& set) = 0;
 
+    // Reserves, before an irreversible step (Sage rotating the refresh token), the space the next
+    // write() needs, so a full disk is found out while the old set still works. The caller holds the
+    // lock; the reservation is used (and released) by the next write().
+    [[nodiscard]] virtual connector_support::result<void> reserve(std::size_t bytes) = 0;
+
+    // Keeps `set` in a recovery file in the state folder, for when write() failed after Sage had
+    // already rotated the tokens; answers the recovery file's path.
+    [[nodiscard]] virtual connector_support::result<std::filesystem::path> keep_for_recovery(const token_set& set) = 0;
+
     // Forgets the stored set; the caller holds the lock.
     [[nodiscard]] virtual connector_support::result<void> remove() = 0;
 
@@ -66,9 +77,35 @@ public:
 };
 
 // The file store at `file`. Missing folders are created with mode 0700; existing ones are left alone.
-[[nodiscard]] std::unique_ptr<token_store> open_file_token_store(const std::filesystem::path& file);
+// Recovery files go to <recovery_folder>/recovered-tokens/ (by default the file's own folder).
+[[nodiscard]] std::unique_ptr<token_store> open_file_token_store(const std::filesystem::path& file,
+                                                                 const std::filesystem::path& recovery_folder = {});
 
-// The process-memory store `memory://<id>`, shared by every connection with the same id.
-[[nodiscard]] std::unique_ptr<token_store> open_memory_token_store(const std::string& id);
+// The process-memory store `memory://<id>` of `tenant`, shared by that tenant's connections with the
+// same id and by no other tenant's.
+[[nodiscard]] std::unique_ptr<token_store> open_memory_token_store(const std::string& tenant, const std::string& id);
+
+// The environment variable through which a host's administrator allows token files in folders other
+// than the tenant's state folder: absolute paths separated by ':'. Tenants cannot set it.
+inline constexpr const char* allowed_token_folders_variable = "SAGE_CONNECTOR_TOKEN_FOLDERS";
+
+// The folders listed in that variable (relative entries ignored).
+[[nodiscard]] std::vector<std::filesystem::path> host_allowed_token_folders();
+
+// Whose store is opened: the tenant, its state folder (host_services::state_directory()), the
+// connection, the user's home folder (for ~/), and the extra folders the host allows.
+struct token_store_scope {
+    std::string tenant;
+    std::filesystem::path state_directory;
+    std::string connection_name;
+    std::optional<std::filesystem::path> home;
+    std::vector<std::filesystem::path> allowed_folders;
+};
+
+// The store OAuthSettingsLocation names, for `scope`: memory ids are per tenant; a file must resolve
+// (symbolic links followed, `..` removed) inside the state folder or an allowed folder, otherwise the
+// failure names the path, the folder and the remedy.
+[[nodiscard]] connector_support::result<std::unique_ptr<token_store>>
+open_token_store(const oauth_settings_location& location, const token_store_scope& scope);
 
 } // namespace sage

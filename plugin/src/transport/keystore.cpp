@@ -39,6 +39,10 @@ struct error_queue_guard {
 
 // Drains the queue, answering whether OpenSSL refused an algorithm it does not enable (the legacy
 // PKCS#12 ciphers RC2-40 and 3DES live in OpenSSL 3's "legacy" provider, not loaded by default).
+// The most MAC key-derivation iterations a PKCS#12 file may ask for (OpenSSL exports 2048; a
+// million costs about half a second).
+constexpr long max_pkcs12_iterations = 1'000'000;
+
 bool drain_errors_mentioning_unsupported()
 {
     bool unsupported = false;
@@ -239,10 +243,19 @@ result<keystore> load_pkcs12(PKCS12* p12, const std::optional<std::string>& pass
     const char* pass = password ? password->c_str() : nullptr;
     const bool has_mac = PKCS12_mac_present(p12) == 1;
     if (has_mac) {
-        if (password && !password->empty()) {
-            if (PKCS12_verify_mac(p12, pass, static_cast<int>(password->size())) != 1)
-                return say.wrong_password();
-        } else if (PKCS12_verify_mac(p12, nullptr, 0) == 1) {
+        // Each check of the MAC derives its key that many times: refuse absurd counts before any.
+        const ASN1_INTEGER* iterations = nullptr;
+        PKCS12_get0_mac(nullptr, nullptr, nullptr, &iterations, p12);
+        const long count = iterations == nullptr ? 1 : ASN1_INTEGER_get(iterations);
+        if (count < 1 || count > max_pkcs12_iterations)
+            return say.file("asks for " + (count < 1 ? std::string("an unreadable number of") : std::to_string(count)) +
+                            " key-derivation iterations, more than the " + std::to_string(max_pkcs12_iterations) +
+                            " this connector accepts (they are paid on every validation): export it again with "
+                            "the usual settings, e.g. openssl pkcs12 -export -iter 2048");
+    }
+    const bool mac_checked_by_parse = has_mac && password && !password->empty();
+    if (has_mac && !mac_checked_by_parse) {
+        if (PKCS12_verify_mac(p12, nullptr, 0) == 1) {
             pass = nullptr;
         } else if (PKCS12_verify_mac(p12, "", 0) == 1) {
             pass = "";
@@ -265,8 +278,13 @@ result<keystore> load_pkcs12(PKCS12* p12, const std::optional<std::string>& pass
         sk_X509_free(raw_cas);
     }
     if (parsed != 1) {
+        // With a password given, PKCS12_parse checked the MAC itself (checking it first would cost
+        // every derivation twice): a MAC failure there is a wrong password.
+        const bool wrong_mac = ERR_GET_REASON(ERR_peek_error()) == PKCS12_R_MAC_VERIFY_FAILURE;
         if (drain_errors_mentioning_unsupported())
             return say.unsupported();
+        if (mac_checked_by_parse && wrong_mac)
+            return say.wrong_password();
         if (!has_mac)
             return password ? say.wrong_password() : say.password_required("a PKCS#12 file");
         return say.file("is a PKCS#12 file whose contents cannot be read: export it again");

@@ -6,6 +6,7 @@
 #include "form/property_keys.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -560,3 +561,34 @@ BOOST_AUTO_TEST_CASE(the_host_default_is_one_file_per_connection_in_the_state_fo
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Bad input costs little: 40,000 Add Configuration entries (about 520 KB) took 25 s to validate.
+// The entries are capped, so the cost stays small whatever the count.
+BOOST_AUTO_TEST_CASE(a_flood_of_configuration_entries_is_cut_short_and_cheap)
+{
+    std::string text;
+    for (int i = 0; i < 40'000; ++i)
+        text += "Timeout=" + std::to_string(1 + i % 60) + ";";
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = sage::resolve_settings(make_form({{"AdditionalConfiguration", text}}));
+    const auto took = std::chrono::steady_clock::now() - started;
+    BOOST_TEST(has_error(r, "AdditionalConfiguration", "more than 256 entries"), messages_of(r));
+    BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(took).count() < 1000);
+    BOOST_TEST(r.errors.size() < 300u);
+}
+
+// An unquoted ';' inside a secret cuts it; the rest must not come back in an "unknown key" message.
+BOOST_AUTO_TEST_CASE(the_tail_of_a_cut_secret_is_never_echoed)
+{
+    for (const std::string& text : {std::string("ClientSecret=first-part;SECRETTAIL=rest"),
+                                    std::string("OAuthClientSecret=abc;SECRETTAIL;Timeout=5"),
+                                    std::string("ProxyPassword = p4ss ; SECRETTAIL = x")}) {
+        const auto r = sage::resolve_settings(make_form({{"AdditionalConfiguration", text}}));
+        const std::string said = messages_of(r);
+        BOOST_TEST(said.find("SECRETTAIL") == std::string::npos, said);
+        BOOST_TEST(said.find("first-part") == std::string::npos, said);
+    }
+    const auto r = sage::resolve_settings(
+        make_form({{"AdditionalConfiguration", std::string("ClientSecret=first-part;SECRETTAIL=rest")}}));
+    BOOST_TEST(has_error(r, "AdditionalConfiguration", "put it in quotes"), messages_of(r));
+}

@@ -157,7 +157,11 @@ std::vector<bad_row> bad_rows()
          "between 1 and 65535"},
         {"proxy port zero", all({set("ProxyServer", std::string("proxy.local")), config("ProxyPort=0")}), "ProxyPort",
          "between 1 and 65535"},
-        {"expires in negative", set("OAuthExpiresIn", std::int64_t{-1}), "OAuthExpiresIn", "of at least 0"},
+        {"expires in negative", set("OAuthExpiresIn", std::int64_t{-1}), "OAuthExpiresIn", "between 0 and"},
+        {"expires in overflowing", set("OAuthExpiresIn", std::int64_t{9223372036854775807}), "OAuthExpiresIn",
+         "between 0 and"},
+        {"token timestamp overflowing", set("OAuthTokenTimestamp", std::int64_t{9223372036854775807}),
+         "OAuthTokenTimestamp", "between 0 and"},
         {"token timestamp as a date", set("OAuthTokenTimestamp", std::string("2024-01-01")), "OAuthTokenTimestamp",
          "whole number"},
         // Enumerations
