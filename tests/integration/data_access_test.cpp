@@ -37,9 +37,9 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t lead_records = 45;    // of every entity of the lead business
-constexpr std::size_t lead_contacts = 53;   // not a multiple of any page size tried
-constexpr std::size_t other_records = 4;    // of every entity of the other business
+constexpr std::size_t lead_records = 45;  // of every entity of the lead business
+constexpr std::size_t lead_contacts = 53; // not a multiple of any page size tried
+constexpr std::size_t other_records = 4;  // of every entity of the other business
 
 struct sandbox_owner {
     static inline std::unique_ptr<sage_sandbox::sandbox> instance;
@@ -84,11 +84,11 @@ public:
     // Refuses the checkpoint with this ordinal (from 1), stopping the read.
     std::optional<std::size_t> refuse_checkpoint;
 
-    std::multiset<std::string> delivered;      // every id delivered in this read
-    std::vector<std::string> delivered_order;  // business/id, in order
-    std::set<std::string> deleted_ids;         // every id reported deleted in this read
-    std::vector<std::string> checkpoints;      // accepted
-    std::vector<std::string> business_ids;     // the business of each batch
+    std::multiset<std::string> delivered;     // every id delivered in this read
+    std::vector<std::string> delivered_order; // business/id, in order
+    std::set<std::string> deleted_ids;        // every id reported deleted in this read
+    std::vector<std::string> checkpoints;     // accepted
+    std::vector<std::string> business_ids;    // the business of each batch
     std::size_t batches = 0;
 
     [[nodiscard]] std::size_t repeated() const
@@ -220,8 +220,8 @@ std::set<std::string> keys_of(const std::map<std::string, std::string>& m)
 void expect_books_equal_truth(const std::map<std::string, std::string>& got,
                               const std::map<std::string, std::string>& truth, const std::string& what)
 {
-    BOOST_TEST(got.size() == truth.size(), what << ": " << got.size() << " records kept, " << truth.size()
-                                                << " in the ground truth");
+    BOOST_TEST(got.size() == truth.size(),
+               what << ": " << got.size() << " records kept, " << truth.size() << " in the ground truth");
     std::size_t missing = 0;
     std::size_t extra = 0;
     std::size_t different = 0;
@@ -358,6 +358,7 @@ BOOST_AUTO_TEST_CASE(a_second_read_returns_exactly_the_changes_and_the_deletions
                                                   lead + "/" + created_id};
         BOOST_TEST(second.delivered == expected, entity);
         BOOST_TEST(second.deleted_ids == std::set<std::string>{ids.at(10)}, entity);
+        BOOST_TEST(!second.delivered.contains(lead + "/" + ids.at(10)), entity);
         expect_books_equal_truth(kept.records[lead], truth(entity), entity + " after the second read");
 
         // Nothing changed since: a third read delivers no record, and the deleted one never again.
@@ -510,22 +511,51 @@ BOOST_FIXTURE_TEST_SUITE(failures, fixture)
 
 BOOST_AUTO_TEST_CASE(a_429_burst_is_retried_and_counted)
 {
-    sage_sandbox::fault_spec burst;
-    burst.endpoint = "contacts";
-    burst.kind = fault_kind::rate_limited;
-    burst.count = 2;
-    sage.service().arm_fault(burst);
-    books kept;
-    read_request request;
-    request.entity = "contacts";
-    request.page_size = 20;
-    collecting_sink sink(kept);
-    const read_result r = read(request, sink);
-    BOOST_TEST_REQUIRE(r.complete, r.message);
-    BOOST_TEST(r.counters.retries == 2u);
-    BOOST_TEST(r.counters.requests == requests_to("contacts"));
-    BOOST_TEST(requests_to("contacts") == minimal_requests(lead_contacts, 20) + 2);
-    expect_books_equal_truth(kept.records[lead], truth("contacts"), "contacts after 429s");
+    for (const std::string entity : {"contacts", "sales_invoices"}) {
+        sage.service().reset_counters();
+        sage_sandbox::fault_spec burst;
+        burst.endpoint = entity;
+        burst.kind = fault_kind::rate_limited;
+        burst.count = 2; // the HTTPS client makes 3 attempts
+        sage.service().arm_fault(burst);
+        books kept;
+        read_request request;
+        request.entity = entity;
+        request.page_size = 20;
+        collecting_sink sink(kept);
+        const read_result r = read(request, sink);
+        BOOST_TEST_REQUIRE(r.complete, entity << ": " << r.message);
+        BOOST_TEST(r.counters.retries == 2u, entity);
+        BOOST_TEST(r.counters.requests == requests_to(entity), entity);
+        const auto expected = truth(entity);
+        BOOST_TEST(requests_to(entity) == minimal_requests(expected.size(), 20) + 2, entity);
+        BOOST_TEST(sink.repeated() == 0u, entity);
+        expect_books_equal_truth(kept.records[lead], expected, entity + " after 429s");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_limit_stops_the_read_and_it_resumes)
+{
+    for (const std::string entity : {"contacts", "sales_invoices"}) {
+        books kept;
+        read_request request;
+        request.entity = entity;
+        request.page_size = 7;
+        request.limit = 10;
+        collecting_sink first(kept);
+        const read_result r1 = read(request, first);
+        BOOST_TEST(!r1.complete, entity);
+        BOOST_TEST(r1.category == error_category::none, entity << ": " << r1.message);
+        BOOST_TEST(first.delivered.size() == 10u, entity);
+        BOOST_TEST(r1.counters.records == 10u, entity);
+        request.limit.reset();
+        request.state = r1.state;
+        collecting_sink second(kept);
+        const read_result r2 = read(request, second);
+        BOOST_TEST_REQUIRE(r2.complete, entity << ": " << r2.message);
+        BOOST_TEST(second.repeated() == 0u, entity);
+        expect_books_equal_truth(kept.records[lead], truth(entity), entity + " after a limit");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(persistent_5xx_fails_as_remote)
@@ -620,7 +650,7 @@ BOOST_AUTO_TEST_CASE(without_a_licence_nothing_is_requested)
 
 BOOST_AUTO_TEST_CASE(a_bad_request_is_refused_before_the_network)
 {
-    std::vector<read_request> bad(5);
+    std::vector<read_request> bad(6);
     bad[0].entity = "contactz";
     bad[1].entity = "contacts";
     bad[1].fields = {"name", "no_such_field"};
@@ -630,6 +660,8 @@ BOOST_AUTO_TEST_CASE(a_bad_request_is_refused_before_the_network)
     bad[3].page_size = 0;
     bad[4].entity = "ledger_entries";
     bad[4].deletions = true;
+    bad[5].entity = "sales_invoices";
+    bad[5].state = R"({"version":1,"entity":"contacts","in_progress":false,"businesses":{}})";
     for (const auto& request : bad) {
         books kept;
         collecting_sink sink(kept);

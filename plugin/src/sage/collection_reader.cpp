@@ -540,9 +540,8 @@ bool collection_reader::deliver_deletions(const collection_page& page)
         if (std::find(previous_page_ids_.begin(), previous_page_ids_.end(), item.id) != previous_page_ids_.end())
             continue;
         if (item.deleted_at &&
-            std::any_of(business.seen_deleted.begin(), business.seen_deleted.end(), [&](const seen_record& s) {
-                return s.id == item.id && s.updated_at == *item.deleted_at;
-            }))
+            std::any_of(business.seen_deleted.begin(), business.seen_deleted.end(),
+                        [&](const seen_record& s) { return s.id == item.id && s.updated_at == *item.deleted_at; }))
             continue;
         batch.ids.push_back(item.id);
     }
