@@ -543,6 +543,30 @@ BOOST_AUTO_TEST_CASE(all_businesses_each_with_its_own_state)
     expect_books_equal_truth(kept.records[other], truth("contacts", other), "other business again");
 }
 
+BOOST_AUTO_TEST_CASE(one_named_business)
+{
+    books kept;
+    read_request request;
+    request.entity = "sales_invoices";
+    request.business = other;
+    collecting_sink sink(kept);
+    const read_result r = read(request, sink);
+    BOOST_TEST_REQUIRE(r.complete, r.message);
+    expect_books_equal_truth(kept.records[other], truth("sales_invoices", other), "the other business");
+    BOOST_TEST(kept.records[lead].empty());
+    // The state follows that business: the next read (no business named) reads it again.
+    sage.service().advance_clock(5s);
+    const auto other_ids = keys_of(truth("sales_invoices", other));
+    sage.service().update_record("sales_invoices", other, *other_ids.begin(), {{"notes", "changed"}});
+    read_request again;
+    again.entity = "sales_invoices";
+    again.state = r.state;
+    collecting_sink second(kept);
+    const read_result r2 = read(again, second);
+    BOOST_TEST_REQUIRE(r2.complete, r2.message);
+    BOOST_TEST(second.delivered == std::multiset<std::string>{other + "/" + *other_ids.begin()});
+}
+
 BOOST_AUTO_TEST_CASE(a_forbidden_business_is_skipped_with_a_warning)
 {
     auto modes = sage.service().modes();
@@ -673,21 +697,41 @@ BOOST_AUTO_TEST_CASE(an_expired_access_token_is_refreshed_once)
 
 BOOST_AUTO_TEST_CASE(a_token_expiring_mid_read_is_refreshed_once_for_every_request)
 {
+    for (const std::string entity : {"contacts", "sales_invoices"}) {
+        sage.service().reset_counters();
+        books kept;
+        read_request request;
+        request.entity = entity;
+        request.page_size = 1;
+        request.concurrency = 8;
+        collecting_sink sink(kept);
+        sink.after_batch = [&](std::size_t batch) {
+            if (batch == 1)
+                sage.service().advance_clock(301s);
+        };
+        const read_result r = read(request, sink);
+        BOOST_TEST_REQUIRE(r.complete, entity << ": " << r.message);
+        // The first read refreshes the minted token; then one refresh for every request that met the
+        // expired one.
+        BOOST_TEST(sage.counters()[counter::refreshes] == (entity == "contacts" ? 2u : 1u), entity);
+        BOOST_TEST(sage.counters()[counter::invalid_grant] == 0u, entity);
+        BOOST_TEST(sink.repeated() == 0u, entity);
+        expect_books_equal_truth(kept.records[lead], truth(entity), entity + " across a refresh");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_ended_subscription_is_no_token_problem)
+{
+    sage.service().set_subscription_ended(true);
     books kept;
     read_request request;
     request.entity = "contacts";
-    request.page_size = 1;
-    request.concurrency = 8;
     collecting_sink sink(kept);
-    sink.after_batch = [&](std::size_t batch) {
-        if (batch == 1)
-            sage.service().advance_clock(301s);
-    };
     const read_result r = read(request, sink);
-    BOOST_TEST_REQUIRE(r.complete, r.message);
-    BOOST_TEST(sage.counters()[counter::refreshes] == 2u);
-    BOOST_TEST(sink.repeated() == 0u);
-    expect_books_equal_truth(kept.records[lead], truth("contacts"), "contacts across a refresh");
+    BOOST_TEST(!r.complete);
+    BOOST_TEST(r.category == error_category::remote, r.message);
+    BOOST_TEST(r.message.find("subscription") != std::string::npos, r.message);
+    BOOST_TEST(sage.counters()[counter::refreshes] == 1u); // the first token only: no refresh loop
 }
 
 BOOST_AUTO_TEST_CASE(without_a_licence_nothing_is_requested)
