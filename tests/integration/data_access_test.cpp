@@ -656,6 +656,7 @@ BOOST_AUTO_TEST_CASE(persistent_5xx_fails_as_remote)
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::remote, r.message);
     BOOST_TEST(r.message.find("500") != std::string::npos, r.message);
+    BOOST_TEST(r.message.find("Sales Invoices") != std::string::npos, r.message);
     BOOST_TEST_MESSAGE("5xx: " << r.message);
     BOOST_TEST(sink.delivered.empty());
 }

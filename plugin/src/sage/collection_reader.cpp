@@ -469,6 +469,10 @@ collection_reader::page_answer collection_reader::fetch(const std::string& query
         const std::string area =
             std::string(entity_.title) + (business_id_.empty() ? std::string() : " of business " + business_id_);
         answer.problem = describe_refusal(response, area, services_.renewable);
+        // Sage's own failures (429, 5xx) are sentences about the API: say what was being read.
+        if ((response.status == 429 || response.status >= 500) &&
+            answer.problem->message.find(area) == std::string::npos)
+            answer.problem->message = "reading " + area + ", " + answer.problem->message;
         if (services_.log)
             services_.log("Sage answered HTTP " + std::to_string(response.status) + " to GET /" +
                           std::string(entity_.name) + " page " + std::to_string(page));
