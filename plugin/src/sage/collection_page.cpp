@@ -40,6 +40,43 @@ public:
         }
     }
 
+    // Where the top-level member `quoted_key` ("\"name\"", spelt plainly) of an object lies, with one
+    // comma next to it: the span to cut to remove it.
+    std::optional<std::pair<std::size_t, std::size_t>> member_cut(std::string_view quoted_key)
+    {
+        skip_space();
+        if (!eat('{'))
+            return std::nullopt;
+        std::optional<std::size_t> previous_value_end;
+        while (true) {
+            skip_space();
+            if (pos_ >= text_.size() || eat('}'))
+                return std::nullopt;
+            const std::size_t key_start = pos_;
+            skip_string();
+            const std::string_view key = text_.substr(key_start, pos_ - key_start);
+            skip_space();
+            eat(':');
+            skip_space();
+            skip_value();
+            const std::size_t value_end = pos_;
+            skip_space();
+            const bool comma = eat(',');
+            if (key == quoted_key) {
+                if (comma) {
+                    skip_space();
+                    return std::pair{key_start, pos_ - key_start}; // the member, its comma, the space after
+                }
+                if (previous_value_end) // the last member: the comma before it goes
+                    return std::pair{*previous_value_end, value_end - *previous_value_end};
+                return std::pair{key_start, value_end - key_start};
+            }
+            if (!comma)
+                return std::nullopt;
+            previous_value_end = value_end;
+        }
+    }
+
 private:
     std::vector<std::pair<std::size_t, std::size_t>> elements()
     {
@@ -210,6 +247,16 @@ connector_support::result<collection_page> parse_collection_page(std::string bod
     }
     page.body = std::move(body);
     return page;
+}
+
+std::string without_member(std::string_view object, std::string_view key)
+{
+    const std::string quoted = "\"" + std::string(key) + "\"";
+    const auto cut = raw_items_scanner(object).member_cut(quoted);
+    std::string text(object);
+    if (cut)
+        text.erase(cut->first, cut->second);
+    return text;
 }
 
 } // namespace sage

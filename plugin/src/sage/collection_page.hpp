@@ -44,4 +44,8 @@ inline constexpr std::size_t max_page_items = 1000;
 // `remote` one: the answer is not what Sage sends.
 [[nodiscard]] connector_support::result<collection_page> parse_collection_page(std::string body, std::string_view what);
 
+// The JSON text of an object (an item of a parsed page) without its top-level member `key`, the
+// rest byte for byte: a field the reader asked Sage for itself is not handed to the host.
+[[nodiscard]] std::string without_member(std::string_view object, std::string_view key);
+
 } // namespace sage

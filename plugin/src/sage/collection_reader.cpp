@@ -72,8 +72,18 @@ struct collection_reader::page_answer {
 collection_reader::collection_reader(reader_services& services, const entity_spec& entity,
                                      const connector_sdk::read_request& request, read_state& state,
                                      connector_sdk::read_sink& sink, connector_sdk::read_counters& counters)
-    : services_(services), entity_(entity), request_(request), state_(state), sink_(sink), counters_(counters)
+    : services_(services), entity_(entity), request_(request), state_(state), sink_(sink), counters_(counters),
+      added_updated_at_(entity.incremental && !request.fields.empty() &&
+                        std::find(request.fields.begin(), request.fields.end(), "updated_at") == request.fields.end())
 {
+}
+
+std::uint64_t collection_reader::page_size_at_anchor() const
+{
+    const run_progress& run = *business_->run;
+    if (run.anchor_page_size >= 1 && run.anchor_page_size <= 200)
+        return run.anchor_page_size;
+    return static_cast<std::uint64_t>(std::clamp(request_.page_size, 1, 200));
 }
 
 bool collection_reader::checkpoint()
@@ -105,13 +115,39 @@ business_read_outcome collection_reader::read_business(const std::string& busine
     previous_page_ids_.clear();
     seen_.clear();
     seen_overflow_ = false;
+    seen_deleted_.clear();
+    total_changed_ = false;
     if (run().phase == read_phase::records) {
+        const bool resumed = run().next_page > 1 || run().started != sys_seconds{};
         const bool ordered = entity_.incremental && entity_.sortable_by("updated_at");
         auto result = ordered ? read_ordered() : read_by_page(read_phase::records);
         if (result.end != business_read_end::complete)
             return result;
+        if (!ordered && (resumed || total_changed_ || !seen_.empty() || seen_overflow_))
+            check_for_shift();
     }
     return finish();
+}
+
+// A page read over a collection that changed meanwhile: a deletion before a page not yet read moves
+// a record onto a page already read, and a record created meanwhile may hide it from $total. One
+// request says whether anything was deleted since the read began (from the second before its first
+// answer, so that a deletion in that second counts); if so the next read reads this read's window
+// again.
+void collection_reader::check_for_shift()
+{
+    if (run().shrank || !entity_.incremental)
+        return;
+    if (!entity_.deletions) {
+        run().shrank = total_changed_;
+        return;
+    }
+    std::string query;
+    add_parameter(query, "items_per_page", "1");
+    add_parameter(query, "deleted_since", connector_support::iso8601_text(run().started - std::chrono::seconds(1)));
+    const page_answer answer = fetch(query, 1);
+    if (!answer.page || !answer.page->items.empty())
+        run().shrank = true; // deleted meanwhile, or unknown: read the window again
 }
 
 void collection_reader::adopt_business(const page_answer& answer)
@@ -158,8 +194,15 @@ business_read_outcome collection_reader::finish()
                 if (s.updated_at >= next)
                     business().seen.push_back(s);
     }
-    if (deletions)
+    if (deletions) {
         business().deleted_cursor = next;
+        // deleted_since lists again what was deleted within the lookback: remembered, not reported twice.
+        business().seen_deleted.clear();
+        if (seen_deleted_.size() < max_seen_records)
+            for (const auto& s : seen_deleted_)
+                if (s.updated_at > next)
+                    business().seen_deleted.push_back(s);
+    }
     business().run.reset();
     business().finished = true;
     return outcome(business_read_end::complete);
@@ -187,8 +230,11 @@ business_read_outcome collection_reader::read_ordered()
                            connector_support::fail(error_category::remote,
                                                    "Sage's answer for " + std::string(entity_.name) +
                                                        " sorted by updated_at lists a record without updated_at"));
-        if (run().anchor && *last == *run().anchor) {
-            ++run().next_page; // a whole page at the anchor's instant: the same anchor's next page
+        const bool same_anchor = run().anchor && *last == *run().anchor;
+        if (same_anchor) {
+            // A whole page at the anchor's instant: the same anchor's next page, of the same size.
+            run().anchor_page_size = page_size_at_anchor();
+            ++run().next_page;
         } else {
             run().anchor = last;
             run().anchor_ids.clear();
@@ -198,6 +244,13 @@ business_read_outcome collection_reader::read_ordered()
             if (item.updated_at == run().anchor && run().anchor_ids.size() < max_seen_records &&
                 std::find(run().anchor_ids.begin(), run().anchor_ids.end(), item.id) == run().anchor_ids.end())
                 run().anchor_ids.push_back(item.id);
+        if (!same_anchor) {
+            // The next answer starts with the anchor's records already delivered (the filter is
+            // inclusive): ask for that many more, so that each request brings a full page of new ones.
+            const auto wanted = static_cast<std::uint64_t>(std::clamp(request_.page_size, 1, 200)) +
+                                static_cast<std::uint64_t>(run().anchor_ids.size());
+            run().anchor_page_size = std::min<std::uint64_t>(wanted, 200);
+        }
         if (!checkpoint())
             return outcome(business_read_end::stopped);
     }
@@ -302,6 +355,8 @@ business_read_outcome collection_reader::read_by_page(read_phase phase)
         }
         if (page.total && *page.total < first_total)
             run().shrank = true;
+        if (page.total && *page.total != first_total)
+            total_changed_ = true;
         if (!(phase == read_phase::records ? deliver_records(page) : deliver_deletions(page)))
             return outcome(business_read_end::stopped);
         if (phase == read_phase::records)
@@ -341,7 +396,9 @@ std::string collection_reader::query_for(read_phase phase, bool ordered) const
     const run_progress& run = *business_->run;
     std::string query;
     if (entity_.paged)
-        add_parameter(query, "items_per_page", std::to_string(std::clamp(request_.page_size, 1, 200)));
+        add_parameter(query, "items_per_page",
+                      std::to_string(ordered ? page_size_at_anchor()
+                                             : static_cast<std::uint64_t>(std::clamp(request_.page_size, 1, 200))));
     if (phase == read_phase::deletions) {
         add_parameter(query, "deleted_since", connector_support::iso8601_text(*business_->deleted_cursor));
         return query;
@@ -412,6 +469,10 @@ collection_reader::page_answer collection_reader::fetch(const std::string& query
         const std::string area =
             std::string(entity_.title) + (business_id_.empty() ? std::string() : " of business " + business_id_);
         answer.problem = describe_refusal(response, area, services_.renewable);
+        // Sage's own failures (429, 5xx) are sentences about the API: say what was being read.
+        if ((response.status == 429 || response.status >= 500) &&
+            answer.problem->message.find(area) == std::string::npos)
+            answer.problem->message = "reading " + area + ", " + answer.problem->message;
         if (services_.log)
             services_.log("Sage answered HTTP " + std::to_string(response.status) + " to GET /" +
                           std::string(entity_.name) + " page " + std::to_string(page));
@@ -451,7 +512,10 @@ bool collection_reader::deliver_records(const collection_page& page)
             continue;
         if (request_.limit && counters_.records + batch.records.size() >= *request_.limit)
             break;
-        batch.records.emplace_back(page.raw(item));
+        if (added_updated_at_)
+            batch.records.push_back(without_member(page.raw(item), "updated_at"));
+        else
+            batch.records.emplace_back(page.raw(item));
     }
     previous_page_ids_ = std::move(ids);
     counters_.pages += 1;
@@ -470,10 +534,20 @@ bool collection_reader::deliver_deletions(const collection_page& page)
     batch.entity = entity_.name;
     batch.business_id = business_id_;
     std::vector<std::string> ids;
+    const business_state& business = *business_;
+    const sys_seconds window = business_->run->started - services_.lookback;
     for (const auto& item : page.items) {
         ids.push_back(item.id);
-        if (std::find(previous_page_ids_.begin(), previous_page_ids_.end(), item.id) == previous_page_ids_.end())
-            batch.ids.push_back(item.id);
+        if (item.deleted_at && *item.deleted_at > window && seen_deleted_.size() < max_seen_records)
+            seen_deleted_.push_back({item.id, *item.deleted_at});
+        // A deletion slid from the page delivered last, or one the previous read reported already.
+        if (std::find(previous_page_ids_.begin(), previous_page_ids_.end(), item.id) != previous_page_ids_.end())
+            continue;
+        if (item.deleted_at &&
+            std::any_of(business.seen_deleted.begin(), business.seen_deleted.end(),
+                        [&](const seen_record& s) { return s.id == item.id && s.updated_at == *item.deleted_at; }))
+            continue;
+        batch.ids.push_back(item.id);
     }
     previous_page_ids_ = std::move(ids);
     counters_.pages += 1;

@@ -83,6 +83,7 @@ private:
     [[nodiscard]] business_read_outcome read_ordered();
     [[nodiscard]] business_read_outcome read_by_page(read_phase phase);
     [[nodiscard]] business_read_outcome finish();
+    void check_for_shift();
 
     // The first answer names the lead business: from then on its state lives under its id.
     void adopt_business(const page_answer& answer);
@@ -92,6 +93,8 @@ private:
 
     [[nodiscard]] page_answer fetch(const std::string& query, std::uint64_t page);
     [[nodiscard]] std::string query_for(read_phase phase, bool ordered) const;
+    // Ordered reads: items_per_page of the requests at the current anchor.
+    [[nodiscard]] std::uint64_t page_size_at_anchor() const;
     [[nodiscard]] bool deliver_records(const collection_page& page);
     [[nodiscard]] bool deliver_deletions(const collection_page& page);
     [[nodiscard]] business_read_outcome failed(const page_answer& answer) const;
@@ -114,6 +117,11 @@ private:
     std::vector<std::string> previous_page_ids_; // page reads: ids of the page delivered last
     std::vector<seen_record> seen_;              // delivered records within the lookback of the start
     bool seen_overflow_ = false;
+    std::vector<seen_record> seen_deleted_; // deletions listed within the lookback of the start
+    bool total_changed_ = false;            // page reads: $total moved during the read
+    // Fields were chosen without updated_at: the reader asks for it (the cursor follows it) and
+    // takes it out of the records it hands over.
+    const bool added_updated_at_;
 };
 
 } // namespace sage

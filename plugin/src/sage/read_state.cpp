@@ -30,6 +30,7 @@ json::object encode_run(const run_progress& run)
             {"next_page", run.next_page},
             {"anchor", instant(run.anchor)},
             {"anchor_ids", std::move(anchor_ids)},
+            {"anchor_page_size", run.anchor_page_size},
             {"shrank", run.shrank}};
 }
 
@@ -80,6 +81,24 @@ public:
         }
         return a;
     }
+    // [[id, instant], ...]; absent: none.
+    std::vector<seen_record> seen_at(const json::object& o, std::string_view key)
+    {
+        std::vector<seen_record> seen;
+        if (const auto* entries = array_at(o, key, max_seen_records))
+            for (const auto& entry : *entries) {
+                const auto* pair = entry.if_array();
+                const auto t = pair && pair->size() == 2 && pair->at(0).is_string() && pair->at(1).is_string()
+                                   ? connector_support::parse_iso8601(pair->at(1).get_string())
+                                   : std::nullopt;
+                if (!t) {
+                    note(key);
+                    break;
+                }
+                seen.push_back({std::string(pair->at(0).get_string()), *t});
+            }
+        return seen;
+    }
     void note(std::string_view key)
     {
         if (problem.empty())
@@ -105,6 +124,11 @@ run_progress decode_run(state_reader& r, const json::object& o)
         for (const auto& id : *ids)
             if (id.is_string())
                 run.anchor_ids.emplace_back(id.get_string());
+    if (o.contains("anchor_page_size")) {
+        run.anchor_page_size = r.count_at(o, "anchor_page_size");
+        if (run.anchor_page_size > 200)
+            r.note("anchor_page_size");
+    }
     run.shrank = r.flag_at(o, "shrank");
     return run;
 }
@@ -118,9 +142,13 @@ std::string encode_read_state(const read_state& state)
         json::array seen;
         for (const auto& s : b.seen)
             seen.push_back(json::array{json::value(s.id), json::value(iso8601_text(s.updated_at))});
+        json::array seen_deleted;
+        for (const auto& s : b.seen_deleted)
+            seen_deleted.push_back(json::array{json::value(s.id), json::value(iso8601_text(s.updated_at))});
         json::object entry{{"cursor", instant(b.cursor)},
                            {"deleted_cursor", instant(b.deleted_cursor)},
                            {"seen", std::move(seen)},
+                           {"seen_deleted", std::move(seen_deleted)},
                            {"finished", b.finished}};
         if (b.run)
             entry["run"] = encode_run(*b.run);
@@ -173,18 +201,8 @@ connector_support::result<read_state> decode_read_state(std::string_view text, s
         b.cursor = r.instant_at(*o, "cursor");
         b.deleted_cursor = r.instant_at(*o, "deleted_cursor");
         b.finished = r.flag_at(*o, "finished");
-        if (const auto* seen = r.array_at(*o, "seen", max_seen_records))
-            for (const auto& entry : *seen) {
-                const auto* pair = entry.if_array();
-                const auto t = pair && pair->size() == 2 && pair->at(0).is_string() && pair->at(1).is_string()
-                                   ? connector_support::parse_iso8601(pair->at(1).get_string())
-                                   : std::nullopt;
-                if (!t) {
-                    r.note("seen");
-                    break;
-                }
-                b.seen.push_back({std::string(pair->at(0).get_string()), *t});
-            }
+        b.seen = r.seen_at(*o, "seen");
+        b.seen_deleted = r.seen_at(*o, "seen_deleted");
         if (const auto* run = o->if_contains("run"); run && run->is_object())
             b.run = decode_run(r, run->get_object());
         state.businesses.emplace(std::string(id), std::move(b));

@@ -20,7 +20,8 @@ inline constexpr std::size_t max_state_size = 1024 * 1024;
 inline constexpr std::size_t max_seen_records = 2000; // per business
 inline constexpr std::size_t max_state_businesses = 1000;
 
-// A record delivered at or after the cursor, with the version delivered.
+// A record delivered at or after the cursor, with the version delivered (for a deletion: when it
+// was deleted).
 struct seen_record {
     std::string id;
     std::chrono::sys_seconds updated_at{};
@@ -36,6 +37,7 @@ struct run_progress {
     std::uint64_t next_page = 1;                    // the first page not yet delivered
     std::optional<std::chrono::sys_seconds> anchor; // ordered reads: updated_or_created_since of the next request
     std::vector<std::string> anchor_ids;            // ordered reads: ids delivered at the anchor instant
+    std::uint64_t anchor_page_size = 0;             // ordered reads: items_per_page at this anchor (0: the page size)
     bool shrank = false;                            // the collection lost records while being read
 };
 
@@ -43,8 +45,9 @@ struct business_state {
     std::optional<std::chrono::sys_seconds> cursor;         // the next read's updated_or_created_since
     std::optional<std::chrono::sys_seconds> deleted_cursor; // the next read's deleted_since
     std::vector<seen_record> seen;                          // delivered records at or after `cursor`
-    std::optional<run_progress> run;                        // present while a read is under way
-    bool finished = false;                                  // done within the current read of several businesses
+    std::vector<seen_record> seen_deleted; // deletions delivered at or after `deleted_cursor` (when deleted)
+    std::optional<run_progress> run;       // present while a read is under way
+    bool finished = false;                 // done within the current read of several businesses
 };
 
 struct read_state {
