@@ -4,6 +4,7 @@
 #include "connector/connector_identity.hpp"
 #include "connector/entry_point.hpp"
 #include "form/form_validation.hpp"
+#include "form/text_similarity.hpp"
 #include "sage/collection_reader.hpp"
 #include "sage/sage_api.hpp"
 #include "sage/sage_catalogue.hpp"
@@ -33,15 +34,16 @@ connector_sdk::read_result read_failure(const failure& why)
     return r;
 }
 
+// " (did you mean sales_invoices?)" when a catalogue name is close to `name`.
 std::string entity_names_like(std::string_view name)
 {
-    std::string text;
-    int shown = 0;
+    std::vector<std::string_view> names;
     for (const auto& e : sage_catalogue())
-        if (shown < 5 && (e.name.find(name.substr(0, 4)) != std::string_view::npos)) {
-            text += std::string(shown++ ? ", " : "") + std::string(e.name);
-        }
-    return text.empty() ? "" : " (did you mean " + text + "?)";
+        names.push_back(e.name);
+    const auto nearest = find_nearest(name, names);
+    if (!nearest || !is_plausible_typo(name, nearest->distance))
+        return "";
+    return " (did you mean " + std::string(nearest->word) + "?)";
 }
 
 result<const entity_spec*> entity_named(std::string_view name)
