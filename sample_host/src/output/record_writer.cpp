@@ -175,6 +175,11 @@ void record_writer::flush_buffer()
     buffer_.clear();
 }
 
+void record_writer::flush()
+{
+    flush_buffer();
+}
+
 std::uint64_t record_writer::make_durable()
 {
     flush_buffer();

@@ -34,6 +34,8 @@ public:
     void write_record(std::string_view json_object);
     void write_deletion(std::string_view id);
 
+    // Everything written so far handed to the file or pipe (no fsync).
+    void flush();
     // Everything written so far is on disk (or handed to the pipe): the caller may now save a state
     // that covers it. Returns the bytes written to the file so far (0 for standard output).
     std::uint64_t make_durable();
