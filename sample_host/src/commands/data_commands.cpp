@@ -489,8 +489,8 @@ void add_data_options(CLI::App& command, data_options& options)
         ->type_name("INSTANT");
     command
         .add_option("--state", options.state_file,
-                    "Read the state here at the start, replace it (atomically) at every checkpoint once the "
-                    "records before it are on disk")
+                    "Read the state here at the start; replace it (atomically) at most once a second and at the "
+                    "end, each time once the records before it are on disk")
         ->type_name("FILE");
     command.add_flag("--deletions", options.deletions,
                      "Also report records deleted since the state's cursor: {\"id\": ..., \"_deleted\": true}");
