@@ -11,21 +11,34 @@
 # Then a phase breakdown of a cold `sample_host test` and of a first TEST, from separate runs with
 # CONNECTOR_PHASE_TIMINGS=1 (the connector and host log one "phase" line per step; off, they cost
 # nothing), so the timed runs above carry no instrumentation.
-# Usage: bench/run.sh [-n RUNS] [--json]   (default 20 runs; --json: one JSON object on standard output)
+# And data reads: a full read of 100,000 contacts by `sample_host read ... --out /dev/null` (a whole host
+# process: plugin, licence, refresh, then the read) at concurrency 1 and 4, against curl fetching the
+# same page URLs (items_per_page=200&page=N&attributes=all, same trust bundle, a Bearer token minted
+# beforehand) with --parallel --parallel-max 1 and 4, with 0 and 50 ms of latency injected per page;
+# requests made / minimal requests from the sandbox's counters; peak memory (max RSS) of a
+# 1,000,000-record read against a 100,000-record read.
+# Usage: bench/run.sh [-n RUNS] [--read-runs N] [--only test|read] [--json]
+#   (default 20 TEST rounds, 3 read rounds; --json: one JSON object on standard output)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
 runs=20
+read_runs=3
+only=all
 json=false
 while (($#)); do
   case $1 in
     -n) runs=$2; shift 2 ;;
+    --read-runs) read_runs=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
     --json) json=true; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "-n wants a positive number of runs, not '$runs'" >&2; exit 2; }
+[[ $read_runs =~ ^[1-9][0-9]*$ ]] || { echo "--read-runs wants a positive number of runs, not '$read_runs'" >&2; exit 2; }
+[[ $only == all || $only == test || $only == read ]] || { echo "--only takes test or read, not '$only'" >&2; exit 2; }
 
 system_bundle=/etc/ssl/certs/ca-certificates.crt
 [[ -r $system_bundle ]] || { echo "error: $system_bundle is missing: install ca-certificates" >&2; exit 1; }
@@ -49,8 +62,11 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 client_id="$(cat /proc/sys/kernel/random/uuid)/$(cat /proc/sys/kernel/random/uuid)"
 export BENCH_CLIENT_SECRET=$(openssl rand -hex 24)
+# 100,000 contacts in the lead business, 1,000,000 of every entity in the second (records are computed
+# when a page asks for them: the sandbox stores none).
 "$bin/tests/sandbox/sage_sandbox" --port 0 --state-dir "$work/sandbox" --client-id "$client_id" \
-  --client-secret "$BENCH_CLIENT_SECRET" --redirect-uri http://127.0.0.1:3333/callback >"$work/sandbox.json" 2>/dev/null &
+  --client-secret "$BENCH_CLIENT_SECRET" --redirect-uri http://127.0.0.1:3333/callback \
+  --contacts 100000 --other-records 1000000 >"$work/sandbox.json" 2>/dev/null &
 sandbox_pid=$!
 for _ in $(seq 100); do [[ -s $work/sandbox.json ]] && break; sleep 0.1; done
 info=$(cat "$work/sandbox.json")
@@ -92,8 +108,110 @@ connector_bench() { # needs BENCH_REFRESH_TOKEN
     --client-secret "$BENCH_CLIENT_SECRET" --refresh-token "$BENCH_REFRESH_TOKEN" "$@"
 }
 
+# ---- data reads ----
+requests_of() { curl -s --cacert "$ca" "$control/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get(sys.argv[1], 0))' "$1"; }
+set_latency() { curl -s --cacert "$ca" -o /dev/null -H 'Content-Type: application/json' --data "{\"latency_ms\":$1}" "$control/latency"; }
+host_read() { # CONCURRENCY [more read options]: the whole read into /dev/null
+  local concurrency=$1; shift
+  host read sage-cloud-accounting contacts --form "$work/form.json" --secret-env ClientSecret=BENCH_CLIENT_SECRET \
+    --secret-env RefreshToken=BENCH_REFRESH_TOKEN --concurrency "$concurrency" --out /dev/null "$@"
+}
+curl_read() { # PARALLEL ACCESS_TOKEN: the same page URLs, one curl process, --parallel-max PARALLEL
+  curl -s --no-progress-meter --cacert "$work/trust.pem" -H "Authorization: Bearer $2" --parallel --parallel-max "$1" -K "$work/pages.cfg"
+}
+read_bench() {
+  local pages=$(((100000 + 199) / 200)) latency c round at start
+  for ((p = 1; p <= pages; p++)); do
+    printf 'url = "%s/v3.1/contacts?items_per_page=200&page=%d&attributes=all"\noutput = /dev/null\n' "$base" "$p"
+  done >"$work/pages.cfg"
+  : >"$work/read-requests.txt"
+  say "$read_runs rounds of: a full read of 100,000 contacts by curl and by sample_host, concurrency 1 and 4, latency 0 and 50 ms"
+  for ((round = 1; round <= read_runs; round++)); do
+    for latency in 0 50; do
+      set_latency "$latency"
+      for c in 1 4; do
+        at=$(mint | field access_token)
+        start=$(now_us)
+        curl_read "$c" "$at"
+        echo $(($(now_us) - start)) >>"$work/curl_read_c${c}_l${latency}.us"
+
+        export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+        curl -s --cacert "$ca" -o /dev/null --data '{}' "$control/counters/reset"
+        start=$(now_us)
+        host_read "$c" 2>"$work/read.err" || { cat "$work/read.err" >&2; exit 1; }
+        echo $(($(now_us) - start)) >>"$work/read_c${c}_l${latency}.us"
+        echo "$(requests_of contacts) $pages" >>"$work/read-requests.txt"
+      done
+    done
+  done
+  set_latency 0
+  say "peak memory: a read of 100,000 records and of 1,000,000 (the second business), concurrency 4"
+  local other
+  other=$(curl -s --cacert "$ca" -H "Authorization: Bearer $(mint | field access_token)" "$base/v3.1/businesses" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["$items"][1]["id"])')
+  export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+  /usr/bin/time -f '%M' -o "$work/rss-100k.kb" "$bin/sample_host/sample_host" --data "$work/host" read \
+    sage-cloud-accounting contacts --form "$work/form.json" --secret-env ClientSecret=BENCH_CLIENT_SECRET \
+    --secret-env RefreshToken=BENCH_REFRESH_TOKEN --out /dev/null 2>/dev/null
+  export BENCH_REFRESH_TOKEN=$(mint | field refresh_token)
+  curl -s --cacert "$ca" -o /dev/null --data '{}' "$control/counters/reset"
+  start=$(now_us)
+  /usr/bin/time -f '%M' -o "$work/rss-1m.kb" "$bin/sample_host/sample_host" --data "$work/host" read \
+    sage-cloud-accounting contacts --business "$other" --form "$work/form.json" \
+    --secret-env ClientSecret=BENCH_CLIENT_SECRET --secret-env RefreshToken=BENCH_REFRESH_TOKEN --out /dev/null 2>/dev/null
+  echo $(($(now_us) - start)) >"$work/read-1m.us"
+  echo "$(requests_of contacts) $(((1000000 + 199) / 200))" >"$work/read-1m-requests.txt"
+  # The figures: read.json (merged into --json) and read.txt (the text section).
+  python3 - "$work" "$read_runs" <<'PY'
+import json, os, statistics, sys
+work, runs = sys.argv[1], int(sys.argv[2])
+def med_ms(name):
+    with open(os.path.join(work, name)) as f:
+        return statistics.median(float(x) for x in f if x.strip()) / 1000
+out, lines = {"read_records": 100000, "read_runs": runs}, []
+lines.append(f"\nfull read of 100,000 contacts (200 per page, 500 pages), medians of {runs} rounds:")
+lines.append(f"  {'latency':>8} {'concurrency':>11} {'curl':>10} {'sample_host read':>17} {'x curl':>7}")
+for latency in (0, 50):
+    for c in (1, 4):
+        suffix = f"c{c}" + ("" if latency == 0 else f"_l{latency}")
+        curl = med_ms(f"curl_read_c{c}_l{latency}.us"); host = med_ms(f"read_c{c}_l{latency}.us")
+        out[f"curl_read_{suffix}_ms"] = round(curl, 1)
+        out[f"read_{suffix}_ms"] = round(host, 1)
+        out[f"read_{suffix}_ratio"] = round(host / curl, 3)
+        lines.append(f"  {latency:>5} ms {c:>11} {curl:>7.0f} ms {host:>14.0f} ms {host / curl:>7.2f}")
+made, minimal = 0, 0
+for text in open(os.path.join(work, "read-requests.txt")):
+    a, b = text.split(); made += int(a); minimal += int(b)
+out["read_requests_ratio"] = round(made / minimal, 3)
+a, b = open(os.path.join(work, "read-1m-requests.txt")).read().split()
+out["read_1m_requests_ratio"] = round(int(a) / int(b), 3)
+out["read_1m_ms"] = round(med_ms("read-1m.us"), 1)
+rss_100k = int(open(os.path.join(work, "rss-100k.kb")).read().split()[-1])
+rss_1m = int(open(os.path.join(work, "rss-1m.kb")).read().split()[-1])
+out["read_memory_100k_kb"], out["read_memory_1m_kb"] = rss_100k, rss_1m
+out["read_memory_ratio"] = round(rss_1m / rss_100k, 3)
+lines.append(f"  requests made / minimal requests: {out['read_requests_ratio']:.3f} (100,000-record reads), "
+             f"{out['read_1m_requests_ratio']:.3f} (the 1,000,000-record read)")
+lines.append(f"  peak memory (max RSS): {rss_100k / 1024:.1f} MiB for 100,000 records, {rss_1m / 1024:.1f} MiB for "
+             f"1,000,000 ({out['read_memory_ratio']:.2f}x; that read took {out['read_1m_ms'] / 1000:.1f} s at concurrency 4)")
+json.dump(out, open(os.path.join(work, "read.json"), "w"))
+open(os.path.join(work, "read.txt"), "w").write("\n".join(lines) + "\n")
+PY
+}
+
 # The measurements take turns within each round, so a change in the machine's load (other programs)
 # touches all of them alike and the ratios stay fair.
+if [[ $only != test ]]; then
+  read_bench
+fi
+if [[ $only == read ]]; then
+  if $json; then
+    python3 -c 'import json,sys,time; d={"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}; d.update(json.load(open(sys.argv[1]))); print(json.dumps(d, indent=2))' "$work/read.json"
+  else
+    cat "$work/read.txt"
+  fi
+  exit 0
+fi
 say "$runs rounds of: curl; sample_host test; sample_host describe; first TEST in a long-lived host;"
 say "  and, for the phase breakdown, sample_host test and a first TEST again with CONNECTOR_PHASE_TIMINGS=1"
 : >"$work/curl.ms"; : >"$work/host.ms"; : >"$work/describe.ms"; : >"$work/first.ms"
@@ -240,6 +358,9 @@ result = {
     "host_test_phases_ms": dict(host_phases), "host_test_phases_run_ms": host_phase_total,
     "first_test_phases_ms": dict(first_phases),
 }
+read_figures = os.path.join(work, "read.json")
+if os.path.exists(read_figures):
+    result.update(json.load(open(read_figures)))
 if as_json:
     print(json.dumps(result, indent=2))
     sys.exit(0)
@@ -256,4 +377,6 @@ for label, ms in host_phases:
 print("\nphase breakdown of a first TEST in a long-lived host (medians):")
 for label, ms in first_phases:
     print(f"  {label:<72} {ms:8.2f} ms")
+if os.path.exists(read_figures):
+    print(open(os.path.join(work, "read.txt")).read(), end="")
 PY

@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -219,13 +220,35 @@ public:
                 writer_.write_deletion(id);
         });
     }
+    // Records reach the output at every checkpoint; the state file (with an fsync of the output
+    // before it) is replaced at most once a second, and finish() saves the last one: a killed read
+    // loses at most a second of work, and a read of many small pages is not slowed by fsyncs.
     bool on_checkpoint(std::string_view state) noexcept override
     {
         return keep_going([&] {
-            const std::uint64_t bytes = writer_.make_durable();
-            if (!state_file_.empty())
-                store_state(state_file_, state, output_file_, bytes);
+            if (state_file_.empty()) {
+                writer_.flush();
+                return;
+            }
+            latest_.assign(state);
+            const auto now = std::chrono::steady_clock::now();
+            if (saved_ && now - last_saved_ < save_interval) {
+                writer_.flush();
+                return;
+            }
+            save(now);
         });
+    }
+
+    // At the end of the read: the output made durable and the last checkpoint's state saved.
+    void finish()
+    {
+        if (problem_)
+            return; // what came after the last saved state is read again next time
+        if (!state_file_.empty() && latest_ != saved_state_)
+            save(std::chrono::steady_clock::now());
+        else
+            writer_.make_durable();
     }
     void on_progress(const sdk::read_progress& progress) noexcept override
     {
@@ -260,9 +283,23 @@ private:
         return false;
     }
 
+    void save(std::chrono::steady_clock::time_point now)
+    {
+        const std::uint64_t bytes = writer_.make_durable();
+        store_state(state_file_, latest_, output_file_, bytes);
+        saved_state_ = latest_;
+        saved_ = true;
+        last_saved_ = now;
+    }
+
+    static constexpr std::chrono::seconds save_interval{1};
     record_writer& writer_;
     std::string state_file_;
     std::string output_file_;
+    std::string latest_;      // the last checkpoint's state
+    std::string saved_state_; // the state in the file
+    bool saved_ = false;
+    std::chrono::steady_clock::time_point last_saved_;
     bool progress_;
     std::chrono::steady_clock::time_point started_;
     std::optional<std::string> problem_;
@@ -296,21 +333,99 @@ sdk::read_request request_of(const data_options& options, const std::optional<sa
     return request;
 }
 
-// The CSV columns: the fields asked for, else every field the entity's schema lists.
-std::vector<std::string> csv_columns(const data_options& options, sdk::data_access& data, const sdk::form_values& form)
+// What the command line asks of one entity, checked against the catalogue and the entity's schema
+// (no network) so that a mistyped entity, field or filter is a usage error (exit 2) naming what exists.
+struct entity_facts {
+    sdk::entity_info info;
+    std::vector<std::string> fields; // the record's top-level fields, in the schema's order
+};
+
+entity_facts facts_of(const data_options& options, sdk::data_access& data, const sdk::form_values& form)
+{
+    const auto described = data.describe_entity(form, options.entity);
+    if (!described.ok())
+        throw usage_error(described.message);
+    const auto listed = data.list_entities(form);
+    if (!listed.ok())
+        throw host_error(listed.message);
+    entity_facts facts;
+    const auto it = std::find_if(listed.entities.begin(), listed.entities.end(),
+                                 [&](const sdk::entity_info& e) { return e.name == options.entity; });
+    if (it == listed.entities.end())
+        throw usage_error("the connector has no entity '" + options.entity + "': see `sample_host entities " +
+                          options.connector_id + "`");
+    facts.info = *it;
+    boost::system::error_code ec;
+    const json::value schema = json::parse(described.json_schema, ec);
+    const auto* ref = ec ? nullptr : schema.as_object().if_contains("$ref");
+    const json::object* record = schema.if_object();
+    if (ref != nullptr && ref->is_string()) {
+        const std::string text(ref->get_string());
+        const auto* defs = schema.as_object().if_contains("$defs");
+        const auto* definition =
+            defs && defs->is_object() ? defs->get_object().if_contains(text.substr(text.rfind('/') + 1)) : nullptr;
+        record = definition ? definition->if_object() : nullptr;
+    }
+    const auto* properties = record ? record->if_contains("properties") : nullptr;
+    if (properties == nullptr || !properties->is_object())
+        throw host_error("the connector described " + options.entity + " with a schema that lists no fields");
+    for (const auto& p : properties->get_object())
+        facts.fields.emplace_back(p.key());
+    return facts;
+}
+
+// The command line's options that stand for a query parameter the reader sets itself.
+std::string option_instead_of(std::string_view parameter)
+{
+    if (parameter == "updated_or_created_since")
+        return ": give --since, or --state to go on from the last read";
+    if (parameter == "deleted_since")
+        return ": give --deletions with --state";
+    if (parameter == "page" || parameter == "items_per_page")
+        return ": give --page-size";
+    if (parameter == "attributes")
+        return ": give --fields";
+    if (parameter == "sort")
+        return ": the reader chooses the order that loses no record";
+    return {};
+}
+
+void check_request(const data_options& options, const entity_facts& facts)
+{
+    for (const auto& field : split_list(options.fields))
+        if (std::find(facts.fields.begin(), facts.fields.end(), field) == facts.fields.end())
+            throw usage_error(facts.info.title + " records have no field '" + field + "': `sample_host schema " +
+                              options.connector_id + " " + options.entity + "` lists them");
+    std::vector<std::string> known;
+    for (const auto& f : facts.info.filters)
+        known.push_back(f.name);
+    if (facts.info.date_range) {
+        known.emplace_back("from_date");
+        known.emplace_back("to_date");
+    }
+    if (facts.info.search)
+        known.emplace_back("search");
+    for (const auto& filter : options.filters) {
+        const std::string name = filter.substr(0, filter.find('='));
+        if (std::find(known.begin(), known.end(), name) != known.end())
+            continue;
+        std::string why = option_instead_of(name);
+        if (why.empty())
+            why = known.empty() ? ": it takes none" : ": the filters it takes are " + joined(known);
+        throw usage_error("--filter " + name + " is not a filter of " + options.entity + why);
+    }
+}
+
+// The CSV columns: the fields asked for, else every field the entity's schema lists; the primary key
+// first.
+std::vector<std::string> csv_columns(const data_options& options, const entity_facts& facts)
 {
     std::vector<std::string> columns = split_list(options.fields);
-    if (columns.empty()) {
-        const auto described = data.describe_entity(form, options.entity);
-        if (!described.ok())
-            throw host_error(described.message);
-        const json::value schema = json::parse(described.json_schema);
-        const std::string ref(schema.at("$ref").as_string());
-        const std::string definition = ref.substr(ref.rfind('/') + 1);
-        for (const auto& p : schema.at("$defs").at(definition).at("properties").as_object())
-            columns.emplace_back(p.key());
-    } else if (std::find(columns.begin(), columns.end(), "id") == columns.end()) {
-        columns.insert(columns.begin(), "id");
+    if (columns.empty())
+        columns = facts.fields;
+    for (auto key = facts.info.primary_key.rbegin(); key != facts.info.primary_key.rend(); ++key) {
+        columns.erase(std::remove(columns.begin(), columns.end(), *key), columns.end());
+        columns.insert(columns.begin(), *key);
     }
     if (options.deletions)
         columns.emplace_back("_deleted");
@@ -323,9 +438,10 @@ int run_read(host_context& ctx, const data_options& options)
     sdk::data_access& data = data_access_of(session, options.connector_id);
     const auto saved = load_state(options.state_file);
     const sdk::read_request request = request_of(options, saved);
+    const entity_facts facts = facts_of(options, data, session.values());
+    check_request(options, facts);
     const record_format format = options.format == "csv" ? record_format::csv : record_format::ndjson;
-    const auto columns =
-        format == record_format::csv ? csv_columns(options, data, session.values()) : std::vector<std::string>{};
+    const auto columns = format == record_format::csv ? csv_columns(options, facts) : std::vector<std::string>{};
     // With the state of a read into the same file, the file goes on from where that state left it.
     const std::string output_file = options.out_file.empty()
                                         ? std::string()
@@ -341,7 +457,7 @@ int run_read(host_context& ctx, const data_options& options)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (::isatty(2) == 1)
         std::fputs("\n", stderr);
-    writer->make_durable();
+    sink.finish();
 
     const std::string summary =
         options.entity + ": " + std::to_string(result.counters.records) + " records, " +
@@ -373,8 +489,8 @@ void add_data_options(CLI::App& command, data_options& options)
         ->type_name("INSTANT");
     command
         .add_option("--state", options.state_file,
-                    "Read the state here at the start, replace it (atomically) at every checkpoint once the "
-                    "records before it are on disk")
+                    "Read the state here at the start; replace it (atomically) at most once a second and at the "
+                    "end, each time once the records before it are on disk")
         ->type_name("FILE");
     command.add_flag("--deletions", options.deletions,
                      "Also report records deleted since the state's cursor: {\"id\": ..., \"_deleted\": true}");

@@ -72,10 +72,11 @@ record_writer::record_writer(record_format format, std::vector<std::string> csv_
     owned_ = std::make_unique<file_descriptor>(fd);
     fd_ = fd;
     struct stat info {};
-    if (::fstat(fd_, &info) != 0 || !S_ISREG(info.st_mode))
-        throw host_error(file.string() + " is not a regular file: give --out a file name");
-    regular_file_ = true;
-    if (resume_at) {
+    if (::fstat(fd_, &info) != 0 || S_ISDIR(info.st_mode))
+        throw host_error(file.string() + " is a folder: give --out a file name");
+    // A device or a pipe (/dev/null, a FIFO) takes the records as they come: nothing to cut back.
+    regular_file_ = S_ISREG(info.st_mode);
+    if (resume_at && regular_file_) {
         if (static_cast<std::uint64_t>(info.st_size) < *resume_at)
             throw host_error(file.string() + " is shorter (" + std::to_string(info.st_size) +
                              " bytes) than the saved state says it was (" + std::to_string(*resume_at) +
@@ -172,6 +173,11 @@ void record_writer::flush_buffer()
         written_ += static_cast<std::uint64_t>(n);
     }
     buffer_.clear();
+}
+
+void record_writer::flush()
+{
+    flush_buffer();
 }
 
 std::uint64_t record_writer::make_durable()

@@ -23,7 +23,8 @@ public:
     // Standard output.
     record_writer(record_format format, std::vector<std::string> csv_columns);
     // `file`, created (mode 0644, as a data export) or, with `resume_at`, cut back to that many bytes
-    // and appended to. Throws host_error naming the file and the remedy.
+    // and appended to; a device or pipe (/dev/null, a FIFO) is written as it is. Throws host_error
+    // naming the file and the remedy.
     record_writer(record_format format, std::vector<std::string> csv_columns, const std::filesystem::path& file,
                   std::optional<std::uint64_t> resume_at);
     ~record_writer();
@@ -33,6 +34,8 @@ public:
     void write_record(std::string_view json_object);
     void write_deletion(std::string_view id);
 
+    // Everything written so far handed to the file or pipe (no fsync).
+    void flush();
     // Everything written so far is on disk (or handed to the pipe): the caller may now save a state
     // that covers it. Returns the bytes written to the file so far (0 for standard output).
     std::uint64_t make_durable();
