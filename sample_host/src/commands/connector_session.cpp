@@ -113,4 +113,13 @@ bool connector_session::was_sealed(std::string_view key) const
     return std::any_of(sealed_keys_.begin(), sealed_keys_.end(), [&](const std::string& k) { return iequals(k, key); });
 }
 
+connector_sdk::data_access& connector_session::data_access() const
+{
+    auto* data = connector_sdk::find_extension<connector_sdk::data_access>(connector());
+    if (data == nullptr)
+        throw host_error("the connector " + plugin_.connector().info().id +
+                         " offers no data access (it has no data_access.v1 extension)");
+    return *data;
+}
+
 } // namespace sample_host

@@ -6,6 +6,7 @@
 #include "connectors/form_builder.hpp"
 #include "connectors/plugin_registry.hpp"
 
+#include <connector_sdk/data_access.hpp>
 #include <connector_sdk/property.hpp>
 
 #include <optional>
@@ -32,6 +33,9 @@ public:
     }
     // What the connector receives.
     [[nodiscard]] const connector_sdk::form_values& values() const noexcept { return form_.values; }
+    // The connector's data_access.v1 extension; host_error when it offers none.
+    [[nodiscard]] connector_sdk::data_access& data_access() const;
+
     // Values read through --secret-env: never to be shown.
     [[nodiscard]] const std::vector<std::string>& env_secrets() const noexcept { return form_.env_secrets; }
     // The saved connection's normalised name, when --connection was given.

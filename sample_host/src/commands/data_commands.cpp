@@ -4,6 +4,7 @@
 #include "commands/commands.hpp"
 
 #include "commands/connector_session.hpp"
+#include "commands/guarded_read_sink.hpp"
 #include "commands/host_context.hpp"
 #include "connectors/form_options.hpp"
 #include "output/host_log.hpp"
@@ -51,15 +52,6 @@ struct data_options {
     std::string out_file;
     std::string format = "ndjson";
 };
-
-sdk::data_access& data_access_of(const connector_session& session, std::string_view connector_id)
-{
-    auto* data = static_cast<sdk::data_access*>(session.connector().query_extension(sdk::data_access::id));
-    if (data == nullptr)
-        throw host_error("the connector " + std::string(connector_id) +
-                         " offers no data access (it has no data_access.v1 extension)");
-    return *data;
-}
 
 std::vector<std::string> split_list(const std::string& text)
 {
@@ -110,7 +102,7 @@ json::object entity_json(const sdk::entity_info& e)
 int run_entities(host_context& ctx, const data_options& options)
 {
     connector_session session(ctx, options.connector_id, options.sources);
-    const auto listed = data_access_of(session, options.connector_id).list_entities(session.values());
+    const auto listed = session.data_access().list_entities(session.values());
     if (!listed.ok())
         throw host_error(listed.message);
     if (ctx.out().json()) {
@@ -137,8 +129,7 @@ int run_entities(host_context& ctx, const data_options& options)
 int run_schema(host_context& ctx, const data_options& options)
 {
     connector_session session(ctx, options.connector_id, options.sources);
-    const auto described =
-        data_access_of(session, options.connector_id).describe_entity(session.values(), options.entity);
+    const auto described = session.data_access().describe_entity(session.values(), options.entity);
     if (!described.ok())
         throw host_error(described.message);
     boost::system::error_code ec;
@@ -198,7 +189,7 @@ void store_state(const std::string& file, std::string_view state, const std::str
 
 // The host's side of a read: records to the writer; at each checkpoint the writer is made durable,
 // then the state file replaced; a progress line on a terminal.
-class read_sink final : public sdk::read_sink {
+class read_sink final : public guarded_read_sink {
 public:
     read_sink(record_writer& writer, std::string state_file, std::string output_file, bool progress)
         : writer_(writer), state_file_(std::move(state_file)), output_file_(std::move(output_file)),
@@ -243,7 +234,7 @@ public:
     // At the end of the read: the output made durable and the last checkpoint's state saved.
     void finish()
     {
-        if (problem_)
+        if (problem())
             return; // what came after the last saved state is read again next time
         if (!state_file_.empty() && latest_ != saved_state_)
             save(std::chrono::steady_clock::now());
@@ -266,23 +257,7 @@ public:
         std::fputs((line + "   ").c_str(), stderr);
     }
 
-    [[nodiscard]] const std::optional<std::string>& problem() const noexcept { return problem_; }
-
 private:
-    template <typename F>
-    bool keep_going(F&& work) noexcept
-    {
-        try {
-            work();
-            return true;
-        } catch (const std::exception& e) {
-            problem_ = e.what();
-        } catch (...) {
-            problem_ = "an unknown error";
-        }
-        return false;
-    }
-
     void save(std::chrono::steady_clock::time_point now)
     {
         const std::uint64_t bytes = writer_.make_durable();
@@ -302,7 +277,6 @@ private:
     std::chrono::steady_clock::time_point last_saved_;
     bool progress_;
     std::chrono::steady_clock::time_point started_;
-    std::optional<std::string> problem_;
 };
 
 sdk::read_request request_of(const data_options& options, const std::optional<saved_state>& saved)
@@ -435,7 +409,7 @@ std::vector<std::string> csv_columns(const data_options& options, const entity_f
 int run_read(host_context& ctx, const data_options& options)
 {
     connector_session session(ctx, options.connector_id, options.sources);
-    sdk::data_access& data = data_access_of(session, options.connector_id);
+    sdk::data_access& data = session.data_access();
     const auto saved = load_state(options.state_file);
     const sdk::read_request request = request_of(options, saved);
     const entity_facts facts = facts_of(options, data, session.values());

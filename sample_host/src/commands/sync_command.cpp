@@ -4,6 +4,7 @@
 #include "commands/commands.hpp"
 
 #include "commands/connector_session.hpp"
+#include "commands/guarded_read_sink.hpp"
 #include "commands/host_context.hpp"
 #include "connectors/form_options.hpp"
 #include "output/host_log.hpp"
@@ -35,7 +36,7 @@ struct sync_options {
 };
 
 // Rows and state go to the mirror; a checkpoint commits them together.
-class mirror_sink final : public sdk::read_sink {
+class mirror_sink final : public guarded_read_sink {
 public:
     explicit mirror_sink(sync_mirror& mirror) : mirror_(mirror) {}
 
@@ -58,25 +59,8 @@ public:
         return keep_going([&] { mirror_.checkpoint(state); });
     }
 
-    [[nodiscard]] const std::optional<std::string>& problem() const noexcept { return problem_; }
-
 private:
-    template <typename F>
-    bool keep_going(F&& work) noexcept
-    {
-        try {
-            work();
-            return true;
-        } catch (const std::exception& e) {
-            problem_ = e.what();
-        } catch (...) {
-            problem_ = "an unknown error";
-        }
-        return false;
-    }
-
     sync_mirror& mirror_;
-    std::optional<std::string> problem_;
 };
 
 std::filesystem::path database_file(const std::string& into)
@@ -119,10 +103,7 @@ int run_sync(host_context& ctx, const sync_options& options)
 {
     const std::filesystem::path file = database_file(options.into);
     connector_session session(ctx, options.connector_id, options.sources);
-    auto* data = static_cast<sdk::data_access*>(session.connector().query_extension(sdk::data_access::id));
-    if (data == nullptr)
-        throw host_error("the connector " + options.connector_id +
-                         " offers no data access (it has no data_access.v1 extension)");
+    sdk::data_access* data = &session.data_access();
     const auto entities = chosen_entities(options, *data, session.values());
     sync_mirror mirror(file);
 
