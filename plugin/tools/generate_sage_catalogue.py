@@ -162,6 +162,9 @@ def main():
     definitions = {}  # name -> JSON Schema
     entity_defs = []
     for entity, source in found:
+        # The primary key: `id`, or for the few records Sage keys otherwise (exchange rates, keyed by
+        # currency) `$path`, the resource's own address, unique by construction.
+        entity["key"] = "id" if "id" in source[entity["definition"]].get("properties", {}) else "$path"
         names = reachable(source, entity["definition"])
         for name in names:
             definitions.setdefault(name, json_schema_of(source[name], top=True))
@@ -190,7 +193,7 @@ def main():
                           for k in ("incremental", "deletions", "date_range", "search", "paged", "per_business"))
         lines.append(f"    {{{cxx(entity['name'])}, {cxx(entity['title'])}, {cxx(entity['definition'])}, "
                      f"{cxx(entity['page_size_key'])}, {flags}, {entity['sort_span']}, {entity['tier_span']}, "
-                     f"{entity['filter_span']}, {entity['def_span']}}},")
+                     f"{entity['filter_span']}, {entity['def_span']}, {cxx(entity['key'])}}},")
     lines.append("};")
     lines.append("const std::span<const entity_spec> entities(entity_table);")
     lines.append("")

@@ -176,9 +176,9 @@ std::optional<std::chrono::sys_seconds> instant_of(const boost::json::object& it
 }
 
 // The id of an item as text: Sage's ids are strings (32 hex digits; "GB" for a country).
-std::optional<std::string> id_of(const boost::json::object& item)
+std::optional<std::string> id_of(const boost::json::object& item, std::string_view key_field)
 {
-    const auto* value = item.if_contains("id");
+    const auto* value = item.if_contains(key_field);
     if (value == nullptr)
         return std::nullopt;
     if (value->is_string() && !value->get_string().empty() && value->get_string().size() <= 256)
@@ -190,7 +190,8 @@ std::optional<std::string> id_of(const boost::json::object& item)
 
 } // namespace
 
-connector_support::result<collection_page> parse_collection_page(std::string body, std::string_view what)
+connector_support::result<collection_page> parse_collection_page(std::string body, std::string_view what,
+                                                                 std::string_view key_field)
 {
     const std::string subject = "Sage's answer for " + std::string(what);
     boost::system::error_code ec;
@@ -221,9 +222,10 @@ connector_support::result<collection_page> parse_collection_page(std::string bod
         const auto* item = items[i].if_object();
         if (item == nullptr)
             return fail(error_category::remote, subject + " lists an item that is not an object");
-        auto id = id_of(*item);
+        auto id = id_of(*item, key_field);
         if (!id)
-            return fail(error_category::remote, subject + " lists an item without an id");
+            return fail(error_category::remote,
+                        subject + " lists an item without its key (" + std::string(key_field) + ")");
         page_item entry;
         entry.id = std::move(*id);
         entry.updated_at = instant_of(*item, "updated_at");

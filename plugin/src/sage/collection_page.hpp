@@ -40,9 +40,11 @@ struct collection_page {
 // Items per page are at most this many (Sage's maximum is 200; a larger page is not Sage's).
 inline constexpr std::size_t max_page_items = 1000;
 
-// Reads a collection answer. `what` names the collection in messages ("contacts"). A failure is a
-// `remote` one: the answer is not what Sage sends.
-[[nodiscard]] connector_support::result<collection_page> parse_collection_page(std::string body, std::string_view what);
+// Reads a collection answer. `what` names the collection in messages ("contacts"); `key_field` is the
+// member that identifies an item (page_item::id): "id", or "$path" for records Sage keys otherwise.
+// A failure is a `remote` one: the answer is not what Sage sends.
+[[nodiscard]] connector_support::result<collection_page> parse_collection_page(std::string body, std::string_view what,
+                                                                               std::string_view key_field = "id");
 
 // The JSON text of an object (an item of a parsed page) without its top-level member `key`, the
 // rest byte for byte: a field the reader asked Sage for itself is not handed to the host.

@@ -478,7 +478,7 @@ collection_reader::page_answer collection_reader::fetch(const std::string& query
                           std::string(entity_.name) + " page " + std::to_string(page));
         return answer;
     }
-    auto parsed = parse_collection_page(std::move(response.body), entity_.name);
+    auto parsed = parse_collection_page(std::move(response.body), entity_.name, entity_.key_field);
     if (!parsed) {
         answer.problem = parsed.error();
         return answer;

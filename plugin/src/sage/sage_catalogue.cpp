@@ -48,7 +48,7 @@ connector_sdk::entity_info to_entity_info(const entity_spec& entity)
     connector_sdk::entity_info info;
     info.name = entity.name;
     info.title = entity.title;
-    info.primary_key = {"id"};
+    info.primary_key = {std::string(entity.key_field)};
     info.cursor_field = entity.incremental ? "updated_at" : "";
     info.incremental = entity.incremental;
     info.deletions = entity.deletions;

@@ -34,6 +34,7 @@ struct entity_spec {
     std::span<const std::string_view> tiers;
     std::span<const filter_spec> filters;
     std::span<const std::string_view> definitions; // every definition a record reaches, itself included
+    std::string_view key_field; // the primary key: "id", or "$path" for records without one (exchange rates)
 
     [[nodiscard]] bool accepts_filter(std::string_view parameter) const noexcept;
     [[nodiscard]] bool sortable_by(std::string_view field) const noexcept;

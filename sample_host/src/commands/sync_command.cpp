@@ -117,7 +117,7 @@ int run_sync(host_context& ctx, const sync_options& options)
         request.deletions = entity.deletions;
         request.business = options.business;
         request.concurrency = options.concurrency;
-        mirror.begin(entity.name);
+        mirror.begin(entity.name, entity.primary_key.empty() ? std::string("id") : entity.primary_key.front());
         mirror_sink sink(mirror);
         const sdk::read_result result = data->read(session.values(), request, sink);
         mirror.abandon(); // whatever came after the last checkpoint

@@ -35,8 +35,9 @@ std::optional<std::string> sync_mirror::state(std::string_view entity)
     return select.text(0);
 }
 
-void sync_mirror::begin(std::string_view entity)
+void sync_mirror::begin(std::string_view entity, std::string_view key_field)
 {
+    key_field_ = key_field;
     const std::string table = mirror_table(entity);
     database_.execute("CREATE TABLE IF NOT EXISTS " + table +
                       " (business_id TEXT NOT NULL, id TEXT NOT NULL, updated_at TEXT, record TEXT NOT NULL,"
@@ -59,9 +60,10 @@ void sync_mirror::upsert(std::string_view business_id, std::string_view record_j
     boost::system::error_code ec;
     const boost::json::value record = boost::json::parse(record_json, ec);
     const auto* fields = ec ? nullptr : record.if_object();
-    const auto* id = fields ? fields->if_contains("id") : nullptr;
+    const auto* id = fields ? fields->if_contains(key_field_) : nullptr;
     if (id == nullptr || !id->is_string())
-        throw host_error("the connector handed over a " + entity_ + " record without an id: not mirrored");
+        throw host_error("the connector handed over a " + entity_ + " record without its key (" + key_field_ +
+                         "): not mirrored");
     const auto* updated = fields->if_contains("updated_at");
     upsert_->reset();
     upsert_->bind(1, business_id).bind(2, std::string_view(id->get_string()));

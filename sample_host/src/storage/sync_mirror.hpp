@@ -22,8 +22,9 @@ public:
     // The state saved with `entity`'s rows, if it was ever synced.
     [[nodiscard]] std::optional<std::string> state(std::string_view entity);
 
-    // Starts writing `entity`: creates its table, opens a transaction.
-    void begin(std::string_view entity);
+    // Starts writing `entity`, whose records are identified by `key_field` (the catalogue's primary
+    // key: "id", or "$path" for records Sage keys otherwise): creates its table, opens a transaction.
+    void begin(std::string_view entity, std::string_view key_field = "id");
     void upsert(std::string_view business_id, std::string_view record_json);
     void remove(std::string_view business_id, std::string_view id);
     // Saves `state` and commits the rows written since the last checkpoint, then opens the next
@@ -37,6 +38,7 @@ public:
 private:
     sqlite_database database_;
     std::string entity_;
+    std::string key_field_ = "id";
     std::unique_ptr<sqlite_transaction> transaction_;
     std::unique_ptr<sqlite_statement> upsert_;
     std::unique_ptr<sqlite_statement> remove_;

@@ -64,8 +64,8 @@ BOOST_AUTO_TEST_CASE(answers_that_are_not_sages_are_refused_with_the_reason)
     check("[1,2]", "no $items list");
     check(R"({"$items":{}})", "no $items list");
     check(R"({"$items":[1]})", "not an object");
-    check(R"({"$items":[{"name":"no id"}]})", "without an id");
-    check(R"({"$items":[{"id":""}]})", "without an id");
+    check(R"({"$items":[{"name":"no id"}]})", "without its key (id)");
+    check(R"({"$items":[{"id":""}]})", "without its key (id)");
     std::string many = R"({"$items":[)";
     for (int i = 0; i < 1001; ++i)
         many += std::string(i ? "," : "") + R"({"id":"x"})";
