@@ -74,6 +74,25 @@ BOOST_AUTO_TEST_CASE(a_saved_secret_echoed_by_the_connector_is_masked)
     BOOST_TEST(!contains(all_bytes_under(host.data()), api_key));
 }
 
+BOOST_AUTO_TEST_CASE(changing_the_route_of_a_saved_connection_needs_its_secrets_again)
+{
+    // A new proxy or endpoint would carry the sealed ApiKey somewhere it was never saved for.
+    for (const std::string change : {"ProxyServer=proxy.example.com", "TokenURL=https://127.0.0.1:9/token",
+                                     "EnableSSL=false", "AdditionalConfiguration=ProxyServer=proxy.example.com"}) {
+        const auto r = host.run({"validate", fixture_id, "--connection", "Ledger", "--set", change});
+        BOOST_TEST(r.exit_code != 0, change << ": " << describe(r));
+        BOOST_TEST(contains(r.err, "give ApiKey again"), change << ": " << describe(r));
+        BOOST_TEST(!contains(host.transcript(), api_key));
+    }
+    // Given again, the run goes on (the fixture judges the form itself); other changes need nothing.
+    const auto again = host.run({"validate", fixture_id, "--connection", "Ledger", "--set",
+                                 "ProxyServer=proxy.example.com", "--secret-env", "ApiKey=E2E_API_KEY"},
+                                key_env);
+    BOOST_TEST(!contains(again.err, "give ApiKey again"), describe(again));
+    const auto unrelated = host.run({"validate", fixture_id, "--connection", "Ledger", "--set", "Retries=4"});
+    BOOST_TEST(unrelated.exit_code == 0, describe(unrelated));
+}
+
 BOOST_AUTO_TEST_CASE(create_from_a_saved_connection_keeps_its_secrets_sealed)
 {
     const auto copied =

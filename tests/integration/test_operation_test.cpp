@@ -238,7 +238,7 @@ BOOST_AUTO_TEST_CASE(through_a_connect_proxy_with_credentials)
 
     f.set("ProxyPassword", std::string("wrong"));
     auto other = sage::sage_connector::make(services, test_support::test_marketplace_keys());
-    expect_unavailable(other->test(f), error_category::config, "requires authentication (407)");
+    expect_unavailable(other->test(f), error_category::config, "refused the proxy credentials (HTTP 407)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 #include "connector/http_client_cache.hpp"
 
 #include "connector/connector_identity.hpp"
+#include "sage/sage_endpoints.hpp"
 
 #include <openssl/evp.h>
 
@@ -10,7 +11,8 @@ namespace {
 // A digest of everything that shapes a client, secrets included: the key never holds them in clear.
 std::string configuration_key(const connection_settings& s)
 {
-    std::string material = std::to_string(s.timeout.count()) + "|" + (s.enable_ssl ? "ssl" : "plain") + "|";
+    std::string material = std::to_string(s.timeout.count()) + "|" + (s.enable_ssl ? "ssl" : "plain") + "|" +
+                           (s.trust_keystore_for_sage ? "keystore-for-sage" : "system-for-sage") + "|";
     if (s.proxy)
         material += s.proxy->server + ":" + std::to_string(s.proxy->port) + "|" + s.proxy->user.value_or("") + "|" +
                     s.proxy->password.value_or("") + "|";
@@ -49,6 +51,9 @@ http_client_cache::client_for(const connection_settings& settings, std::shared_p
         options.proxy =
             http_proxy{settings.proxy->server, settings.proxy->port, settings.proxy->user, settings.proxy->password};
     options.trust = std::move(trust);
+    // An uploaded CA vouches for Sage only when the form says so (a TLS-inspecting corporate proxy).
+    if (!settings.trust_keystore_for_sage)
+        options.system_trust_only_hosts.assign(endpoints::sage_hosts.begin(), endpoints::sage_hosts.end());
     options.log = log_;
     options.user_agent = std::string(connector_id) + "-connector/" + connector_version;
     std::string error;

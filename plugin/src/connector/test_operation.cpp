@@ -89,8 +89,15 @@ result<connection_plan> plan_connection(const connection_settings& s, connector_
     std::optional<connector_sdk::oauth_app_credentials> credentials;
     if (s.client_id && s.client_secret)
         credentials = connector_sdk::oauth_app_credentials{*s.client_id, *s.client_secret};
-    else if (!s.client_id && !s.client_secret)
+    else if (!s.client_id && !s.client_secret) {
         credentials = services.default_oauth_app(connector_id);
+        // The host's app secret travels only the default route (validation says so field by field).
+        if (credentials && !uses_default_transport(s))
+            return fail(error_category::config,
+                        "this host's own OAuth app is used only with Sage's own endpoints, the system's trust store "
+                        "and no proxy or uploaded keystore: enter your app's Client ID and Client Secret from the "
+                        "Sage Developer Portal to use this connection's endpoints, proxy or keystore");
+    }
     if (credentials)
         plan.app = oauth_app{credentials->client_id, credentials->client_secret, s.token_url,
                              revoke_endpoint_for(s.token_url)};

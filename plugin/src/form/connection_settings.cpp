@@ -5,6 +5,7 @@
 #include "form/property_conversion.hpp"
 #include "form/property_keys.hpp"
 #include "form/text_similarity.hpp"
+#include "sage/sage_endpoints.hpp"
 #include <connector_support/ascii_text.hpp>
 
 #include <array>
@@ -65,6 +66,12 @@ result<void> assign_connection_name(connection_settings& s, const form_value& v)
 result<void> assign_enable_ssl(connection_settings& s, const form_value& v)
 {
     s.enable_ssl = std::get<bool>(v);
+    return {};
+}
+
+result<void> assign_trust_keystore_for_sage(connection_settings& s, const form_value& v)
+{
+    s.trust_keystore_for_sage = std::get<bool>(v);
     return {};
 }
 
@@ -164,7 +171,7 @@ struct key_assigner {
     assigner assign;
 };
 
-constexpr std::array<key_assigner, 28> assigners = {{
+constexpr std::array<key_assigner, 29> assigners = {{
     {keys::connection_name, &assign_connection_name},
     {keys::client_id, &assign_text<&connection_settings::client_id>},
     {keys::client_secret, &assign_text<&connection_settings::client_secret>},
@@ -192,6 +199,7 @@ constexpr std::array<key_assigner, 28> assigners = {{
     {keys::authorize_url, &assign_endpoint<&connection_settings::authorize_url>},
     {keys::token_url, &assign_endpoint<&connection_settings::token_url>},
     {keys::api_base_url, &assign_endpoint<&connection_settings::api_base_url>},
+    {keys::trust_keystore_for_sage, &assign_trust_keystore_for_sage},
     {keys::additional_configuration, nullptr}, // folded into the other keys, never assigned itself
 }};
 
@@ -455,6 +463,13 @@ connection_settings::connection_settings()
         if (!converted.value || assign == nullptr || !assign(*this, *converted.value))
             throw std::logic_error("the catalogue's default for " + property.key + " does not convert");
     }
+}
+
+bool uses_default_transport(const connection_settings& s) noexcept
+{
+    return s.enable_ssl && !s.proxy && !s.keystore_file && !s.trust_keystore_for_sage &&
+           s.authorize_url.url == endpoints::authorize_url && s.token_url.url == endpoints::token_url &&
+           s.api_base_url.url == endpoints::api_base_url;
 }
 
 std::optional<std::string_view> canonical_key(std::string_view given)

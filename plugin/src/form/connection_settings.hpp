@@ -76,9 +76,15 @@ struct connection_settings {
     endpoint authorize_url;
     endpoint token_url;
     endpoint api_base_url;
+    bool trust_keystore_for_sage = false; // TrustKeystoreForSage: the keystore's CAs also vouch for Sage
 
     connection_settings();
 };
+
+// Whether the connection uses the default transport: Sage's own endpoints, verified TLS against the
+// system's trust store, no proxy and no uploaded keystore. Only then may the host's own OAuth app
+// (host_services::default_oauth_app) be used: its secret never travels a route a form chose.
+[[nodiscard]] bool uses_default_transport(const connection_settings& settings) noexcept;
 
 // The form resolved: the typed settings, the values that could not be converted, and what the form
 // actually gave (for cross-field rules and for the record a host stores).

@@ -3,6 +3,7 @@
 #include "form/property_catalog.hpp"
 #include "form/property_keys.hpp"
 #include "sage/sage_endpoints.hpp"
+#include "transport/header_text.hpp"
 #include <connector_support/ascii_text.hpp>
 
 #include <algorithm>
@@ -58,7 +59,11 @@ public:
         callback_url();
         keystore_file();
         needs(keys::keystore_password, keys::keystore_file);
+        trust_keystore_for_sage();
         proxy();
+        plain_http_never_through_a_proxy();
+        bearer_token(keys::access_token, settings().access_token);
+        bearer_token(keys::refresh_token, settings().refresh_token);
         oauth();
     }
 
@@ -182,6 +187,39 @@ private:
                                     " at a server that is not on this machine, and such servers are reached only "
                                     "with SSL: turn Enable SSL on, or point " +
                                     list + " at a sandbox on " + std::string(loopback_hosts_text));
+    }
+
+    // Plain HTTP leaves this machine through a proxy, whatever the target: the hop counts.
+    void plain_http_never_through_a_proxy()
+    {
+        if (settings().enable_ssl || failed(keys::enable_ssl) || !settings().proxy || failed(keys::proxy_server))
+            return;
+        error(keys::enable_ssl, label(keys::enable_ssl) + " is off while " + label(keys::proxy_server) +
+                                    " is set: plain HTTP would carry the tokens and the Client Secret in clear to "
+                                    "the proxy. Turn Enable SSL on, or clear " +
+                                    label(keys::proxy_server) + " to reach a plain-http sandbox on this machine");
+    }
+
+    // RFC 6750: a bearer token is a b64token. Anything else (a line break above all) could add a
+    // header of its own to every request it is sent with.
+    void bearer_token(std::string_view key, const std::optional<std::string>& value)
+    {
+        if (!value || failed(key) || is_b64token(*value))
+            return;
+        error(key, label(key) + " is not a valid OAuth token: tokens contain only letters, digits and - . _ ~ + / "
+                                "(with = at the end). Paste the token again, without spaces, quotes or line breaks");
+    }
+
+    void trust_keystore_for_sage()
+    {
+        if (!settings().trust_keystore_for_sage || failed(keys::trust_keystore_for_sage))
+            return;
+        if (!resolved().is_given(keys::keystore_file))
+            error(keys::trust_keystore_for_sage, label(keys::trust_keystore_for_sage) +
+                                                     " is on but no keystore is uploaded: upload the CA "
+                                                     "certificate of your TLS-inspecting proxy as the " +
+                                                     label(keys::keystore_file) + ", or turn " +
+                                                     label(keys::trust_keystore_for_sage) + " off");
     }
 
     // RFC 8252: a native app receives the redirect on a loopback listener, so the port must be known.
@@ -308,9 +346,39 @@ private:
                                         "your app's Client ID and Client Secret from the Sage Developer Portal";
                 require(keys::client_id, why);
                 require(keys::client_secret, why);
+            } else if (!has_id && !has_secret && !uses_default_transport(settings())) {
+                const std::string why = "when " + mode + " with " + custom_transport_text() +
+                                        ": this host's own OAuth app is used only with Sage's own endpoints, "
+                                        "the system's trust store and no proxy. Enter your app's Client ID and "
+                                        "Client Secret from the Sage Developer Portal, or remove those settings";
+                require(keys::client_id, why);
+                require(keys::client_secret, why);
             }
             break;
         }
+    }
+
+    // What makes the transport the form's own rather than the default, for a message.
+    std::string custom_transport_text() const
+    {
+        const connection_settings& s = settings();
+        std::vector<std::string> parts;
+        if (!s.enable_ssl)
+            parts.push_back(label(keys::enable_ssl) + " off");
+        if (s.proxy)
+            parts.push_back("a proxy (" + label(keys::proxy_server) + ")");
+        if (s.keystore_file)
+            parts.push_back("an uploaded keystore");
+        if (s.trust_keystore_for_sage)
+            parts.push_back(label(keys::trust_keystore_for_sage));
+        static const connection_settings defaults;
+        for (auto [key, member] : endpoint_members)
+            if ((s.*member).url != (defaults.*member).url)
+                parts.push_back("a custom " + label(key));
+        std::string text;
+        for (std::size_t i = 0; i < parts.size(); ++i)
+            text += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+        return text.empty() ? "a custom transport" : text;
     }
 
     validated_form& out_;

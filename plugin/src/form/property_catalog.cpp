@@ -176,6 +176,14 @@ std::vector<property_descriptor> build_catalog()
             .secret()
             .help("The password of ProxyUser, sent to ProxyServer when the proxy asks for authentication. "
                   "Optional."));
+    add(entry(keys::trust_keystore_for_sage, "TrustKeystoreForSage", property_type::boolean, group::security, 350)
+            .advanced()
+            .default_value("false")
+            .help("Trust the uploaded keystore's CA certificates for Sage's own hosts too, as a "
+                  "TLS-inspecting corporate proxy needs. Off by default: those CAs are trusted only for "
+                  "other hosts (a local test double), and Sage's hosts are verified against the system's "
+                  "trust store alone. Turning it on requires your own Client ID and Client Secret (the "
+                  "host's OAuth app is never sent over a transport the form chose). Default: false."));
     add(entry(keys::authorize_url, "AuthorizeURL", property_type::string, group::endpoint, 400)
             .advanced()
             .default_value(endpoints::authorize_url)

@@ -40,6 +40,7 @@ inline constexpr std::string_view proxy_password = "ProxyPassword";
 inline constexpr std::string_view authorize_url = "AuthorizeURL";
 inline constexpr std::string_view token_url = "TokenURL";
 inline constexpr std::string_view api_base_url = "ApiBaseURL";
+inline constexpr std::string_view trust_keystore_for_sage = "TrustKeystoreForSage";
 
 // CData's names for four of the form's fields, accepted anywhere a key is accepted.
 struct key_alias {

@@ -1,5 +1,5 @@
 // Beast behind callback_listener: one small io_context, one coroutine per browser connection, a
-// deadline on every read and write, and a timer that ends the wait.
+// deadline on every read and write, a cap on open connections, and a timer that ends the wait.
 #include "oauth/callback_listener.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,6 +12,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <map>
 #include <vector>
 
 namespace sage {
@@ -24,6 +27,14 @@ using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 constexpr std::chrono::seconds per_request_deadline{10};
+
+// A browser opens a few connections; anything beyond this is a local flood. The oldest connection
+// is closed to make room: a browser sends its request at once, a flood's idle sockets do not.
+constexpr std::size_t max_connections = 32;
+
+// After an accept error (EMFILE under a flood...), wait this long before accepting again, doubling.
+constexpr std::chrono::milliseconds accept_backoff_first{10};
+constexpr std::chrono::milliseconds accept_backoff_cap{1000};
 
 std::string page(std::string_view title, std::string_view text)
 {
@@ -41,6 +52,9 @@ std::string path_of(std::string_view target)
 
 class callback_listener::impl {
 public:
+    // Declared before the io_context: the coroutines it destroys last unregister from it.
+    std::map<std::uint64_t, beast::tcp_stream*> open_connections; // by age: the first is the oldest
+    std::uint64_t next_connection = 0;
     asio::io_context ioc{1};
     std::vector<tcp::acceptor> acceptors;
     std::string expected_path;
@@ -48,19 +62,49 @@ public:
     callback_wait_result result;
     bool done = false;
 
+    // Accepts until the wait ends. An accept error (no file descriptors left, no buffers) is not
+    // the end: wait a little, longer each time, and accept again.
     asio::awaitable<void> accept_loop(tcp::acceptor& acceptor)
     {
+        auto backoff = accept_backoff_first;
+        asio::steady_timer pause(ioc);
         while (!done) {
             auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
-            if (ec)
+            if (done || ec == asio::error::operation_aborted || !acceptor.is_open())
                 co_return; // closed at the end of the wait
+            if (ec) {
+                pause.expires_after(backoff);
+                co_await pause.async_wait(use_tuple);
+                backoff = std::min(backoff * 2, accept_backoff_cap);
+                continue;
+            }
+            backoff = accept_backoff_first;
+            if (open_connections.size() >= max_connections) {
+                beast::error_code ignored;
+                open_connections.begin()->second->socket().close(ignored);
+                open_connections.erase(open_connections.begin());
+            }
             asio::co_spawn(ioc, serve(std::move(socket)), asio::detached);
         }
     }
 
+    // Keeps `stream` in open_connections for as long as serve() runs.
+    struct registration {
+        impl& owner;
+        std::uint64_t id;
+        registration(impl& o, beast::tcp_stream& stream) : owner(o), id(o.next_connection++)
+        {
+            owner.open_connections.emplace(id, &stream);
+        }
+        ~registration() { owner.open_connections.erase(id); }
+        registration(const registration&) = delete;
+        registration& operator=(const registration&) = delete;
+    };
+
     asio::awaitable<void> serve(tcp::socket socket)
     {
         beast::tcp_stream stream(std::move(socket));
+        const registration registered(*this, stream);
         beast::flat_buffer buffer;
         for (;;) {
             http::request_parser<http::empty_body> parser;
@@ -157,8 +201,19 @@ connector_support::result<std::unique_ptr<callback_listener>> callback_listener:
         if (!ec)
             acceptor.listen(asio::socket_base::max_listen_connections, ec);
         if (ec) {
+            // No IPv6 loopback on this machine: IPv4 alone will do. Any other failure on [::1] (the
+            // port taken there) would let another program receive a browser's redirect.
+            if (address.is_v6() && !implementation->acceptors.empty() &&
+                (ec == asio::error::address_family_not_supported || ec == boost::system::errc::address_not_available))
+                continue;
             if (address.is_v6() && !implementation->acceptors.empty())
-                continue; // no IPv6 loopback here: IPv4 alone will do
+                return connector_support::fail(
+                    connector_sdk::error_category::config,
+                    "cannot listen on [::1]:" + std::to_string(port) + " (" + ec.message() +
+                        "), the IPv6 half of localhost: another program holds that port there and a browser that "
+                        "resolves localhost to ::1 would hand it the sign-in answer. Close that program, or set "
+                        "CallbackURL to http://127.0.0.1:" +
+                        std::to_string(port) + " (registered for your app at developer.sage.com)");
             return connector_support::fail(
                 connector_sdk::error_category::config,
                 "cannot listen on " + callback_url.url + " (" + ec.message() + "): close the program using port " +

@@ -1,5 +1,6 @@
 #include "oauth/oauth_client.hpp"
 
+#include "transport/header_text.hpp"
 #include "transport/transport_failures.hpp"
 
 #include <boost/json.hpp>
@@ -100,6 +101,11 @@ connector_support::result<token_answer> oauth_client::request_tokens(std::string
         return fail(error_category::remote, "Sage's token endpoint gave an unexpected answer while " +
                                                 std::string(during) + " (" + parsed.error().message +
                                                 "): check TokenURL");
+    // A token is sent back in headers and forms: one with a line break would add a header of its own.
+    if (!is_b64token(parsed->access_token) || (!parsed->refresh_token.empty() && !is_b64token(parsed->refresh_token)))
+        return fail(error_category::remote, "Sage's token endpoint answered with a token that contains characters "
+                                            "no OAuth token has (RFC 6750) while " +
+                                                std::string(during) + ": check TokenURL");
     return token_answer(std::move(*parsed));
 }
 

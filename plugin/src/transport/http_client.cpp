@@ -4,6 +4,7 @@
 // includes Beast or Asio.
 #include "transport/http_client.hpp"
 
+#include "transport/header_text.hpp"
 #include "transport/keystore.hpp"
 #include <connector_support/phase_timer.hpp>
 
@@ -21,7 +22,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -29,6 +32,9 @@
 #include <mutex>
 #include <random>
 #include <thread>
+
+#include <netdb.h>
+#include <sys/socket.h>
 
 namespace sage {
 namespace {
@@ -228,6 +234,70 @@ struct pooled_connection;
 // Where the TLS session of a connection is remembered, for resumption by the next connection to the
 // same place. Reached from OpenSSL's new-session callback through our own SSL ex-data slot (Asio
 // keeps its engine in the SSL's app data, so that one is taken).
+// getaddrinfo, as an http_resolver.
+std::vector<std::string> system_resolve(const std::string& host, std::string& error)
+{
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    addrinfo* list = nullptr;
+    const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
+    if (rc != 0) {
+        error = ::gai_strerror(rc);
+        return {};
+    }
+    std::vector<std::string> addresses;
+    for (const addrinfo* a = list; a != nullptr; a = a->ai_next) {
+        char text[NI_MAXHOST];
+        if (::getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0)
+            addresses.emplace_back(text);
+    }
+    ::freeaddrinfo(list);
+    if (addresses.empty())
+        error = "no address found";
+    return addresses;
+}
+
+// A resolution that may outlive its caller: getaddrinfo cannot be cancelled, so it runs on a
+// detached thread and whoever waits stops waiting at the deadline. The shared state keeps what the
+// thread writes alive until both are done with it.
+struct pending_resolution {
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    std::vector<std::string> addresses;
+    std::string error;
+};
+
+// Addresses for `host`, or nothing with `timed_out` or `error` set.
+std::vector<std::string> resolve_before(const http_resolver& resolver, const std::string& host,
+                                        clock_type::time_point deadline, bool& timed_out, std::string& error)
+{
+    auto state = std::make_shared<pending_resolution>();
+    std::thread([state, resolver, host] {
+        std::string why;
+        std::vector<std::string> found;
+        try {
+            found = resolver ? resolver(host, why) : system_resolve(host, why);
+        } catch (const std::exception& e) {
+            why = e.what();
+        }
+        const std::lock_guard lock(state->mutex);
+        state->addresses = std::move(found);
+        state->error = std::move(why);
+        state->done = true;
+        state->finished.notify_all();
+    }).detach();
+    std::unique_lock lock(state->mutex);
+    if (!state->finished.wait_until(lock, deadline, [&] { return state->done; })) {
+        timed_out = true;
+        return {};
+    }
+    error = state->error;
+    return state->addresses;
+}
+
 struct session_slot {
     http_client::impl* owner = nullptr;
     std::string key;
@@ -264,16 +334,28 @@ public:
 
     bool configure(std::string& error)
     {
-        context_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                             ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-        context_.set_verify_mode(ssl::verify_peer);
+        if (!configure(context_, true, error))
+            return false;
+        if (options_.trust && !options_.trust->ca_certificates().empty() && !options_.system_trust_only_hosts.empty()) {
+            system_context_.emplace(ssl::context::tls_client);
+            return configure(*system_context_, false, error);
+        }
+        return true;
+    }
+
+    // One TLS context: system trust, the keystore's CAs when `with_keystore_cas`, its client identity.
+    bool configure(ssl::context& context, bool with_keystore_cas, std::string& error)
+    {
+        context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        context.set_verify_mode(ssl::verify_peer);
         error_code ec;
-        if (!use_system_trust(context_, ec)) {
+        if (!use_system_trust(context, ec)) {
             error = "cannot read the system's trusted certificates: " + ec.message();
             return false;
         }
-        SSL_CTX* ctx = context_.native_handle();
-        if (options_.trust) {
+        SSL_CTX* ctx = context.native_handle();
+        if (options_.trust && with_keystore_cas) {
             X509_STORE* store = SSL_CTX_get_cert_store(ctx);
             for (const auto& ca : options_.trust->ca_certificates()) {
                 if (X509_STORE_add_cert(store, ca.get()) != 1) {
@@ -287,6 +369,8 @@ public:
                     ERR_clear_error();
                 }
             }
+        }
+        if (options_.trust) {
             if (options_.trust->has_client_identity()) {
                 if (SSL_CTX_use_certificate(ctx, options_.trust->client_certificate()) != 1 ||
                     SSL_CTX_use_PrivateKey(ctx, options_.trust->client_key()) != 1 ||
@@ -313,17 +397,31 @@ public:
             result.message = "only http and https URLs can be requested";
             return result;
         }
-        if (url.http() && (options_.enable_ssl || !url.loopback)) {
+        // The hop matters, not only the target: through a proxy, plain HTTP leaves this machine.
+        if (url.http() && (options_.enable_ssl || !url.loopback || options_.proxy)) {
             // Defence in depth: validation refuses these forms before they get here.
             result.failure = transport_failure::plain_http_refused;
-            result.message =
-                "plain HTTP to " + url.host + " is refused: tokens never travel unencrypted to another host";
+            result.message = "plain HTTP to " + url.host +
+                             (options_.proxy && url.loopback ? " through a proxy" : std::string()) +
+                             " is refused: tokens never travel unencrypted off this machine";
             return result;
         }
+        for (const auto& h : request.headers) {
+            if (!is_header_name(h.name) || !is_header_value(h.value)) {
+                result.failure = transport_failure::invalid_request;
+                result.message =
+                    "the request to " + url.host + " was not sent: the " +
+                    (is_header_name(h.name) ? "value of the header " + h.name : std::string("name of a header")) +
+                    " contains a line break or another character a header cannot carry";
+                return result;
+            }
+        }
+        // One deadline for the whole operation: every attempt and every wait between attempts.
+        const auto deadline = clock_type::now() + options_.timeout;
         const int max_attempts = request.idempotent ? std::max(1, options_.max_attempts) : 1;
         for (int attempt = 1;; ++attempt) {
             result.attempts = attempt;
-            attempt_outcome outcome = attempt_once(request);
+            attempt_outcome outcome = attempt_once(request, deadline);
             const bool retryable_status =
                 outcome.response && (outcome.response->status == 429 || outcome.response->status >= 500);
             const bool retryable_failure = outcome.failure == transport_failure::reset;
@@ -343,6 +441,13 @@ public:
                     }
                     delay = std::max<std::chrono::milliseconds>(delay, *wait);
                 }
+            }
+            if (clock_type::now() + delay >= deadline) {
+                // The wait would outlast the Timeout: report what the last attempt brought.
+                result.response = std::move(outcome.response);
+                result.failure = outcome.failure;
+                result.message = std::move(outcome.message);
+                return result;
             }
             ++statistics_.retries;
             log("retrying " + request.method + " " + url.host + " in " + std::to_string(delay.count()) + " ms");
@@ -454,11 +559,10 @@ private:
             list.push_back(std::move(c));
     }
 
-    attempt_outcome attempt_once(const http_request& request)
+    attempt_outcome attempt_once(const http_request& request, clock_type::time_point deadline)
     {
         const std::string key = pool_key(request.url);
         const auto started = clock_type::now();
-        const auto deadline = started + options_.timeout;
         ++statistics_.requests;
 
         std::unique_ptr<pooled_connection> connection = take_idle(key, request.idempotent);
@@ -539,28 +643,25 @@ private:
         if (!not_literal) {
             addresses.emplace_back(literal, connect_port); // an address needs no resolver (nor its thread)
         } else {
-            // Resolution has no timeout of its own: a timer cancels it at the deadline.
-            tcp::resolver resolver(c.ioc);
-            asio::steady_timer guard(c.ioc);
+            // getaddrinfo has no timeout and cannot be cancelled (Asio's resolver waits for it
+            // too): wait for it only until the deadline. This connection's io_context runs nothing
+            // else meanwhile, so blocking it here delays no one.
             bool resolve_timed_out = false;
-            guard.expires_at(deadline);
-            guard.async_wait([&](const error_code& ec) {
-                if (!ec) {
-                    resolve_timed_out = true;
-                    resolver.cancel();
-                }
-            });
-            auto [resolve_error, results] =
-                co_await resolver.async_resolve(connect_host, std::to_string(connect_port), use_tuple);
-            guard.cancel();
-            if (resolve_error) {
-                if (resolve_timed_out)
-                    co_return failed(transport_failure::timeout, "resolving " + where + " did not finish in time");
-                co_return failed(transport_failure::dns,
-                                 "cannot resolve " + where + " (" + resolve_error.message() + ")");
+            std::string resolve_error;
+            const auto found =
+                resolve_before(options_.resolver, connect_host, deadline, resolve_timed_out, resolve_error);
+            if (resolve_timed_out)
+                co_return failed(transport_failure::timeout, "resolving " + where + " did not finish in time");
+            for (const auto& text : found) {
+                error_code bad;
+                const auto address = asio::ip::make_address(text, bad);
+                if (!bad)
+                    addresses.emplace_back(address, connect_port);
             }
-            for (const auto& entry : results)
-                addresses.push_back(entry.endpoint());
+            if (addresses.empty())
+                co_return failed(transport_failure::dns, "cannot resolve " + where + " (" +
+                                                             (resolve_error.empty() ? "no address" : resolve_error) +
+                                                             ")");
         }
         log_phase(timer);
 
@@ -590,7 +691,7 @@ private:
         }
 
         timer = connector_support::phase_timer("tls_handshake");
-        c.secure.emplace(std::move(stream), context_);
+        c.secure.emplace(std::move(stream), context_for(url.host));
         SSL* ssl = c.secure->native_handle();
         if (is_ip_literal(url.host)) {
             X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), url.host.c_str());
@@ -649,9 +750,13 @@ private:
             co_return failed(failure == transport_failure::reset ? transport_failure::proxy_failed : failure, message);
         }
         const unsigned status = parser.get().result_int();
-        if (status == 407)
+        // 407 is the standard answer; some proxies (tinyproxy) answer a wrong password with 401.
+        if (status == 407 || status == 401)
             co_return failed(transport_failure::proxy_auth,
-                             proxy_name + " requires authentication (407): check ProxyUser and ProxyPassword");
+                             proxy_name +
+                                 (options_.proxy->user ? " refused the proxy credentials (HTTP "
+                                                       : " requires authentication (HTTP ") +
+                                 std::to_string(status) + "): check ProxyUser and ProxyPassword");
         if (status / 100 != 2)
             co_return failed(transport_failure::proxy_failed, proxy_name + " refused the tunnel to " + authority +
                                                                   " (HTTP " + std::to_string(status) + ")");
@@ -722,9 +827,20 @@ private:
         co_return o;
     }
 
+    // The keystore's CAs are trusted for every host but those listed as system-trust-only.
+    ssl::context& context_for(const std::string& host)
+    {
+        if (system_context_ &&
+            std::find(options_.system_trust_only_hosts.begin(), options_.system_trust_only_hosts.end(), host) !=
+                options_.system_trust_only_hosts.end())
+            return *system_context_;
+        return context_;
+    }
+
     http_client_options options_;
     ssl::context context_;
-    std::mutex mutex_; // guards idle_ and sessions_
+    std::optional<ssl::context> system_context_; // system trust only (with the client identity)
+    std::mutex mutex_;                           // guards idle_ and sessions_
     std::map<std::string, std::vector<std::unique_ptr<pooled_connection>>> idle_;
     std::map<std::string, SSL_SESSION*> sessions_;
     counters statistics_;
@@ -735,6 +851,7 @@ std::string_view to_string(transport_failure failure) noexcept
     switch (failure) {
     case transport_failure::none: return "none";
     case transport_failure::plain_http_refused: return "plain_http_refused";
+    case transport_failure::invalid_request: return "invalid_request";
     case transport_failure::dns: return "dns";
     case transport_failure::refused: return "refused";
     case transport_failure::timeout: return "timeout";

@@ -46,7 +46,8 @@ struct http_response {
 // Why no response arrived. Each maps onto one error category and one sentence in the connector.
 enum class transport_failure : std::uint8_t {
     none,
-    plain_http_refused,     // EnableSSL off towards a host that is not loopback
+    plain_http_refused,     // EnableSSL off towards a host that is not loopback, or through a proxy
+    invalid_request,        // a header name or value that could end the header early (CR, LF...): not sent
     dns,                    // the host name cannot be resolved
     refused,                // nothing listens, or the network is unreachable
     timeout,                // the deadline passed
@@ -56,7 +57,7 @@ enum class transport_failure : std::uint8_t {
     tls_expired,            // the certificate has expired or is not yet valid
     tls_client_certificate, // the server refused our client certificate, or wants one
     tls_handshake,          // another TLS failure (protocol versions, ciphers...)
-    proxy_auth,             // the proxy wants (other) credentials: 407
+    proxy_auth,             // the proxy refused the credentials, or wants some: 407 (or 401)
     proxy_failed,           // the proxy refused the tunnel or answered nonsense
     body_too_large,         // the response exceeded the body limit
     protocol,               // not a valid HTTP response
@@ -80,17 +81,28 @@ struct http_proxy {
     std::optional<std::string> password;
 };
 
+// Resolves a host name to addresses (text, as inet_ntop writes them); on failure returns nothing and
+// sets `error`. May block: the client calls it on a thread of its own and stops waiting at the deadline.
+using http_resolver = std::function<std::vector<std::string>(const std::string& host, std::string& error)>;
+
 struct http_client_options {
-    std::chrono::milliseconds timeout{std::chrono::seconds(60)}; // bounds each attempt, end to end
-    std::size_t body_limit = 16u * 1024u * 1024u;                // largest response body accepted
-    int max_attempts = 3;                                        // for idempotent requests
-    std::chrono::milliseconds backoff_base{250};                 // doubled per retry, with jitter
+    // Bounds the whole send(), end to end: resolution, connection, TLS, every retry and every wait
+    // between retries (Retry-After included).
+    std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+    std::size_t body_limit = 16u * 1024u * 1024u; // largest response body accepted
+    int max_attempts = 3;                         // for idempotent requests
+    std::chrono::milliseconds backoff_base{250};  // doubled per retry, with jitter
     std::chrono::milliseconds backoff_cap{std::chrono::seconds(8)};
     std::chrono::seconds max_retry_after{30}; // a longer Retry-After ends the retries
     std::chrono::seconds reuse_idle_limit{2}; // non-idempotent requests reuse only fresher connections
     bool enable_ssl = true;
     std::optional<http_proxy> proxy;
     std::shared_ptr<const keystore> trust; // extra CAs and an optional client identity
+    // Hosts verified against the system trust store alone: the keystore's CAs are not trusted for
+    // them (its client identity is still presented). The connector lists Sage's hosts here unless
+    // the form sets TrustKeystoreForSage.
+    std::vector<std::string> system_trust_only_hosts;
+    http_resolver resolver; // empty: the system's resolver (getaddrinfo)
     std::string user_agent = "sage-cloud-accounting-connector/1.0";
     std::function<void(std::string_view)> log; // one line per request; never given secrets
 };

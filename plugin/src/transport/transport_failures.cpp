@@ -13,6 +13,8 @@ connector_support::failure describe_transport(transport_failure failure, const s
     case transport_failure::plain_http_refused:
         return fail(error_category::config,
                     detail + ": turn Enable SSL on, or point the endpoint at a local test double");
+    case transport_failure::invalid_request:
+        return fail(error_category::config, detail + ": enter the token or setting again (or authorise again)");
     case transport_failure::dns:
         return fail(error_category::network,
                     "cannot find " + s + ": " + detail +

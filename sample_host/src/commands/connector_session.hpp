@@ -49,6 +49,7 @@ public:
 private:
     void load_saved(host_context& ctx, std::string_view connector_id, const std::string& name);
     void protect_secrets(host_context& ctx) const;
+    void require_secrets_for_new_route(const connector_sdk::form_values& overrides) const;
 
     loaded_plugin plugin_;
     std::vector<connector_sdk::property_descriptor> properties_;

@@ -511,3 +511,83 @@ BOOST_AUTO_TEST_CASE(the_secret_fields_of_the_check_are_the_catalogue_s)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 9: secrets go only to Sage (or a loopback test double), over verified TLS.
+
+BOOST_AUTO_TEST_CASE(plain_http_never_goes_through_a_proxy_even_to_loopback)
+{
+    form_values form = good_form();
+    form.set("EnableSSL", false);
+    form.set("AuthorizeURL", std::string("http://127.0.0.1:8080/auth"));
+    form.set("TokenURL", std::string("http://127.0.0.1:8080/token"));
+    form.set("ApiBaseURL", std::string("http://127.0.0.1:8080/v3.1"));
+    BOOST_TEST_REQUIRE(sage::validate(form, environment()).errors.empty(),
+                       messages_of(sage::validate(form, environment()).errors));
+    form.set("ProxyServer", std::string("proxy.example.com"));
+    const auto result = sage::validate(form, environment());
+    BOOST_TEST(has_error(result.errors, "EnableSSL", "proxy"), messages_of(result.errors));
+}
+
+BOOST_AUTO_TEST_CASE(the_host_s_oauth_app_travels_only_the_default_transport)
+{
+    form_values form;
+    form.set("ConnectionName", std::string("Host app"));
+    BOOST_TEST(sage::validate(form, environment(true)).errors.empty(),
+               messages_of(sage::validate(form, environment(true)).errors));
+    const std::vector<std::pair<std::string, mutation>> custom = {
+        {"a proxy", set("ProxyServer", std::string("proxy.example.com"))},
+        {"a keystore", set("KeystoreFile", file("ca.pem", pki().ca.cert_pem))},
+        {"a sandbox token endpoint", set("TokenURL", std::string("https://127.0.0.1:8443/token"))},
+        {"a sandbox API", set("ApiBaseURL", std::string("https://localhost:8443/v3.1"))},
+    };
+    for (const auto& [name, change] : custom) {
+        form_values changed = form;
+        change(changed);
+        const auto result = sage::validate(changed, environment(true));
+        BOOST_TEST(has_error(result.errors, "ClientId", "this host's own OAuth app"),
+                   name << ":" << messages_of(result.errors));
+        BOOST_TEST(has_error(result.errors, "ClientSecret", "this host's own OAuth app"),
+                   name << ":" << messages_of(result.errors));
+        // The tenant's own app may use its own transport.
+        changed.set("ClientId", std::string("own-client"));
+        changed.set("ClientSecret", std::string("own-secret"));
+        BOOST_TEST(sage::validate(changed, environment(true)).errors.empty(),
+                   name << ":" << messages_of(sage::validate(changed, environment(true)).errors));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(trusting_the_keystore_for_sage_needs_a_keystore_and_the_tenant_s_own_app)
+{
+    form_values form = good_form();
+    form.set("AdditionalConfiguration", std::string("TrustKeystoreForSage=true"));
+    auto result = sage::validate(form, environment());
+    BOOST_TEST(has_error(result.errors, "TrustKeystoreForSage", "no keystore"), messages_of(result.errors));
+    form.set("KeystoreFile", file("ca.pem", pki().ca.cert_pem));
+    result = sage::validate(form, environment());
+    BOOST_TEST(result.errors.empty(), messages_of(result.errors));
+    BOOST_TEST(result.settings().trust_keystore_for_sage);
+    form.erase("ClientId");
+    form.erase("ClientSecret");
+    result = sage::validate(form, environment(true));
+    BOOST_TEST(has_error(result.errors, "ClientId", "this host's own OAuth app"), messages_of(result.errors));
+}
+
+BOOST_AUTO_TEST_CASE(tokens_must_be_rfc_6750_b64tokens)
+{
+    for (const std::string bad : {"abc\r\nX-Injected: 1", "abc def", "\"quoted\"", "tok=en", "="}) {
+        form_values form = good_form();
+        form.set("AdditionalConfiguration", std::string("InitiateOAuth=REFRESH"));
+        form.set("AccessToken", bad);
+        form.set("RefreshToken", bad);
+        const auto result = sage::validate(form, environment());
+        BOOST_TEST(has_error(result.errors, "AccessToken", "not a valid OAuth token"), messages_of(result.errors));
+        BOOST_TEST(has_error(result.errors, "RefreshToken", "not a valid OAuth token"), messages_of(result.errors));
+        for (const auto& e : result.errors)
+            BOOST_TEST((bad.size() < 2 || e.message.find(bad) == std::string::npos),
+                       "a token was echoed: " << e.message);
+    }
+    form_values form = good_form();
+    form.set("AccessToken", std::string("aZ09-._~+/abc=="));
+    BOOST_TEST(sage::validate(form, environment()).errors.empty(),
+               messages_of(sage::validate(form, environment()).errors));
+}

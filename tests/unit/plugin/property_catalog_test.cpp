@@ -56,6 +56,7 @@ const std::vector<expected_property>& expected()
         {keys::proxy_port, "ProxyPort", property_type::integer, false, true, std::nullopt},
         {keys::proxy_user, "ProxyUser", property_type::string, false, true, std::nullopt},
         {keys::proxy_password, "ProxyPassword", property_type::string, true, true, std::nullopt},
+        {keys::trust_keystore_for_sage, "TrustKeystoreForSage", property_type::boolean, false, true, "false"},
         {keys::authorize_url, "AuthorizeURL", property_type::string, false, true,
          "https://www.sageone.com/oauth2/auth/central?filter=apiv3.1"},
         {keys::token_url, "TokenURL", property_type::string, false, true, "https://oauth.accounting.sage.com/token"},
