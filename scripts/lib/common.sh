@@ -9,6 +9,7 @@ required_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libssl-dev openssl libsqlite3-dev libcli11-dev
   python3 python3-jsonschema curl binutils clang-format
+  clang-14 libclang-rt-14-dev clang-tidy-14 # scripts/fuzz.sh (libFuzzer, sanitizers), scripts/tidy.sh
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -78,7 +78,7 @@ struct load_result {
 };
 
 struct loader_options {
-    std::uintmax_t max_library_size = 256u * 1024u * 1024u; // refuse larger files before hashing them
+    std::uintmax_t max_library_size = std::uintmax_t{256} * 1024u * 1024u; // refuse larger files before hashing them
 };
 
 // Stateless apart from its options; safe to share between threads.

@@ -114,29 +114,6 @@ failure describe_refusal(const http_response& response, std::string_view area, b
                                                         id));
 }
 
-std::vector<sage_error_item> parse_sage_errors(std::string_view body)
-{
-    std::vector<sage_error_item> items;
-    const auto v = parse(body);
-    if (!v)
-        return items;
-    // Sage answers with an array; a single object is accepted too.
-    auto read_one = [&](const json::value& entry) {
-        if (!entry.is_object())
-            return;
-        const auto& o = entry.get_object();
-        sage_error_item item{text(o, "$severity"), text(o, "$dataCode"), text(o, "$message"), text(o, "$source")};
-        if (!item.data_code.empty() || !item.message.empty())
-            items.push_back(std::move(item));
-    };
-    if (v->is_array())
-        for (const auto& entry : v->get_array())
-            read_one(entry);
-    else
-        read_one(*v);
-    return items;
-}
-
 sage_api::sage_api(http_client& http, endpoint base, api_access access, std::function<void(std::string_view)> log)
     : http_(http), base_(std::move(base)), access_(std::move(access)), log_(std::move(log))
 {

@@ -3,6 +3,7 @@
 // the one sentence that names its cause and remedy; a rejected access token is renewed once.
 #pragma once
 
+#include "sage/sage_errors.hpp"
 #include "transport/http_client.hpp"
 
 #include <connector_support/result.hpp>
@@ -24,17 +25,6 @@ struct sage_business {
     std::string id;
     std::string displayed_as;
 };
-
-// One entry of Sage's error array: [{"$severity","$dataCode","$message","$source"}].
-struct sage_error_item {
-    std::string severity;
-    std::string data_code;
-    std::string message;
-    std::string source;
-};
-
-// Reads Sage's error array from a body; empty when the body is not one.
-[[nodiscard]] std::vector<sage_error_item> parse_sage_errors(std::string_view body);
 
 // Whether Sage answered 401 to the access token itself, not with the subscription error
 // (AuthorizationFailure, which no new token cures).
