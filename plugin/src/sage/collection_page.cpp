@@ -23,16 +23,10 @@ public:
         if (!eat('{'))
             return std::nullopt;
         while (true) {
-            skip_space();
-            if (eat('}'))
+            const auto key = next_key();
+            if (!key)
                 return std::nullopt;
-            const std::size_t key_start = pos_;
-            skip_string();
-            const std::string_view key = text_.substr(key_start, pos_ - key_start);
-            skip_space();
-            eat(':');
-            skip_space();
-            if (key == "\"$items\"")
+            if (*key == "\"$items\"")
                 return elements();
             skip_value();
             skip_space();
@@ -49,20 +43,15 @@ public:
             return std::nullopt;
         std::optional<std::size_t> previous_value_end;
         while (true) {
-            skip_space();
-            if (pos_ >= text_.size() || eat('}'))
+            const std::size_t key_start = skip_space_then(pos_);
+            const auto key = next_key();
+            if (!key)
                 return std::nullopt;
-            const std::size_t key_start = pos_;
-            skip_string();
-            const std::string_view key = text_.substr(key_start, pos_ - key_start);
-            skip_space();
-            eat(':');
-            skip_space();
             skip_value();
             const std::size_t value_end = pos_;
             skip_space();
             const bool comma = eat(',');
-            if (key == quoted_key) {
+            if (*key == quoted_key) {
                 if (comma) {
                     skip_space();
                     return std::pair{key_start, pos_ - key_start}; // the member, its comma, the space after
@@ -78,6 +67,30 @@ public:
     }
 
 private:
+    // The next member's key, quoted as written ("\"name\""), with the reader placed at its value;
+    // nothing at the object's end.
+    std::optional<std::string_view> next_key()
+    {
+        skip_space();
+        if (pos_ >= text_.size() || eat('}'))
+            return std::nullopt;
+        const std::size_t key_start = pos_;
+        skip_string();
+        const std::string_view key = text_.substr(key_start, pos_ - key_start);
+        skip_space();
+        eat(':');
+        skip_space();
+        return key;
+    }
+
+    // Where the next non-space character is, from `from` (the reader does not move).
+    [[nodiscard]] std::size_t skip_space_then(std::size_t from) const noexcept
+    {
+        while (from < text_.size() && is_space(text_[from]))
+            ++from;
+        return from;
+    }
+
     std::vector<std::pair<std::size_t, std::size_t>> elements()
     {
         std::vector<std::pair<std::size_t, std::size_t>> spans;
