@@ -98,8 +98,10 @@ result<license_claims> claims_from(const json::object& o)
     }
     for (auto [key, target] : {std::pair{"issued_at", &c.issued_at}, std::pair{"starts_at", &c.starts_at},
                                std::pair{"expires_at", &c.expires_at}}) {
+        // 1970 to 2200: later instants overflow the clock's nanoseconds when compared with now.
+        constexpr std::int64_t latest_instant = 7'258'118'400; // 2200-01-01T00:00:00Z
         const auto n = integer_member(o, key);
-        if (!n)
+        if (!n || *n < 0 || *n > latest_instant)
             return wrong(key);
         *target = sys_seconds(std::chrono::seconds(*n));
     }

@@ -301,6 +301,17 @@ BOOST_AUTO_TEST_CASE(a_payload_missing_a_field_even_if_signed)
     expect_invalid(check(sign_license(c, marketplace_key)), "'plan' is missing or wrong");
 }
 
+BOOST_AUTO_TEST_CASE(an_expiry_beyond_the_clocks_range_is_refused_not_overflowed)
+{
+    // Found by the license_token fuzzer: an expiry in the year 7661 overflowed the nanoseconds of the
+    // comparison with now (UBSan). Instants after 2200 are refused.
+    auto c = trial();
+    c.expires_at = std::chrono::sys_seconds(std::chrono::seconds(179'600'003'000));
+    expect_invalid(check(sign_license(c, marketplace_key)), "'expires_at' is missing or wrong");
+    c.expires_at = std::chrono::sys_seconds(std::chrono::seconds(7'258'118'400)); // 2200-01-01: still accepted
+    BOOST_TEST(check(sign_license(c, marketplace_key)).status.state == license_state::trial_active);
+}
+
 BOOST_AUTO_TEST_CASE(signing_refuses_a_mismatched_key_id)
 {
     auto c = trial();
