@@ -92,6 +92,22 @@ std::string base64(std::string_view bytes)
 }
 
 // The most precise statement OpenSSL can make about a failed handshake.
+// The server's TLS alert says it refused our client certificate, or wants one.
+bool refuses_client_certificate(const error_code& ec)
+{
+    if (ec.category() != asio::error::get_ssl_category())
+        return false;
+    const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
+    return reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED || reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
+           reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA || reason == SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN;
+}
+
+std::pair<transport_failure, std::string> client_certificate_refused(const error_code& ec, const std::string& host)
+{
+    return {transport_failure::tls_client_certificate,
+            host + " refused the connection's client certificate, or requires one (" + ec.message() + ")"};
+}
+
 std::pair<transport_failure, std::string> classify_tls(SSL* ssl, const error_code& ec, const std::string& host)
 {
     const long verify = SSL_get_verify_result(ssl);
@@ -117,13 +133,8 @@ std::pair<transport_failure, std::string> classify_tls(SSL* ssl, const error_cod
     default:
         return {transport_failure::tls_untrusted, "the certificate presented by " + host + " was rejected: " + detail};
     }
-    if (ec.category() == asio::error::get_ssl_category()) {
-        const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
-        if (reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED || reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
-            reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA || reason == SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN)
-            return {transport_failure::tls_client_certificate,
-                    host + " refused the connection's client certificate, or requires one (" + ec.message() + ")"};
-    }
+    if (refuses_client_certificate(ec))
+        return client_certificate_refused(ec, host);
     if (ec == beast::error::timeout)
         return {transport_failure::timeout, "the TLS handshake with " + host + " did not finish in time"};
     if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == ssl::error::stream_truncated)
@@ -145,15 +156,11 @@ std::pair<transport_failure, std::string> classify_io(const error_code& ec, cons
         ec == asio::error::connection_aborted)
         return {transport_failure::reset,
                 host + " closed the connection before the whole response arrived (" + step + ")"};
-    if (ec.category() == asio::error::get_ssl_category()) {
-        const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
-        // With TLS 1.3 a server rejects a client certificate after the handshake, on the first read.
-        if (reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED || reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
-            reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA || reason == SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN)
-            return {transport_failure::tls_client_certificate,
-                    host + " refused the connection's client certificate, or requires one (" + ec.message() + ")"};
+    // With TLS 1.3 a server rejects a client certificate after the handshake, on the first read.
+    if (refuses_client_certificate(ec))
+        return client_certificate_refused(ec, host);
+    if (ec.category() == asio::error::get_ssl_category())
         return {transport_failure::tls_handshake, "TLS error with " + host + ": " + ec.message()};
-    }
     if (ec.category() == http::make_error_code(http::error::bad_target).category())
         return {transport_failure::protocol,
                 host + " sent something that is not a valid HTTP response (" + ec.message() + ")"};
