@@ -73,6 +73,23 @@ public:
     // Asks the person at the host a question and returns the answer, or nothing when nobody can
     // answer (no terminal, a service, CI).
     [[nodiscard]] virtual std::optional<std::string> prompt_user(std::string_view question) noexcept = 0;
+
+    // Since SDK 1.1: a further service of the host by its versioned id (e.g. "credential_store.v1"),
+    // or nullptr when the host does not offer it. The pointer lives as long as this object.
+    // Connectors call find_service<T>() below rather than casting the pointer themselves.
+    [[nodiscard]] virtual void* query_service(std::string_view service_id) noexcept
+    {
+        (void)service_id;
+        return nullptr;
+    }
 };
+
+// Since SDK 1.1: the service T of `services`, or nullptr when the host does not offer it. T names its
+// versioned id as `static constexpr std::string_view id` (see credential_store.hpp).
+template <class T>
+[[nodiscard]] T* find_service(host_services& services) noexcept
+{
+    return static_cast<T*>(services.query_service(T::id));
+}
 
 CONNECTOR_SDK_END_NAMESPACE

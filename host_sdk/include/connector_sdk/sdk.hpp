@@ -4,7 +4,8 @@
 #include <connector_sdk/abi.hpp>
 #include <connector_sdk/ascii_text.hpp> // since SDK 1.1
 #include <connector_sdk/connector.hpp>
-#include <connector_sdk/connector_base.hpp> // since SDK 1.1
+#include <connector_sdk/connector_base.hpp>   // since SDK 1.1
+#include <connector_sdk/credential_store.hpp> // since SDK 1.1
 #include <connector_sdk/error_category.hpp>
 #include <connector_sdk/form.hpp>
 #include <connector_sdk/form_conversion.hpp> // since SDK 1.1
