@@ -642,6 +642,25 @@ BOOST_AUTO_TEST_CASE(a_limit_stops_the_read_and_it_resumes)
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_limit_below_the_page_size_asks_only_for_what_it_needs)
+{
+    read_request request;
+    request.entity = "contacts";
+    request.page_size = 200;
+    request.limit = 3;
+    request.business = lead;
+    books kept;
+    collecting_sink sink(kept);
+    const auto served_before = sage.counters()[sage_sandbox::counter::items_served];
+    const read_result r = read(request, sink);
+    BOOST_TEST(r.category == error_category::none, r.message);
+    BOOST_TEST(sink.delivered.size() == 3u);
+    BOOST_TEST(r.counters.requests == 1u);
+    BOOST_TEST(sage.counters()[sage_sandbox::counter::items_served] - served_before == 3u,
+               "Sage sent " << sage.counters()[sage_sandbox::counter::items_served] - served_before
+                            << " records for a limit of 3");
+}
+
 BOOST_AUTO_TEST_CASE(persistent_5xx_fails_as_remote)
 {
     sage_sandbox::fault_spec broken;

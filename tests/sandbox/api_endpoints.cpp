@@ -79,7 +79,7 @@ http_response collection(const std::vector<boost::json::object>& records, std::s
 }
 
 http_response entity_collection(const entity_kind& entity, std::size_t business, const http_request& request,
-                                const record_store& records)
+                                const record_store& records, counters& count)
 {
     auto query = query_of(request);
     if (!query)
@@ -102,6 +102,7 @@ http_response entity_collection(const entity_kind& entity, std::size_t business,
         else
             items.emplace_back(project(item, page.attributes));
     }
+    count.add(counter::items_served, items.size());
     return json_response(200, make_envelope(found.total, found.page, page.items_per_page, std::move(items),
                                             "/" + std::string(entity.name), *query, envelope_spelling::camel_case));
 }
@@ -161,7 +162,7 @@ http_response handle_api(const http_request& request, std::string_view endpoint,
                              "You do not have access to this area of Sage Accounting in this business: " +
                                  std::string(entity->area) + ".");
     } else if (endpoint == entity->name) {
-        response = entity_collection(*entity, *business, request, context.records);
+        response = entity_collection(*entity, *business, request, context.records, context.count);
     } else {
         const std::string_view id = path.substr(entity->name.size() + 2); // "/sales_invoices/"
         auto record = context.records.find(*business, *entity, id);

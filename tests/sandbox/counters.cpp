@@ -18,6 +18,7 @@ std::string_view to_string(counter c) noexcept
     case counter::faults_injected: return "faults_injected";
     case counter::proxy_tunnels: return "proxy_tunnels";
     case counter::connections: return "connections";
+    case counter::items_served: return "items_served";
     }
     return "unknown";
 }

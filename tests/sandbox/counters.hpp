@@ -28,8 +28,9 @@ enum class counter {
     faults_injected, // requests answered by an injected fault
     proxy_tunnels,   // CONNECT tunnels opened by the sandbox's proxy
     connections,     // TCP connections accepted by the sandbox's listeners (keep-alive shows as reuse)
+    items_served,    // records (or deletions) sent in entity collection pages
 };
-inline constexpr std::size_t counter_count = 13;
+inline constexpr std::size_t counter_count = 14;
 
 std::string_view to_string(counter c) noexcept;
 

@@ -133,6 +133,16 @@ bool plausible_business_id(std::string_view id)
     });
 }
 
+// A limit below the page size asks Sage only for the records it needs ("read --limit 3" fetches
+// pages of 3, not of 200).
+connector_sdk::read_request within_limit(const connector_sdk::read_request& request)
+{
+    connector_sdk::read_request effective = request;
+    if (request.limit && *request.limit < static_cast<std::uint64_t>(request.page_size))
+        effective.page_size = static_cast<int>(std::max<std::uint64_t>(*request.limit, 1));
+    return effective;
+}
+
 // The request, checked before anything reaches the network.
 result<const entity_spec*> check_request(const connector_sdk::read_request& request)
 {
@@ -243,10 +253,10 @@ connector_sdk::read_result sage_data_access::read(const connector_sdk::form_valu
 }
 
 connector_sdk::read_result sage_data_access::licensed_read(const connector_sdk::form_values& form,
-                                                           const connector_sdk::read_request& request,
+                                                           const connector_sdk::read_request& asked,
                                                            connector_sdk::read_sink& sink)
 {
-    auto entity = check_request(request);
+    auto entity = check_request(asked);
     if (!entity)
         return read_failure(entity.error());
 
@@ -258,6 +268,7 @@ connector_sdk::read_result sage_data_access::licensed_read(const connector_sdk::
     if (!license.permits_use())
         return read_failure(fail(error_category::license, license.user_message));
 
+    const connector_sdk::read_request request = within_limit(asked);
     auto state = decode_read_state(request.state, request.entity);
     if (!state)
         return read_failure(state.error());
