@@ -316,6 +316,9 @@ int session_slot_index()
     return index;
 }
 
+// The room a connection's read buffer keeps, so each read can take a whole TLS record and more.
+constexpr std::size_t read_buffer_size = 64 * 1024;
+
 struct pooled_connection {
     asio::io_context ioc{1};
     std::optional<beast::tcp_stream> plain;
@@ -810,6 +813,9 @@ private:
         http::response_parser<http::string_body> parser;
         parser.body_limit(options_.body_limit);
         parser.header_limit(64 * 1024);
+        // Beast reads at most the buffer's free capacity (512 bytes when it is full): with room for
+        // whole TLS records, a 300 KB page takes about twenty reads instead of six hundred.
+        c.buffer.reserve(read_buffer_size);
         c.lowest().expires_at(deadline);
         error_code read_error;
         if (c.secure)
