@@ -1,9 +1,10 @@
 // The web console (`sample_host serve`) as a process, spoken to over HTTP with a Beast client: the
 // first line and the one-time login token, sessions and CSRF, the security headers, request limits
 // (oversized bodies and headers, slow clients), the Host check, path traversal, concurrent users,
-// TLS, refusing to listen off loopback without TLS, and the connection API end to end with the
-// fixture connector (CREATE, list, show with secrets masked, edit keeping secrets, the route rule,
-// TEST, delete) — no secret in any answer, in the output or in the log.
+// TLS, refusing to listen off loopback without TLS, the connection API end to end with the fixture
+// connector (CREATE, list, show with secrets masked, edit keeping secrets, the route rule, TEST,
+// delete) and its web sign-in through /oauth/callback — no secret in any answer, in the output or in
+// the log.
 #define BOOST_TEST_MODULE e2e_console
 #include <boost/test/unit_test.hpp>
 
