@@ -167,7 +167,9 @@ BOOST_AUTO_TEST_CASE(begin_consent_complete_then_test_works)
 BOOST_AUTO_TEST_CASE(the_tokens_go_to_the_hosts_credential_store_when_it_offers_one)
 {
     test_support::memory_credential_store store;
-    services.set_credential_store(&store);
+    services.set_credential_store(&store); // a host offers its store from the start
+    connector = sage::sage_connector::make(services, test_support::test_marketplace_keys());
+    web = connector_sdk::find_extension<connector_sdk::web_sign_in>(*connector);
     const auto [start, location] = begin_and_consent(form());
     const auto done = web->complete(form(), start.flow_id, location);
     BOOST_TEST_REQUIRE(done.ok, done.message);

@@ -246,14 +246,19 @@ result<std::optional<token_set>> token_manager::under_lease(trigger why, const s
 // (the holder stored its refresh) or the lease should have run out (the holder died). The lease's
 // end is the host's clock; it is measured here as a duration from the answer, and the lease is asked
 // for again at least every second, so a clock that differs between host and connector costs at most
-// that second.
+// that second, and a holder that gave the lease back without storing (its refresh failed) is
+// followed within it.
 result<void> token_manager::wait_for_holder(std::uint64_t version, const connector_sdk::lease_result& lease,
                                             std::chrono::steady_clock::time_point deadline)
 {
+    // A lease already over by our clock while the store says it is held means the clocks differ:
+    // ask again in a second rather than at once.
+    constexpr std::chrono::milliseconds longest_wait = std::chrono::seconds(1);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(lease.expires_at - now_());
     const auto retry_at =
-        std::chrono::steady_clock::now() +
-        std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(std::chrono::seconds(1)));
+        std::chrono::steady_clock::now() + (left > std::chrono::milliseconds(0)
+                                                ? std::clamp(left, std::chrono::milliseconds(10), longest_wait)
+                                                : longest_wait);
     std::chrono::milliseconds pause{10};
     for (;;) {
         const auto now = std::chrono::steady_clock::now();
