@@ -25,6 +25,7 @@
 #include <fstream>
 #include <iterator>
 #include <latch>
+#include <regex>
 #include <thread>
 
 using connector_sdk::error_category;
@@ -378,6 +379,39 @@ BOOST_AUTO_TEST_CASE(status_and_revoke_go_through_the_store)
     for (const auto& entry : std::filesystem::recursive_directory_iterator(a.state.path()))
         if (entry.is_regular_file())
             BOOST_TEST(file_text(entry.path()).find(signed_in.refresh_token) == std::string::npos, entry.path());
+}
+
+// A headless sign-in finished later with OAuthVerifier: the pending request (no token) waits in the
+// state folder, the tokens go to the host's store.
+BOOST_AUTO_TEST_CASE(a_headless_sign_in_stores_its_tokens_in_the_store)
+{
+    sage_sandbox::oauth_client client;
+    client.client_id = sage_sandbox::make_client_id();
+    client.client_secret = "headless-secret";
+    client.redirect_uris = {"http://127.0.0.1:53682/callback"};
+    sage.service().register_client(client);
+    fleet_host a(store);
+    auto* oauth = connector_sdk::find_extension<connector_sdk::oauth_management>(*a.connector);
+    BOOST_REQUIRE(oauth != nullptr);
+    connector_sdk::form_values f = form();
+    f.set("ClientId", client.client_id);
+    f.set("ClientSecret", client.client_secret);
+    f.set("CallbackURL", client.redirect_uris.front());
+
+    const auto started = oauth->authorize(f, {.headless = true, .wait = std::nullopt}); // nobody answers now
+    BOOST_TEST_REQUIRE(started.awaiting_verifier, started.message);
+    std::smatch m;
+    const std::string said = a.services.everything_said();
+    BOOST_REQUIRE(std::regex_search(said, m, std::regex("https://\\S+/oauth2/auth/central\\?\\S+")));
+    const auto visit = test_support::run_process({"/usr/bin/curl", "-s", "--cacert", sage.info().ca_file.string(), "-o",
+                                                  "/dev/null", "-w", "%{redirect_url}", m.str(0)});
+    connector_sdk::form_values finish = f;
+    finish.set("OAuthVerifier", visit.out);
+    const auto done = oauth->authorize(finish, {});
+    BOOST_TEST_REQUIRE(done.ok, done.message);
+    BOOST_TEST(done.message.find("tokens stored in the host's credential store") != std::string::npos, done.message);
+    BOOST_TEST_REQUIRE(store.peek(connection).has_value());
+    BOOST_TEST(a.connector->test(f).available);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
