@@ -165,7 +165,7 @@ describe('the web console in chromium', () => {
     secrets.push(sandbox.client.client_secret, tokens.refresh_token, tokens.access_token);
     await fill_form(page, { name: 'Books', client_secret: sandbox.client.client_secret, refresh_token: tokens.refresh_token });
     // A field error shows beside its field as the user types (debounced validation).
-    const timeout = page.getByLabel('Timeout');
+    const timeout = page.getByLabel('Timeout', { exact: true });
     await timeout.fill('0');
     const timeout_error = page.locator(`#${await timeout.getAttribute('id')}-error`);
     await timeout_error.filter({ hasText: /\S/ }).waitFor();
