@@ -83,6 +83,14 @@ async function start() {
     `Signed in as ${user}`, h('span', { class: 'role-chip' }, role === 'admin' ? 'administrator' : 'user'),
     ` · tenant ${tenant}`);
   window.addEventListener('hashchange', () => show_route(false));
+  // A navigation link to the page already shown starts it afresh (an empty "New connection" form).
+  document.querySelector('.site-nav').addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="#"]');
+    if (link && link.getAttribute('href') === window.location.hash) {
+      event.preventDefault();
+      show_route(false);
+    }
+  });
   await show_route(true);
 }
 

@@ -265,6 +265,7 @@ describe('the web console in chromium', () => {
     // The administrator's page keeps its session; start from the address bar as a keyboard user would.
     const kb = admin_page;
     await kb.goto(`${admin.origin}/#/new`);
+    await kb.reload();
     await kb.getByRole('heading', { level: 1, name: /New Sage Cloud Accounting connection/ }).waitFor();
     await kb.evaluate(() => document.activeElement?.blur());
     const reached = [];
