@@ -3,10 +3,11 @@
 // Configuration rows, an advanced field) and TEST says "connection available" with the Sage user,
 // CREATE lists it, editing keeps its secrets, it is deleted; a wrong secret says "Connection
 // unavailable" with the reason; "Sign in with Sage" completes through /oauth/callback; the form works
-// from the keyboard alone; no page logs an error or a CSP violation; no secret comes back.
+// from the keyboard alone; every page shown meets AA text contrast, logs no error or CSP violation,
+// and no secret comes back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sage_sandbox, sample_host, launch_browser, page_watch, screenshot } from './console_harness.mjs';
+import { sage_sandbox, sample_host, launch_browser, page_watch, screenshot, contrast_failures } from './console_harness.mjs';
 
 const sentence = 'Please request your administrator to start a trial or subscribe to the Premium Sage Cloud Accounting connector.';
 const sage_user = 'Sam Sandbox';
@@ -22,9 +23,11 @@ let admin_watch;
 const secrets = []; // every secret value typed or minted, for the "never sent back" checks
 const shots = [];
 
+// A screenshot of the page as it is, which must also meet AA text contrast.
 async function shot(page, name) {
   const file = await screenshot(page, name);
   shots.push(file);
+  assert.deepEqual(await contrast_failures(page), [], `${name}: text below WCAG AA contrast`);
 }
 
 // Logs in with the printed address; the token URL is exchanged for a cookie and leaves the address.

@@ -245,3 +245,46 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+// WCAG 2.1 AA text contrast of what the page shows now: every visible element with text of its own,
+// its colour against the first opaque background behind it (4.5:1, or 3:1 for large text). Disabled
+// controls are exempt, as WCAG says. Returns a description of each failure.
+export function contrast_failures(page) {
+  return page.evaluate(() => {
+    const channel = (c) => {
+      const v = c / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
+    const parse = (text) => {
+      const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/.exec(text);
+      return m ? { r: +m[1], g: +m[2], b: +m[3], a: m[4] === undefined ? 1 : +m[4] } : null;
+    };
+    const luminance = ({ r, g, b }) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    const background_of = (element) => {
+      for (let e = element; e; e = e.parentElement) {
+        const colour = parse(getComputedStyle(e).backgroundColor);
+        if (colour && colour.a >= 0.99) return colour;
+      }
+      return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const failures = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      const own_text = [...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+      if (!own_text || element.closest('[hidden], [aria-hidden="true"], option, :disabled')) continue;
+      const style = getComputedStyle(element);
+      const box = element.getBoundingClientRect();
+      if (style.visibility !== 'visible' || box.width === 0 || box.height === 0 || Number(style.opacity) < 1) continue;
+      if (element.closest('.visually-hidden')) continue;
+      const fg = parse(style.color);
+      const bg = background_of(element);
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) {
+        failures.push(`${element.tagName.toLowerCase()} "${element.textContent.trim().slice(0, 40)}": ${ratio.toFixed(2)}:1 (${style.color} on rgb(${bg.r}, ${bg.g}, ${bg.b}))`);
+      }
+    }
+    return failures;
+  });
+}
