@@ -11,7 +11,8 @@ import sys
 # Lower folders first. A folder may include itself and anything listed before it.
 LAYERS = {
     "plugin/src": ["support", "transport", "sage", "form", "oauth", "connector"],
-    "sample_host/src": ["runtime", "security", "storage", "output", "marketplace", "connectors", "commands"],
+    "sample_host/src": ["runtime", "security", "storage", "output", "marketplace", "connectors", "commands",
+                        "console"],
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)

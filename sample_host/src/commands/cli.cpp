@@ -59,7 +59,8 @@ std::string describe_parse_error(const CLI::ParseError& e, const std::vector<std
 }
 
 // The command line: the global options and every command; `chosen` is set by the command parsed.
-std::unique_ptr<CLI::App> make_app(global_options& globals, command_action& chosen)
+std::unique_ptr<CLI::App> make_app(global_options& globals, command_action& chosen,
+                                   std::span<const command_installer> more_commands)
 {
     auto app = std::make_unique<CLI::App>(
         "sample_host: the reference marketplace host. It discovers connector plugins, shows their connection forms, "
@@ -93,6 +94,8 @@ std::unique_ptr<CLI::App> make_app(global_options& globals, command_action& chos
     add_oauth_command(*app, chosen);
     add_data_commands(*app, chosen);
     add_sync_command(*app, chosen);
+    for (const command_installer install : more_commands)
+        install(*app, chosen);
     app->footer(global_footer); // after the commands, which would otherwise inherit it
     return app;
 }
@@ -153,11 +156,12 @@ int report_defect(host_context* ctx, const std::exception& e, std::ostream& err)
 }
 
 // run_cli's body: parse, then run the chosen command in its host_context.
-int run_command_line(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
+int run_command_line(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+                     std::span<const command_installer> more_commands)
 {
     global_options globals;
     command_action chosen;
-    const std::unique_ptr<CLI::App> app = make_app(globals, chosen);
+    const std::unique_ptr<CLI::App> app = make_app(globals, chosen, more_commands);
     if (auto ended = parse_arguments(*app, chosen, std::vector<std::string>(argv + 1, argv + argc), out, err))
         return *ended;
 
@@ -175,10 +179,11 @@ int run_command_line(int argc, const char* const* argv, std::ostream& out, std::
 
 } // namespace
 
-int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) noexcept
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+            std::span<const command_installer> more_commands) noexcept
 {
     return connector_support::guarded(
-        [&] { return run_command_line(argc, argv, out, err); },
+        [&] { return run_command_line(argc, argv, out, err, more_commands); },
         [&](std::string_view why) { err << "error: unexpected failure: " << why << " (please report this)\n"; },
         [] { return static_cast<int>(exit_code::refused); });
 }

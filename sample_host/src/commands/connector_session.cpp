@@ -107,14 +107,24 @@ std::string joined(const std::vector<std::string>& items)
     return text;
 }
 
-loaded_plugin load_checked(host_context& ctx, std::string_view connector_id, const form_sources& sources)
+std::shared_ptr<const loaded_plugin> load_checked(host_context& ctx, std::string_view connector_id,
+                                                  const std::optional<std::string>& connection)
 {
-    if (sources.connection)
-        (void)require_saved(ctx, connector_id, *sources.connection);
-    return ctx.plugins().load(connector_id);
+    if (connection)
+        (void)require_saved(ctx, connector_id, *connection);
+    return ctx.plugin(connector_id);
 }
 
 } // namespace
+
+bool is_empty_value(const connector_sdk::form_value& value)
+{
+    if (const auto* text = std::get_if<std::string>(&value))
+        return text->empty();
+    if (const auto* pairs = std::get_if<connector_sdk::key_value_pairs>(&value))
+        return pairs->empty();
+    return false;
+}
 
 bool looks_secret(std::string_view key)
 {
@@ -126,7 +136,8 @@ bool looks_secret(std::string_view key)
 }
 
 connector_session::connector_session(host_context& ctx, std::string_view connector_id, const form_sources& sources)
-    : plugin_(load_checked(ctx, connector_id, sources)), properties_(plugin_.connector().describe_properties())
+    : plugin_(load_checked(ctx, connector_id, sources.connection)),
+      properties_(plugin_->connector().describe_properties())
 {
     // The command line first, so a malformed option is reported before any saved secret is opened.
     built_form command_line = build_form(sources, ctx.env());
@@ -143,6 +154,52 @@ connector_session::connector_session(host_context& ctx, std::string_view connect
                     "form for " + std::string(connector_id) +
                         (saved_name_ ? " from saved connection '" + *saved_name_ + "'" : std::string()) + " with " +
                         std::to_string(form_.values.size()) + " value(s)");
+}
+
+connector_session::connector_session(host_context& ctx, std::string_view connector_id,
+                                     const std::optional<std::string>& connection, connector_sdk::form_values given)
+    : plugin_(load_checked(ctx, connector_id, connection)), properties_(plugin_->connector().describe_properties())
+{
+    if (connection) {
+        load_saved(ctx, connector_id, *connection);
+        lay_over_saved(std::move(given));
+    } else {
+        form_.values = std::move(given);
+    }
+    // A field left empty is no value at all, as in a browser's form.
+    std::vector<std::string> empty;
+    for (const auto& [key, value] : form_.values)
+        if (is_empty_value(value))
+            empty.push_back(key);
+    for (const auto& key : empty)
+        form_.values.erase(key);
+    apply_property_types(form_.values, properties_);
+    protect_secrets(ctx);
+    ctx.log().write(connector_sdk::log_level::info, "host",
+                    "console form for " + std::string(connector_id) +
+                        (saved_name_ ? " over saved connection '" + *saved_name_ + "'" : std::string()) + " with " +
+                        std::to_string(form_.values.size()) + " value(s)");
+}
+
+// The browser's form over the saved one: an empty secret keeps what was saved, an empty field that was
+// never saved is nothing to clear (and no change of route), everything else replaces the saved value.
+void connector_session::lay_over_saved(connector_sdk::form_values given)
+{
+    const auto saved_key = [&](std::string_view key) -> std::optional<std::string> {
+        for (const auto& [k, v] : form_.values)
+            if (iequals(k, key))
+                return k;
+        return std::nullopt;
+    };
+    std::vector<std::string> kept;
+    for (const auto& [key, value] : given)
+        if (is_empty_value(value) && (was_sealed(key) || is_secret(key) || !saved_key(key)))
+            kept.push_back(key);
+    for (const auto& key : kept)
+        given.erase(key);
+    require_secrets_for_new_route(given);
+    for (auto& [key, value] : given)
+        form_.values.set(saved_key(key).value_or(key), value);
 }
 
 // Every secret value is masked in all output from here on; a secret typed on the command line is
@@ -232,9 +289,49 @@ connector_sdk::data_access& connector_session::data_access() const
 {
     auto* data = connector_sdk::find_extension<connector_sdk::data_access>(connector());
     if (data == nullptr)
-        throw host_error("the connector " + plugin_.connector().info().id +
+        throw host_error("the connector " + plugin_->connector().info().id +
                          " offers no data access (it has no data_access.v1 extension)");
     return *data;
+}
+
+connector_sdk::connection_record seal_record(connector_sdk::connection_record record, const connector_session& session,
+                                             std::string_view connector_id)
+{
+    if (record.connector_id.empty())
+        record.connector_id = std::string(connector_id);
+    const auto& env_secrets = session.env_secrets();
+    for (auto& field : record.fields) {
+        if (field.secret)
+            continue;
+        if (session.is_secret(field.key) || session.was_sealed(field.key) ||
+            std::holds_alternative<connector_sdk::file_value>(field.value))
+            field.secret = true;
+        else if (const auto* text = std::get_if<std::string>(&field.value))
+            field.secret = std::find(env_secrets.begin(), env_secrets.end(), *text) != env_secrets.end();
+        else if (const auto* pairs = std::get_if<connector_sdk::key_value_pairs>(&field.value))
+            field.secret = std::any_of(pairs->begin(), pairs->end(), [&](const connector_sdk::key_value& pair) {
+                return session.is_secret(pair.key) || looks_secret(pair.key) ||
+                       std::find(env_secrets.begin(), env_secrets.end(), pair.value) != env_secrets.end();
+            });
+    }
+    return record;
+}
+
+connection_summary save_created_record(host_context& ctx, const connector_session& session,
+                                       std::string_view connector_id, connector_sdk::connection_record created,
+                                       connection_store::on_duplicate duplicate)
+{
+    const user_account& user = ctx.acting_user();
+    const connector_sdk::connection_record record = seal_record(std::move(created), session, connector_id);
+    for (const auto& field : record.fields)
+        if (field.secret)
+            if (const auto* text = std::get_if<std::string>(&field.value))
+                ctx.redactor().add(*text);
+    const connection_summary saved =
+        ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(), duplicate);
+    ctx.log().write(connector_sdk::log_level::info, "host",
+                    "saved connection '" + saved.name + "' for tenant " + saved.tenant);
+    return saved;
 }
 
 } // namespace sample_host

@@ -5,10 +5,12 @@
 
 #include "connectors/form_builder.hpp"
 #include "connectors/plugin_registry.hpp"
+#include "storage/connection_store.hpp"
 
 #include <connector_sdk/data_access.hpp>
 #include <connector_sdk/property.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,8 +27,16 @@ public:
     // secret is decrypted). Throws usage_error for a malformed FORM option.
     connector_session(host_context& ctx, std::string_view connector_id, const form_sources& sources);
 
-    [[nodiscard]] connector_sdk::connector& connector() const { return plugin_.connector(); }
-    [[nodiscard]] const loaded_plugin& plugin() const noexcept { return plugin_; }
+    // The web console's form: `given` as the browser sent it ("" for a field left empty) laid over the
+    // saved connection `connection` when one is named. A secret left empty keeps its saved value, any
+    // other empty value clears the field, a member absent keeps the saved value, and a key-value list
+    // given replaces the saved one whole. The command line's route rule applies (saved secrets must be
+    // given again when the route changes: host_error with exit_code::refused naming them).
+    connector_session(host_context& ctx, std::string_view connector_id, const std::optional<std::string>& connection,
+                      connector_sdk::form_values given);
+
+    [[nodiscard]] connector_sdk::connector& connector() const { return plugin_->connector(); }
+    [[nodiscard]] const loaded_plugin& plugin() const noexcept { return *plugin_; }
     [[nodiscard]] const std::vector<connector_sdk::property_descriptor>& properties() const noexcept
     {
         return properties_;
@@ -48,17 +58,35 @@ public:
 
 private:
     void load_saved(host_context& ctx, std::string_view connector_id, const std::string& name);
+    void lay_over_saved(connector_sdk::form_values given);
     void protect_secrets(host_context& ctx) const;
     void require_secrets_for_new_route(const connector_sdk::form_values& overrides) const;
 
-    loaded_plugin plugin_;
+    std::shared_ptr<const loaded_plugin> plugin_; // kept loaded by host_context
     std::vector<connector_sdk::property_descriptor> properties_;
     built_form form_;
     std::optional<std::string> saved_name_;
     std::vector<std::string> sealed_keys_;
 };
 
+// Whether a form value is "no value": empty text or an empty key-value list.
+[[nodiscard]] bool is_empty_value(const connector_sdk::form_value& value);
+
 // Whether a key-value entry's key reads like a secret ("...Password", "...Token", "...Secret"...).
 [[nodiscard]] bool looks_secret(std::string_view key);
+
+// The record CREATE returned as the host stores it: a field is sealed when the connector flags it,
+// when its property is secret, when it holds a value given through --secret-env, when it is an
+// uploaded file (a keystore may carry a private key), when it is a key-value list carrying a
+// secret-looking entry (Add Configuration may hold ProxyPassword), or when it was sealed in the saved
+// connection the form started from.
+[[nodiscard]] connector_sdk::connection_record
+seal_record(connector_sdk::connection_record record, const connector_session& session, std::string_view connector_id);
+
+// Saves what CREATE returned for the acting user's tenant, sealed as above (and its secrets masked
+// in all output from here on). Throws host_error when the name is taken and `duplicate` is refuse.
+connection_summary save_created_record(host_context& ctx, const connector_session& session,
+                                       std::string_view connector_id, connector_sdk::connection_record created,
+                                       connection_store::on_duplicate duplicate);
 
 } // namespace sample_host

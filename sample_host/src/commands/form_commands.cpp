@@ -92,34 +92,6 @@ int run_test(host_context& ctx, const form_command_options& options)
     return result.available ? 0 : 1;
 }
 
-// The record as the host stores it: a field is sealed when the connector flags it, when its property
-// is secret, when it holds a value given through --secret-env, when it is an uploaded file (a keystore
-// may carry a private key), or when it is a key-value list carrying a secret-looking entry (Add
-// Configuration may hold ProxyPassword), or when it was sealed in the saved connection (--connection)
-// the form started from.
-connector_sdk::connection_record protect(connector_sdk::connection_record record, const connector_session& session,
-                                         std::string_view connector_id)
-{
-    if (record.connector_id.empty())
-        record.connector_id = std::string(connector_id);
-    const auto& env_secrets = session.env_secrets();
-    for (auto& field : record.fields) {
-        if (field.secret)
-            continue;
-        if (session.is_secret(field.key) || session.was_sealed(field.key) ||
-            std::holds_alternative<connector_sdk::file_value>(field.value))
-            field.secret = true;
-        else if (const auto* text = std::get_if<std::string>(&field.value))
-            field.secret = std::find(env_secrets.begin(), env_secrets.end(), *text) != env_secrets.end();
-        else if (const auto* pairs = std::get_if<connector_sdk::key_value_pairs>(&field.value))
-            field.secret = std::any_of(pairs->begin(), pairs->end(), [&](const connector_sdk::key_value& pair) {
-                return session.is_secret(pair.key) || looks_secret(pair.key) ||
-                       std::find(env_secrets.begin(), env_secrets.end(), pair.value) != env_secrets.end();
-            });
-    }
-    return record;
-}
-
 // CREATE refused: why, with the TEST outcome and the field errors when there are some. Exit 1.
 int report_not_created(host_context& ctx, const form_command_options& options,
                        const connector_sdk::create_result& result, const property_labels& labels)
@@ -141,24 +113,6 @@ int report_not_created(host_context& ctx, const form_command_options& options,
     if (!result.field_errors.empty() && !(result.test && !result.test->field_errors.empty()))
         print_field_errors(ctx, result.field_errors, labels);
     return 1;
-}
-
-// Saves what CREATE returned for the acting user's tenant, secrets sealed (and masked from here on).
-connection_summary save_created(host_context& ctx, const form_command_options& options,
-                                const connector_session& session, connector_sdk::connection_record created)
-{
-    const user_account& user = ctx.acting_user();
-    const connector_sdk::connection_record record = protect(std::move(created), session, options.connector_id);
-    for (const auto& field : record.fields)
-        if (field.secret)
-            if (const auto* text = std::get_if<std::string>(&field.value))
-                ctx.redactor().add(*text);
-    const connection_summary saved = ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(),
-                                                            options.replace ? connection_store::on_duplicate::replace
-                                                                            : connection_store::on_duplicate::refuse);
-    ctx.log().write(connector_sdk::log_level::info, "host",
-                    "saved connection '" + saved.name + "' for tenant " + saved.tenant);
-    return saved;
 }
 
 void report_created(host_context& ctx, const form_command_options& options, const connector_sdk::create_result& result,
@@ -209,7 +163,9 @@ int run_create(host_context& ctx, const form_command_options& options)
                         (result.created ? "created" : "refused: " + result.message));
     if (!result.created)
         return report_not_created(ctx, options, result, labels);
-    const connection_summary saved = save_created(ctx, options, session, std::move(result.record));
+    const connection_summary saved = save_created_record(ctx, session, options.connector_id, std::move(result.record),
+                                                         options.replace ? connection_store::on_duplicate::replace
+                                                                         : connection_store::on_duplicate::refuse);
     report_created(ctx, options, result, labels, saved);
     return 0;
 }

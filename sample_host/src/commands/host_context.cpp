@@ -136,11 +136,20 @@ plugin_registry& host_context::plugins()
         plugins_ = std::make_unique<plugin_registry>(
             folder, [this, tenant](std::string_view connector_id) -> std::unique_ptr<connector_sdk::host_services> {
                 return std::make_unique<cli_host_services>(
-                    host_services_scope{tenant, std::string(connector_id), data_dir()}, clock_, log(), licenses(),
-                    redactor_);
+                    host_services_scope{tenant, std::string(connector_id), data_dir(), interactive_}, clock_, log(),
+                    licenses(), redactor_);
             });
     }
     return *plugins_;
+}
+
+std::shared_ptr<const loaded_plugin> host_context::plugin(std::string_view connector_id)
+{
+    if (auto found = loaded_.find(connector_id); found != loaded_.end())
+        return found->second;
+    auto loaded = std::make_shared<const loaded_plugin>(plugins().load(connector_id));
+    loaded_.emplace(std::string(connector_id), loaded);
+    return loaded;
 }
 
 } // namespace sample_host

@@ -11,14 +11,17 @@
 #include <chrono>
 #include <filesystem>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sample_host {
 
 class connection_store;
 class host_log;
+struct loaded_plugin;
 class license_repository;
 class plugin_registry;
 class secret_cipher;
@@ -62,6 +65,13 @@ public:
     // The user named by --as / SAMPLE_HOST_USER / "admin"; throws host_error when unknown.
     [[nodiscard]] const user_account& acting_user();
     [[nodiscard]] plugin_registry& plugins();
+    // The connector `connector_id`, loaded on first use and kept loaded for this context's life, so a
+    // long-lived host (the web console) pays the load once. Throws host_error as plugin_registry::load.
+    [[nodiscard]] std::shared_ptr<const loaded_plugin> plugin(std::string_view connector_id);
+
+    // Before plugins() is first used: whether connectors may reach a person at a terminal (prompt,
+    // browser on this machine). The web console says no; its users sign in through their own browser.
+    void set_interactive(bool interactive) noexcept { interactive_ = interactive; }
 
 private:
     global_options options_;
@@ -79,6 +89,9 @@ private:
     std::unique_ptr<secret_cipher> cipher_;
     std::unique_ptr<user_account> acting_user_;
     std::unique_ptr<plugin_registry> plugins_;
+    bool interactive_ = true;
+    // Last, so the connectors go before everything their host services use.
+    std::map<std::string, std::shared_ptr<const loaded_plugin>, std::less<>> loaded_;
 };
 
 } // namespace sample_host

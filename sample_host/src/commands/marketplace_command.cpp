@@ -5,6 +5,7 @@
 #include "commands/commands.hpp"
 
 #include "commands/host_context.hpp"
+#include "commands/marketplace_actions.hpp"
 #include "connectors/plugin_registry.hpp"
 #include "marketplace/license_repository.hpp"
 #include "marketplace/marketplace.hpp"
@@ -26,12 +27,145 @@
 #include <set>
 
 namespace sample_host {
+
+namespace sdk = connector_sdk;
+
+marketplace_signing_key load_signing_key(host_context& ctx)
+{
+    const signing_key_store store(ctx.data_dir(), build_dev_signing_key());
+    auto loaded = store.load();
+    if (loaded.imported_dev_key) {
+        const std::string text =
+            "imported this build's development signing key (" + loaded.key.key_id() + ") from " +
+            loaded.imported_dev_key->string() + " into " + store.file().string() +
+            "; a real marketplace imports its own with `sample_host marketplace init --signing-key FILE`";
+        ctx.out().note(text);
+        ctx.log().write(sdk::log_level::info, "host", text);
+    }
+    return std::move(loaded.key);
+}
+
+connector_view ask_connector(host_context& ctx, std::string_view connector_id)
+{
+    try {
+        return ctx.plugin(connector_id)->connector().check_license();
+    } catch (const host_error& e) {
+        return connector_support::fail(sdk::error_category::internal, e.what());
+    }
+}
+
+namespace {
+
+// Before a command has asked the connector.
+connector_view not_asked()
+{
+    return connector_support::fail(sdk::error_category::internal, "the connector was not asked");
+}
+
+} // namespace
+
+// For status: no licence is issued.
+marketplace make_marketplace(host_context& ctx)
+{
+    return marketplace(ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); });
+}
+
+namespace {
+
+// For the commands that issue a licence: before committing, the connector (when it loads; the host
+// need not load code to issue) is asked about the licence it would be handed, and a refusal rolls
+// everything back. Its answer is kept in `view` for the report.
+marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
+{
+    return marketplace(
+        ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
+        [&ctx, &view](const issued_license& issued) -> connector_support::result<void> {
+            view = ask_connector(ctx, issued.claims.connector_id);
+            if (view && !view->permits_use())
+                return connector_support::fail(sdk::error_category::license,
+                                               std::string(sdk::to_string(view->state)) + ": " + view->reason);
+            return {};
+        });
+}
+
+} // namespace
+
+std::string_view to_string(licence_action action) noexcept
+{
+    switch (action) {
+    case licence_action::start_trial: return "start-trial";
+    case licence_action::subscribe: return "subscribe";
+    case licence_action::renew: return "renew";
+    case licence_action::cancel: return "cancel";
+    }
+    return "start-trial";
+}
+
+namespace {
+
+std::string grace_text(int grace_days)
+{
+    return grace_days > 0 ? ", then " + connector_support::days_text(grace_days) + " of grace"
+                          : std::string(", with no grace period");
+}
+
+} // namespace
+
+licence_outcome perform_licence_action(host_context& ctx, const sdk::manifest& m, licence_action action,
+                                       std::string_view plan)
+{
+    using connector_support::days_text;
+    using connector_support::utc_iso_text;
+    connector_view view = not_asked();
+    auto market = make_issuing_marketplace(ctx, view);
+    const user_account& actor = ctx.acting_user();
+    const std::chrono::sys_seconds now = ctx.now_seconds();
+    std::optional<issued_license> issued;
+    std::string headline;
+    switch (action) {
+    case licence_action::start_trial:
+        issued = market.start_trial(actor, m, now);
+        headline = "Trial of " + m.name + " started for tenant '" + issued->claims.tenant_id +
+                   "': " + days_text(m.trial_days) + ", until " + utc_iso_text(issued->claims.expires_at) +
+                   grace_text(issued->claims.grace_days) + ".";
+        break;
+    case licence_action::subscribe:
+        issued = market.subscribe(actor, m, plan, now);
+        headline = "Tenant '" + issued->claims.tenant_id + "' subscribed to " + m.name + " (" + issued->claims.plan +
+                   "): until " + utc_iso_text(issued->claims.expires_at) + grace_text(issued->claims.grace_days) +
+                   "; renew with `sample_host marketplace renew " + m.id + "`.";
+        break;
+    case licence_action::renew: {
+        const auto before = market.account(actor, m.id).subscription;
+        issued = market.renew(actor, m, now);
+        headline = "Renewed the " + issued->claims.plan + " subscription of tenant '" + issued->claims.tenant_id +
+                   "' to " + m.name + ": until " + utc_iso_text(issued->claims.expires_at);
+        if (before)
+            headline +=
+                before->ended(issued->claims.issued_at)
+                    ? " (it had ended on " + utc_iso_text(before->expires_at) + ", so the new period starts now)"
+                    : " (was " + utc_iso_text(before->expires_at) + ")";
+        headline += ".";
+        break;
+    }
+    case licence_action::cancel:
+        issued = market.cancel(actor, m, now);
+        headline = "Cancelled the " + issued->claims.plan + " subscription of tenant '" + issued->claims.tenant_id +
+                   "' to " + m.name + ": it keeps working until " + utc_iso_text(issued->claims.expires_at) +
+                   " and is not renewed (no grace period after a cancellation).";
+        break;
+    }
+    std::optional<subscription_record> subscription;
+    if (action != licence_action::start_trial)
+        subscription = market.account(actor, m.id).subscription;
+    return {std::move(*issued), std::move(headline), std::move(subscription), std::move(view)};
+}
+
 namespace {
 
 namespace json = boost::json;
 using connector_support::days_text;
 using connector_support::utc_iso_text;
-namespace sdk = connector_sdk;
 using std::chrono::sys_seconds;
 
 struct marketplace_options {
@@ -92,62 +226,6 @@ void refuse_unless_admin(host_context& ctx, const sdk::manifest* connector)
         if (m.premium())
             require_marketplace_admin(ctx.acting_user(), m.name);
     throw host_error("only an administrator can manage the marketplace: please ask your administrator");
-}
-
-marketplace_signing_key load_signing_key(host_context& ctx)
-{
-    const signing_key_store store(ctx.data_dir(), build_dev_signing_key());
-    auto loaded = store.load();
-    if (loaded.imported_dev_key) {
-        const std::string text =
-            "imported this build's development signing key (" + loaded.key.key_id() + ") from " +
-            loaded.imported_dev_key->string() + " into " + store.file().string() +
-            "; a real marketplace imports its own with `sample_host marketplace init --signing-key FILE`";
-        ctx.out().note(text);
-        ctx.log().write(sdk::log_level::info, "host", text);
-    }
-    return std::move(loaded.key);
-}
-
-// What the connector itself says about the tenant's licence, or why it could not be loaded to ask it.
-using connector_view = connector_support::result<sdk::license_status>;
-
-connector_view ask_connector(host_context& ctx, std::string_view connector_id)
-{
-    try {
-        auto plugin = ctx.plugins().load(connector_id);
-        return plugin.connector().check_license();
-    } catch (const host_error& e) {
-        return connector_support::fail(sdk::error_category::internal, e.what());
-    }
-}
-
-// Before a command has asked the connector.
-connector_view not_asked()
-{
-    return connector_support::fail(sdk::error_category::internal, "the connector was not asked");
-}
-
-// For status: no licence is issued.
-marketplace make_marketplace(host_context& ctx)
-{
-    return marketplace(ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); });
-}
-
-// For the commands that issue a licence: before committing, the connector (when it loads; the host
-// need not load code to issue) is asked about the licence it would be handed, and a refusal rolls
-// everything back. Its answer is kept in `view` for the report.
-marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
-{
-    return marketplace(
-        ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
-        [&ctx, &view](const issued_license& issued) -> connector_support::result<void> {
-            view = ask_connector(ctx, issued.claims.connector_id);
-            if (view && !view->permits_use())
-                return connector_support::fail(sdk::error_category::license,
-                                               std::string(sdk::to_string(view->state)) + ": " + view->reason);
-            return {};
-        });
 }
 
 json::value optional_time(const std::optional<sys_seconds>& t)
@@ -250,76 +328,33 @@ void print_issue(host_context& ctx, std::string_view action, const sdk::manifest
                                         {"connector_license", std::move(view)}});
 }
 
-std::string grace_text(int grace_days)
-{
-    return grace_days > 0 ? ", then " + days_text(grace_days) + " of grace" : std::string(", with no grace period");
-}
-
-// The four commands that issue a licence: CONNECTOR resolved, administrators only, and a marketplace
-// that asks the connector before committing; `act` issues and reports, given the connector's answer.
-template <typename Act>
-int run_issuing(host_context& ctx, const marketplace_options& options, Act act)
+int run_issuing(host_context& ctx, const marketplace_options& options, licence_action action)
 {
     const sdk::manifest m = resolve_connector(ctx, options.connector);
     refuse_unless_admin(ctx, &m);
-    connector_view view = not_asked();
-    auto market = make_issuing_marketplace(ctx, view);
-    act(market, m, view);
+    const licence_outcome outcome = perform_licence_action(ctx, m, action, options.plan);
+    print_issue(ctx, to_string(action), m, outcome.issued, outcome.headline, outcome.subscription, outcome.view);
     return 0;
 }
 
 int run_start_trial(host_context& ctx, const marketplace_options& options)
 {
-    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
-        const auto issued = market.start_trial(ctx.acting_user(), m, ctx.now_seconds());
-        print_issue(ctx, "start-trial", m, issued,
-                    "Trial of " + m.name + " started for tenant '" + issued.claims.tenant_id +
-                        "': " + days_text(m.trial_days) + ", until " + utc_iso_text(issued.claims.expires_at) +
-                        grace_text(issued.claims.grace_days) + ".",
-                    std::nullopt, view);
-    });
+    return run_issuing(ctx, options, licence_action::start_trial);
 }
 
 int run_subscribe(host_context& ctx, const marketplace_options& options)
 {
-    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
-        const auto issued = market.subscribe(ctx.acting_user(), m, options.plan, ctx.now_seconds());
-        print_issue(ctx, "subscribe", m, issued,
-                    "Tenant '" + issued.claims.tenant_id + "' subscribed to " + m.name + " (" + issued.claims.plan +
-                        "): until " + utc_iso_text(issued.claims.expires_at) + grace_text(issued.claims.grace_days) +
-                        "; renew with `sample_host marketplace renew " + m.id + "`.",
-                    market.account(ctx.acting_user(), m.id).subscription, view);
-    });
+    return run_issuing(ctx, options, licence_action::subscribe);
 }
 
 int run_renew(host_context& ctx, const marketplace_options& options)
 {
-    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
-        const auto before = market.account(ctx.acting_user(), m.id).subscription;
-        const auto issued = market.renew(ctx.acting_user(), m, ctx.now_seconds());
-        std::string headline = "Renewed the " + issued.claims.plan + " subscription of tenant '" +
-                               issued.claims.tenant_id + "' to " + m.name + ": until " +
-                               utc_iso_text(issued.claims.expires_at);
-        if (before)
-            headline +=
-                before->ended(issued.claims.issued_at)
-                    ? " (it had ended on " + utc_iso_text(before->expires_at) + ", so the new period starts now)"
-                    : " (was " + utc_iso_text(before->expires_at) + ")";
-        print_issue(ctx, "renew", m, issued, headline + ".", market.account(ctx.acting_user(), m.id).subscription,
-                    view);
-    });
+    return run_issuing(ctx, options, licence_action::renew);
 }
 
 int run_cancel(host_context& ctx, const marketplace_options& options)
 {
-    return run_issuing(ctx, options, [&](marketplace& market, const sdk::manifest& m, const connector_view& view) {
-        const auto issued = market.cancel(ctx.acting_user(), m, ctx.now_seconds());
-        print_issue(ctx, "cancel", m, issued,
-                    "Cancelled the " + issued.claims.plan + " subscription of tenant '" + issued.claims.tenant_id +
-                        "' to " + m.name + ": it keeps working until " + utc_iso_text(issued.claims.expires_at) +
-                        " and is not renewed (no grace period after a cancellation).",
-                    market.account(ctx.acting_user(), m.id).subscription, view);
-    });
+    return run_issuing(ctx, options, licence_action::cancel);
 }
 
 struct status_entry {

@@ -158,6 +158,11 @@ bool cli_host_services::open_browser(std::string_view url) noexcept
 {
     return connector_support::guarded(
         [&] {
+            if (!scope_.interactive) {
+                log_.write(connector_sdk::log_level::info, "host",
+                           "no browser opened: the web console opens sign-in pages in the user's own browser");
+                return false;
+            }
             const auto launch = open_in_browser(url, process_environment());
             if (!launch) {
                 log_.write(connector_sdk::log_level::info, "host", "no browser opened: " + launch.error().message);
@@ -173,6 +178,10 @@ void cli_host_services::notify_user(std::string_view text) noexcept
 {
     connector_support::guarded(
         [&] {
+            if (!scope_.interactive) {
+                log_.write(connector_sdk::log_level::info, scope_.connector_id, text);
+                return;
+            }
             const std::string line = redactor_.redact(text) + "\n";
             std::lock_guard lock(terminal_mutex_);
             std::fputs(line.c_str(), stderr);
@@ -184,6 +193,11 @@ std::optional<std::string> cli_host_services::prompt_user(std::string_view quest
 {
     return connector_support::guarded(
         [&]() -> std::optional<std::string> {
+            if (!scope_.interactive) {
+                log_.write(connector_sdk::log_level::info, "host",
+                           "not asked (the web console has no terminal): " + std::string(question));
+                return std::nullopt;
+            }
             std::lock_guard lock(terminal_mutex_);
             const std::string line = redactor_.redact(question) + " ";
             std::fputs(line.c_str(), stderr);

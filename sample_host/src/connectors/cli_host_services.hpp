@@ -1,6 +1,6 @@
 // The sample host's implementation of connector_sdk::host_services for one tenant and one connector:
 // host clock, log, licence tokens from the store, a private state folder, the host's OAuth app, and
-// the person at the terminal (standard error and standard input).
+// the person at the terminal (standard error and standard input) unless the scope says there is none.
 #pragma once
 
 #include <connector_sdk/host_services.hpp>
@@ -20,6 +20,9 @@ struct host_services_scope {
     std::string tenant;             // the acting user's tenant
     std::string connector_id;       // the connector these services are handed to
     std::filesystem::path data_dir; // the host's data folder
+    // false in the web console: there is no terminal to ask and no browser to open on the server, so
+    // open_browser and prompt_user answer "no" and notify_user writes to the log only.
+    bool interactive = true;
 };
 
 class cli_host_services final : public connector_sdk::host_services {

@@ -98,12 +98,19 @@ key_value_pairs configuration_from_json(const json::value& value, const std::str
     if (const auto* array = value.if_array()) {
         for (std::size_t i = 0; i < array->size(); ++i) {
             const std::string item_where = where + "[" + std::to_string(i) + "]";
+            if (const auto* row = (*array)[i].if_array()) { // [KEY, VALUE], as the web console sends rows
+                if (row->size() != 2 || !(*row)[0].is_string() || (*row)[0].get_string().empty())
+                    throw usage_error(item_where + " must be a pair [\"KEY\", \"VALUE\"] with a non-empty key");
+                put_pair(pairs, std::string((*row)[0].get_string()), configuration_text((*row)[1], item_where + "[1]"));
+                continue;
+            }
             const auto* item = (*array)[i].if_object();
             const json::value* key = item != nullptr ? item->if_contains("key") : nullptr;
             const json::value* text = item != nullptr ? item->if_contains("value") : nullptr;
             if (key == nullptr || text == nullptr || !key->is_string() || key->get_string().empty() ||
                 item->size() != 2)
-                throw usage_error(item_where + " must be an object {\"key\": \"...\", \"value\": \"...\"}");
+                throw usage_error(item_where + " must be an object {\"key\": \"...\", \"value\": \"...\"} or a pair "
+                                               "[\"KEY\", \"VALUE\"]");
             put_pair(pairs, std::string(key->get_string()), configuration_text(*text, item_where + ".value"));
         }
         return pairs;
@@ -139,11 +146,11 @@ json::object read_form_json(const fs::path& file, const std::string& origin)
     return std::move(*object);
 }
 
-// One member of the --form file as a form value; files named by {"path": ...} are read relative to `base`.
+// One member of a JSON form as a form value.
 void set_member(connector_sdk::form_values& form, const std::string& key, const json::value& value,
-                const std::string& where, const fs::path& base)
+                const std::string& where, const json_form_rules& rules)
 {
-    if (key == additional_configuration_key) {
+    if (rules.is_key_value_list(key)) {
         form.set(key, configuration_from_json(value, where));
     } else if (value.is_string()) {
         form.set(key, std::string(value.get_string()));
@@ -156,18 +163,13 @@ void set_member(connector_sdk::form_values& form, const std::string& key, const 
     } else if (value.is_double()) {
         throw usage_error(where + " is not a whole number: form numbers are integers");
     } else if (const auto* file_ref = value.if_object()) {
-        const json::value* path = file_ref->if_contains("path");
-        if (path == nullptr || !path->is_string() || file_ref->size() != 1)
-            throw usage_error(where + " must be a string, a boolean, an integer or {\"path\": \"FILE\"} for a file");
-        const fs::path target = fs::path(std::string(path->get_string()));
-        form.set(key, read_form_file(target.is_absolute() ? target : base / target, where));
+        form.set(key, rules.read_file(*file_ref, where));
     } else if (value.is_null()) {
         throw usage_error(where + " is null: remove the member to leave the field empty");
     } else {
-        throw usage_error(where +
-                          " must be a string, a boolean, an integer or {\"path\": \"FILE\"} (arrays are "
-                          "only for " +
-                          std::string(additional_configuration_key) + ")");
+        throw usage_error(where + " must be a string, a boolean, an integer or " + rules.file_shape +
+                          " for a file (arrays are only for " + std::string(additional_configuration_key) +
+                          " and other key-value lists)");
     }
 }
 
@@ -176,12 +178,18 @@ void read_form_document(const fs::path& file, connector_sdk::form_values& form)
     const std::string origin = "--form " + file.string();
     const json::object object = read_form_json(file, origin);
     const fs::path base = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    for (const auto& member : object) {
-        const std::string key(member.key());
-        if (key.empty())
-            throw usage_error(origin + ": a member has an empty name");
-        set_member(form, key, member.value(), origin + ": member \"" + key + "\"", base);
-    }
+    json_form_rules rules;
+    rules.is_key_value_list = [](std::string_view key) { return key == additional_configuration_key; };
+    rules.file_shape = "{\"path\": \"FILE\"}";
+    rules.read_file = [&base](const json::object& file_ref, const std::string& where) {
+        const json::value* path = file_ref.if_contains("path");
+        if (path == nullptr || !path->is_string() || file_ref.size() != 1)
+            throw usage_error(where + " must be a string, a boolean, an integer or {\"path\": \"FILE\"} for a file");
+        const fs::path target = fs::path(std::string(path->get_string()));
+        return read_form_file(target.is_absolute() ? target : base / target, where);
+    };
+    for (auto& [key, value] : form_from_json(object, origin, rules))
+        form.set(key, std::move(value));
 }
 
 std::optional<bool> parse_boolean(std::string_view text)
@@ -232,6 +240,19 @@ connector_sdk::file_value read_form_file(const fs::path& path, std::string_view 
     if (file.content.size() > max_form_file_bytes) // grew while we read it
         throw usage_error(where + " is larger than the 10 MiB a form accepts");
     return file;
+}
+
+connector_sdk::form_values form_from_json(const json::object& object, std::string_view origin,
+                                          const json_form_rules& rules)
+{
+    connector_sdk::form_values form;
+    for (const auto& member : object) {
+        const std::string key(member.key());
+        if (key.empty())
+            throw usage_error(std::string(origin) + ": a member has an empty name");
+        set_member(form, key, member.value(), std::string(origin) + ": member \"" + key + "\"", rules);
+    }
+    return form;
 }
 
 built_form build_form(const form_sources& sources, const environment_lookup& env)

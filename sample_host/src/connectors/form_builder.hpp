@@ -6,10 +6,13 @@
 #include "runtime/host_locations.hpp"
 
 #include <connector_sdk/form.hpp>
+
+#include <boost/json/object.hpp>
 #include <connector_sdk/property.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +49,21 @@ struct built_form {
 
 // Throws usage_error naming the option, the argument's position or key, and the remedy.
 [[nodiscard]] built_form build_form(const form_sources& sources, const environment_lookup& env);
+
+// How a JSON form is read: which keys hold key-value lists (an object of KEY: VALUE, an array of
+// {"key", "value"} or of ["KEY", "VALUE"] pairs), and how a file is given ({"path": ...} in a --form
+// file, {"name", "content_base64"} from the web console).
+struct json_form_rules {
+    std::function<bool(std::string_view key)> is_key_value_list;
+    std::function<connector_sdk::file_value(const boost::json::object& file, const std::string& where)> read_file;
+    std::string file_shape; // for messages, e.g. {"path": "FILE"}
+};
+
+// A JSON object of property key -> value as form values: strings, booleans, whole numbers, files (an
+// object, read by `rules`) and key-value lists. Throws usage_error naming `origin`, the member and the
+// remedy; never repeats a value.
+[[nodiscard]] connector_sdk::form_values form_from_json(const boost::json::object& form, std::string_view origin,
+                                                        const json_form_rules& rules);
 
 // Reads a file for the form: file_value{name without folder, bytes}. Refuses a missing file, a folder
 // and files larger than max_form_file_bytes with a usage_error that starts with `origin`.

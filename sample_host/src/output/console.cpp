@@ -7,10 +7,9 @@
 #include <ostream>
 
 namespace sample_host {
-namespace {
 
-// Redacts inside the tree rather than only the serialised text: a secret holding a quote or a
-// backslash is escaped in JSON and would no longer match.
+// Inside the tree rather than only the serialised text: a secret holding a quote or a backslash is
+// escaped in JSON and would no longer match.
 void redact_tree(boost::json::value& value, const secret_redactor& redactor)
 {
     if (auto* text = value.if_string()) {
@@ -24,8 +23,6 @@ void redact_tree(boost::json::value& value, const secret_redactor& redactor)
     }
 }
 
-} // namespace
-
 console::console(std::ostream& out, std::ostream& err, const secret_redactor& redactor, bool json) noexcept
     : out_(out), err_(err), redactor_(redactor), json_(json)
 {
@@ -34,6 +31,11 @@ console::console(std::ostream& out, std::ostream& err, const secret_redactor& re
 void console::line(std::string_view text)
 {
     out_ << redactor_.redact(text) << '\n';
+}
+
+void console::flush()
+{
+    out_.flush();
 }
 
 void console::document(boost::json::value doc)
