@@ -63,7 +63,6 @@ function tile_content(connector, context, title_id, outcome, redraw) {
   const facts = [
     ['Vendor', connector.vendor],
     ['Version', connector.version],
-    ['Tier', connector.premium ? 'Premium' : 'Free'],
     connector.premium && connector.trial_days ? ['Trial', `${connector.trial_days} days, once per tenant`] : null,
     connector.premium ? ['Licence', connector.license_summary || licence?.state || 'none'] : null,
     licence?.expires_at ? ['Expires', format_instant(licence.expires_at)] : null,

@@ -31,13 +31,15 @@ export class outcome_regions {
     this.show('info', null, text);
   }
 
-  // A TEST result: {available, headline, category, message, detail, elapsed_ms, field_errors}.
+  // A TEST result: {available, headline, category, message, detail, elapsed_ms, field_errors}. The
+  // message is left out when the headline already says it ("Connection unavailable: <message>").
   test_result(result) {
+    const headline = result.headline || (result.available ? 'connection available' : 'Connection unavailable');
+    const message = result.message && !headline.includes(result.message) ? result.message : null;
     if (result.available) {
-      this.show('ok', result.headline || 'connection available', result.message, detail_lines(result.detail),
-        timing(result));
+      this.show('ok', headline, message, detail_lines(result.detail), timing(result));
     } else {
-      this.show('bad', result.headline || 'Connection unavailable', result.message,
+      this.show('bad', headline, message,
         result.category && result.category !== 'none' ? category_line(result.category) : null,
         detail_lines(result.detail), timing(result));
     }
