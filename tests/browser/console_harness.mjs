@@ -207,6 +207,7 @@ export async function launch_browser(spki_hashes) {
 export class page_watch {
   constructor(context, origin) {
     this.problems = [];
+    this.failed_requests = [];
     this.responses = [];
     this.origin = origin;
     context.on('page', (page) => this.watch(page));
@@ -222,6 +223,8 @@ export class page_watch {
     page.on('pageerror', (error) => this.problems.push(`${page.url()}: uncaught ${error.message}`));
     page.on('response', async (response) => {
       if (!response.url().startsWith(this.origin)) return;
+      // Named here, as the console message ("Failed to load resource") does not say which.
+      if (response.status() >= 400) this.failed_requests.push(`${response.status()} ${response.request().method()} ${response.url()}`);
       try {
         this.responses.push({ url: response.url(), status: response.status(), headers: await response.allHeaders(), body: await response.text() });
       } catch {
@@ -232,8 +235,9 @@ export class page_watch {
 
   // Expected failures (a 401 the test provoked) are taken out by the test itself.
   take_problems() {
-    const problems = this.problems;
+    const problems = this.problems.length ? [...this.problems, ...this.failed_requests] : [];
     this.problems = [];
+    this.failed_requests = [];
     return problems;
   }
 }
