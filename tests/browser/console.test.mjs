@@ -7,6 +7,7 @@
 // and no secret comes back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { sage_sandbox, sample_host, launch_browser, page_watch, screenshot, contrast_failures } from './console_harness.mjs';
 
 const sentence = 'Please request your administrator to start a trial or subscribe to the Premium Sage Cloud Accounting connector.';
@@ -23,11 +24,17 @@ let admin_watch;
 const secrets = []; // every secret value typed or minted, for the "never sent back" checks
 const shots = [];
 
-// A screenshot of the page as it is, which must also meet AA text contrast.
-async function shot(page, name) {
+// A screenshot of the page as it is, which must also meet AA text contrast. With `docs`, and
+// DOC_SCREENSHOTS naming a folder, the visible part around `docs.focus` is also written there as
+// docs.name (how docs/console/*.png are made).
+async function shot(page, name, docs = null) {
   const file = await screenshot(page, name);
   shots.push(file);
   assert.deepEqual(await contrast_failures(page), [], `${name}: text below WCAG AA contrast`);
+  if (docs && process.env.DOC_SCREENSHOTS) {
+    if (docs.focus) await docs.focus.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: path.join(process.env.DOC_SCREENSHOTS, docs.name) });
+  }
 }
 
 // Logs in with the printed address; the token URL is exchanged for a cookie and leaves the address.
@@ -121,7 +128,7 @@ describe('the web console in chromium', () => {
       assert.equal(await tile.getByRole('button', { name: action }).count(), 0, `a user is offered ${action}`);
     }
     assert.match(await page.locator('#session-line').textContent(), /Signed in as bob/);
-    await shot(page, '01-marketplace-user-360px');
+    await shot(page, '01-marketplace-user-360px', { name: 'marketplace-user-phone.png' });
     no_problems(watch, 'user marketplace');
     await context.close();
   });
@@ -150,7 +157,7 @@ describe('the web console in chromium', () => {
     await tile.getByRole('status').filter({ hasText: /Trial of Sage Cloud Accounting started/ }).waitFor();
     await tile.getByText(/trial, \d+ days? left/i).first().waitFor();
     assert.equal(await tile.getByRole('button', { name: 'Start trial' }).count(), 0, 'Start trial is still offered');
-    await shot(admin_page, '03-marketplace-trial-started');
+    await shot(admin_page, '03-marketplace-trial-started', { name: 'marketplace-admin.png' });
     no_problems(admin_watch, 'admin marketplace');
   });
 
@@ -166,7 +173,7 @@ describe('the web console in chromium', () => {
     const text = await alert.textContent();
     assert.match(text, /Connection unavailable: \S/, 'the reason follows "Connection unavailable:"');
     assert.match(text, /Category: auth/);
-    await shot(page, '04-test-unavailable');
+    await shot(page, '04-test-unavailable', { name: 'test-unavailable.png', focus: alert });
     no_problems(admin_watch, 'wrong secret');
   });
 
@@ -191,13 +198,13 @@ describe('the web console in chromium', () => {
     const status = status_region(page).filter({ hasText: 'connection available' });
     await status.waitFor();
     assert.match(await status.textContent(), new RegExp(sage_user));
-    await shot(page, '06-test-available');
+    await shot(page, '06-test-available', { name: 'test-available.png', focus: status });
 
     await page.getByRole('button', { name: 'CREATE', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
     await status_region(page).filter({ hasText: 'Connection “Books” created' }).waitFor();
     await page.getByRole('link', { name: 'Books', exact: true }).waitFor();
-    await shot(page, '07-connections-list');
+    await shot(page, '07-connections-list', { name: 'connections.png' });
     no_problems(admin_watch, 'create');
   });
 
