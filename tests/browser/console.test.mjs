@@ -161,6 +161,25 @@ describe('the web console in chromium', () => {
     no_problems(admin_watch, 'admin marketplace');
   });
 
+  test('the administrator subscribes with a plan, renews, and cancels after a confirmation', async () => {
+    const tile = admin_page.getByRole('article', { name: 'Sage Cloud Accounting' });
+    await tile.getByLabel('Plan').selectOption('annual');
+    await tile.getByRole('button', { name: 'Subscribe' }).click();
+    await tile.getByRole('status').filter({ hasText: /annual/i }).waitFor();
+    await tile.getByRole('button', { name: 'Renew' }).click();
+    await tile.getByRole('status').filter({ hasText: /renew/i }).waitFor();
+    await tile.getByRole('button', { name: 'Cancel subscription' }).click();
+    const dialog = admin_page.getByRole('dialog', { name: /Cancel the subscription/ });
+    await dialog.getByRole('button', { name: 'Keep subscription' }).click();
+    assert.equal(await dialog.count(), 0);
+    await tile.getByRole('button', { name: 'Cancel subscription' }).click();
+    await dialog.getByRole('button', { name: 'Cancel subscription' }).click();
+    await tile.getByRole('status').filter({ hasText: /cancel/i }).waitFor();
+    assert.equal(await tile.getByRole('button', { name: 'Cancel subscription' }).count(), 0, 'Cancel is still offered');
+    await shot(admin_page, '03b-marketplace-subscription-cancelled');
+    no_problems(admin_watch, 'subscription');
+  });
+
   test('a wrong client secret: TEST says "Connection unavailable" with the reason', async () => {
     const page = admin_page;
     const tokens = await sandbox.tokens();
@@ -198,6 +217,7 @@ describe('the web console in chromium', () => {
     const status = status_region(page).filter({ hasText: 'connection available' });
     await status.waitFor();
     assert.match(await status.textContent(), new RegExp(sage_user));
+    assert.match(await status.textContent(), /Sandbox Trading Ltd/, 'TEST does not say which businesses');
     await shot(page, '06-test-available', { name: 'test-available.png', focus: status });
 
     await page.getByRole('button', { name: 'CREATE', exact: true }).click();
