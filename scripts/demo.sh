@@ -4,9 +4,20 @@
 # user refused before any licence, the administrator starting the trial, the connection form, TEST
 # (which signs in to Sage through the OAuth authorization-code flow: the sandbox consents and a small
 # script plays the browser), CREATE, and the saved connection. Stops the sandbox at the end.
-# Usage: scripts/demo.sh   (no arguments; set DEMO_KEEP=1 to keep the data folder for a look)
+# Usage: scripts/demo.sh [--console]   (set DEMO_KEEP=1 to keep the data folder for a look)
+#   --console  instead of the command-line tour: start the trial, then run the web console
+#              (`sample_host serve`) on the sandbox, print its address and the form's values, and serve
+#              until Ctrl-C. Sign in with the sandbox's consent page through the console's /oauth/callback.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+mode=cli
+case ${1:-} in
+  "") ;;
+  --console) mode=console ;;
+  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+esac
 
 ensure_packages
 build_preset dev
@@ -28,10 +39,12 @@ json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[s
 callback_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 client_id="$(cat /proc/sys/kernel/random/uuid)/$(cat /proc/sys/kernel/random/uuid)"
 export DEMO_CLIENT_SECRET=$(openssl rand -hex 24)
-step "sage_sandbox --port 0 --client-id ... --redirect-uri http://127.0.0.1:$callback_port/callback"
+redirect_uri=http://127.0.0.1:$callback_port/callback
+[[ $mode == console ]] && redirect_uri=http://127.0.0.1:$callback_port/oauth/callback # the console's own page
+step "sage_sandbox --port 0 --client-id ... --redirect-uri $redirect_uri"
 "$bin/tests/sandbox/sage_sandbox" --port 0 --state-dir "$work/sandbox" --contacts 25 \
   --client-id "$client_id" --client-secret "$DEMO_CLIENT_SECRET" \
-  --redirect-uri "http://127.0.0.1:$callback_port/callback" >"$work/sandbox.json" 2>"$work/sandbox.log" &
+  --redirect-uri "$redirect_uri" >"$work/sandbox.json" 2>"$work/sandbox.log" &
 sandbox_pid=$!
 for _ in $(seq 100); do [[ -s $work/sandbox.json ]] && break; sleep 0.1; done
 [[ -s $work/sandbox.json ]] || { cat "$work/sandbox.log"; echo "the sandbox did not start" >&2; exit 1; }
@@ -56,6 +69,27 @@ EOF
 
 host() { "$bin/sample_host/sample_host" --data "$work/host" "$@"; }
 form=(--form "$work/books.json" --secret-env ClientSecret=DEMO_CLIENT_SECRET)
+
+# --- the web console --------------------------------------------------------------------------------
+if [[ $mode == console ]]; then
+  step "sample_host marketplace start-trial sage-cloud-accounting             # as the administrator"
+  host marketplace start-trial sage-cloud-accounting
+  cat <<EOF
+
+The connection form's values for the sandbox (a throw-away OAuth app made for this demo):
+  Connection Name      Books
+  Client ID            $client_id
+  Client Secret        $DEMO_CLIENT_SECRET
+  Upload Keystore File $ca_file
+  Add Configuration    AuthorizeURL = $base_url/oauth2/auth/central?filter=apiv3.1
+                       TokenURL     = $base_url/token
+                       ApiBaseURL   = $base_url/v3.1
+Then "Sign in with Sage" (the sandbox consents at once), TEST, CREATE. Ctrl-C stops the console.
+EOF
+  step "sample_host serve --listen 127.0.0.1:$callback_port"
+  host serve --listen "127.0.0.1:$callback_port" || true
+  exit 0
+fi
 
 # --- the marketplace ------------------------------------------------------------------------------
 step "sample_host plugins"

@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <mutex>
@@ -215,6 +216,7 @@ private:
     void refuse(unsigned status, std::string_view category, const std::string& message)
     {
         keep_alive_ = false;
+        linger_ = true;
         write(server_->refuse(status, category, message));
     }
 
@@ -249,8 +251,25 @@ private:
         } else {
             beast::error_code ignored;
             lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            if (linger_)
+                return drain();
             lowest.socket().close(ignored);
         }
+    }
+
+    // After refusing a request whose rest is still arriving: read and drop it (2 s at most) before
+    // closing, so the client reads the refusal instead of a reset.
+    void drain()
+    {
+        auto& lowest = beast::get_lowest_layer(stream_);
+        lowest.expires_after(std::chrono::seconds(2));
+        lowest.async_read_some(net::buffer(discard_),
+                               [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                   if (!ec)
+                                       return self->drain();
+                                   beast::error_code ignored;
+                                   beast::get_lowest_layer(self->stream_).socket().close(ignored);
+                               });
     }
 
     std::shared_ptr<server_state> server_;
@@ -261,6 +280,8 @@ private:
     unsigned version_ = 11;
     bool keep_alive_ = false;
     bool busy_ = false;
+    bool linger_ = false;
+    std::array<char, 4096> discard_{};
 };
 
 tcp::endpoint listen_endpoint(const http_server_options& options)

@@ -27,6 +27,7 @@ struct serve_options {
     std::optional<std::string> tls_certificate;
     std::optional<std::string> tls_key;
     std::vector<std::string> server_names;
+    int request_timeout = 30;
 };
 
 bool is_loopback(const std::string& address)
@@ -96,6 +97,7 @@ int run_serve(host_context& ctx, const serve_options& options)
     http_server_options server_options;
     server_options.address = where.address;
     server_options.port = where.port;
+    server_options.request_timeout = std::chrono::seconds(options.request_timeout);
     if (tls) {
         server_options.tls_certificate = *options.tls_certificate;
         server_options.tls_key = *options.tls_key;
@@ -196,6 +198,12 @@ void add_serve_command(CLI::App& app, command_action& chosen)
                      "A name browsers use to reach the console (repeatable; checked against the Host header; the "
                      "first one is used in the printed address)")
         ->type_name("NAME");
+    serve
+        ->add_option("--request-timeout", options->request_timeout,
+                     "Seconds a client has to send a whole request (and a TLS handshake); slower clients are cut "
+                     "off (default 30)")
+        ->check(CLI::Range(1, 600))
+        ->type_name("SECONDS");
     serve->footer(
         "The first line on standard output is `console: http://127.0.0.1:PORT/?token=TOKEN`: open it to sign in. The "
         "token (256 random bits) signs in one browser, once, within 15 minutes, and becomes a session cookie "
