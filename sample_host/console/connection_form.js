@@ -10,7 +10,7 @@ function accept_of(property) {
   return (property.file_extensions ?? []).join(',') || null;
 }
 
-function is_empty(value) {
+export function is_empty(value) {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
@@ -245,7 +245,9 @@ class form_field {
     this.changed();
   }
 
-  // The value as the API's JSON form has it; undefined for "no value" (a stored secret then stays).
+  // The value as the API's JSON form has it. An empty field is sent empty ("" or no rows), not left
+  // out: over a saved connection an absent member keeps the saved value, an empty one clears it (an
+  // empty secret, file or sealed list still keeps what is stored, as the server rules).
   value() {
     const p = this.property;
     switch (p.type) {
@@ -255,29 +257,25 @@ class form_field {
       const text = this.input.value.trim();
       if (text === '') {
         // A number input holding text it cannot parse reads as ""; say so rather than send nothing.
-        return this.input.validity?.badInput ? 'not a number' : undefined;
+        return this.input.validity?.badInput ? 'not a number' : '';
       }
       return /^-?\d+$/.test(text) ? Number(text) : text;
     }
     case 'file':
-      return this.file_value ?? undefined;
-    case 'key_value_list': {
-      const pairs = [...this.rows.children]
+      return this.file_value ?? '';
+    case 'key_value_list':
+      return [...this.rows.children]
         .map((row) => [row.key_input.value.trim(), row.value_input.value])
         .filter(([key]) => key !== '');
-      return pairs.length ? pairs : undefined;
-    }
-    default: {
-      const text = this.input.value;
-      return text === '' ? undefined : text;
-    }
+    default:
+      return this.input.value;
     }
   }
 
   // "Has a value" for visibility rules: what the user entered, or what the server keeps.
   value_text() {
     const v = this.value();
-    if (v === undefined) return this.stored ? '(stored)' : '';
+    if (is_empty(v)) return this.stored ? '(stored)' : '';
     if (typeof v === 'object' && !Array.isArray(v)) return v.name ?? 'file';
     if (Array.isArray(v)) return 'rows';
     return String(v);
@@ -370,13 +368,11 @@ export class connection_form {
     }
   }
 
-  // The API's JSON form: every visible field that has a value.
+  // The API's JSON form: every visible field, empty ones as empty (hidden ones are left out).
   values() {
     const form = {};
     for (const [key, field] of this.fields) {
-      if (field.is_hidden()) continue;
-      const value = field.value();
-      if (value !== undefined) form[key] = value;
+      if (!field.is_hidden()) form[key] = field.value();
     }
     return form;
   }

@@ -3,7 +3,7 @@
 // empty, TEST, Save, Delete, and the data preview).
 import { h, replace } from './dom.js';
 import { api } from './api.js';
-import { connection_form } from './connection_form.js';
+import { connection_form, is_empty } from './connection_form.js';
 import { outcome_regions } from './outcome.js';
 import { sign_in_with_sage } from './sign_in.js';
 import { confirm_action } from './confirm_dialog.js';
@@ -52,7 +52,7 @@ export async function render_new_connection(main, context, params) {
     outcome.progress('Testing and saving the connection…');
     try {
       const answer = await api.create_connection(chosen.id, form.values());
-      const name = answer.connection?.name ?? form.values()[connection_name_key];
+      const name = answer.connection?.name ?? form.values()[connection_name_key].trim();
       flash('ok', `Connection “${name}” created`, answer.test?.available ? answer.test.message : null);
       navigate('#/connections');
     } catch (error) {
@@ -142,7 +142,7 @@ export async function delete_connection(name, outcome) {
 // validate says about it being absent does not apply.
 async function validate_keeping_stored(connector_id, values, stored) {
   const answer = await api.validate(connector_id, values);
-  const kept = (key) => stored[key]?.stored && values[key] === undefined;
+  const kept = (key) => stored[key]?.stored && is_empty(values[key]);
   return { ...answer, errors: (answer.errors ?? []).filter((error) => !kept(error.key)) };
 }
 

@@ -240,10 +240,22 @@ describe('the web console in chromium', () => {
     assert.ok(note.some((t) => /stored/.test(t)), `no "stored" note beside Client Secret: ${note}`);
     assert.equal(await page.getByLabel('Client ID').inputValue(), sandbox.client.client_id);
 
+    // Save with the secrets left empty (kept) and a new Timeout; then clear the Timeout again.
+    await page.getByText('Show advanced settings').click();
+    await page.getByLabel('Timeout', { exact: true }).fill('45');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const saved = status_region(page).filter({ hasText: 'Connection “Books” saved' });
     await saved.waitFor();
     assert.match(await saved.textContent(), /connection available/);
+    await page.reload();
+    await page.getByText('Show advanced settings').click();
+    assert.equal(await page.getByLabel('Timeout', { exact: true }).inputValue(), '45', 'Save did not keep the new Timeout');
+    await page.getByLabel('Timeout', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await status_region(page).filter({ hasText: 'Connection “Books” saved' }).waitFor();
+    await page.reload();
+    await page.getByText('Show advanced settings').click();
+    assert.equal(await page.getByLabel('Timeout', { exact: true }).inputValue(), '', 'an emptied field was not cleared');
 
     await page.getByRole('button', { name: 'TEST', exact: true }).click();
     await status_region(page).filter({ hasText: 'connection available' }).filter({ hasNotText: 'saved' }).waitFor();
