@@ -7,7 +7,9 @@
 #      SHA-256, licence, TLS context, refresh, two GETs);
 #   3. `sample_host describe`: the fixed cost of a host process that loads the plugin, no network;
 #   4. the first TEST in a long-lived host (connector_bench: a process that loaded the connector), and
-#      the following TESTs there, which reuse the connection and TLS session.
+#      the following TESTs there, which reuse the connection and TLS session;
+#   5. TEST through the web console (`sample_host serve`, one process for all): each a curl process
+#      POSTing /api/connectors/.../test, the first and the later ones (and the server's own elapsed_ms).
 # Then a phase breakdown of a cold `sample_host test` and of a first TEST, from separate runs with
 # CONNECTOR_PHASE_TIMINGS=1 (the connector and host log one "phase" line per step; off, they cost
 # nothing), so the timed runs above carry no instrumentation.
@@ -32,7 +34,7 @@ while (($#)); do
     --read-runs) read_runs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --json) json=true; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +54,12 @@ cmake --build --preset bench --parallel "$(nproc)" --target sample_host sage_clo
 bin=$root/build/bench
 work=$(mktemp -d "${TMPDIR:-/tmp}/sage-bench-XXXXXX")
 sandbox_pid=
-cleanup() { [[ -n $sandbox_pid ]] && kill "$sandbox_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+console_pid=
+cleanup() {
+  [[ -n $console_pid ]] && kill "$console_pid" 2>/dev/null
+  [[ -n $sandbox_pid ]] && kill "$sandbox_pid" 2>/dev/null
+  wait 2>/dev/null; rm -rf "$work"
+}
 trap cleanup EXIT
 
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]])' "$1"; }
@@ -248,6 +255,41 @@ for _ in $(seq "$runs"); do
   CONNECTOR_PHASE_TIMINGS=1 connector_bench --count 1 >>"$work/first-phases.txt"
 done
 
+# TEST through the web console: one `sample_host serve` for all of them, a curl process per TEST (so
+# the wall time includes starting curl, as `sample_host test` includes starting the host).
+console_bench() {
+  local out=$work/console.out url origin csrf start i
+  "$bin/sample_host/sample_host" --data "$work/host" serve --listen 127.0.0.1:0 >"$out" 2>"$work/console.err" &
+  console_pid=$!
+  for _ in $(seq 100); do [[ -s $out ]] && break; sleep 0.1; done
+  url=$(head -1 "$out"); url=${url#console: }; origin=${url%%/\?token=*}
+  curl -s -c "$work/console.cookies" -o /dev/null "$url"
+  csrf=$(curl -s -b "$work/console.cookies" "$origin/api/session" | field csrf)
+  # The bench form as the console's page sends it: the keystore in base64, Add Configuration as rows.
+  BENCH_REFRESH_TOKEN=$(mint | field refresh_token) python3 - "$work/form.json" >"$work/console-test.json" <<'PY'
+import base64, json, os, sys
+form = json.load(open(sys.argv[1]))
+path = form["KeystoreFile"]["path"]
+form["KeystoreFile"] = {"name": os.path.basename(path), "content_base64": base64.b64encode(open(path, "rb").read()).decode()}
+form["AdditionalConfiguration"] = [[k, v] for k, v in form["AdditionalConfiguration"].items()]
+form["ClientSecret"] = os.environ["BENCH_CLIENT_SECRET"]
+form["RefreshToken"] = os.environ["BENCH_REFRESH_TOKEN"]
+print(json.dumps({"form": form}))
+PY
+  : >"$work/console.ms"; : >"$work/console-server.ms"
+  for ((i = 0; i <= runs; i++)); do
+    start=$(now_us)
+    curl -s -b "$work/console.cookies" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+      --data @"$work/console-test.json" -o "$work/console-answer.json" "$origin/api/connectors/sage-cloud-accounting/test"
+    echo $(($(now_us) - start)) >>"$work/console.ms"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["elapsed_ms"]) if d.get("available") else sys.exit("console TEST: " + json.dumps(d))' \
+      "$work/console-answer.json" >>"$work/console-server.ms"
+  done
+  kill "$console_pid"; wait "$console_pid" 2>/dev/null || true; console_pid=
+}
+say "TEST through a running \`sample_host serve\`: the first, then $runs more"
+console_bench
+
 say "connections: curl's three requests, and 50 TESTs in one long-lived host"
 tokens=$(mint)
 curl_connections=$(connections_during curl_test "$(field refresh_token <<<"$tokens")" "$(field access_token <<<"$tokens")")
@@ -271,6 +313,12 @@ def med_ms(name):
     return statistics.median(values) / 1000  # microseconds -> ms
 
 curl, host, describe = med_ms("curl.ms"), med_ms("host.ms"), med_ms("describe.ms")
+with open(os.path.join(work, "console.ms")) as f:
+    console_runs = [float(x) / 1000 for x in f if x.strip()]
+with open(os.path.join(work, "console-server.ms")) as f:
+    console_server = [float(x) for x in f if x.strip()]
+console_first, console_later = console_runs[0], statistics.median(console_runs[1:])
+console_server_later = statistics.median(console_server[1:])
 with open(os.path.join(work, "first.ms")) as f:
     first = statistics.median(float(x) for x in f if x.strip())
 warm_ms = warm["median_ms"]
@@ -357,6 +405,8 @@ result = {
     "plugin_library_bytes": library_bytes,
     "host_test_phases_ms": dict(host_phases), "host_test_phases_run_ms": host_phase_total,
     "first_test_phases_ms": dict(first_phases),
+    "console_first_test_ms": round(console_first, 3), "console_test_ms": round(console_later, 3),
+    "console_test_server_ms": round(console_server_later, 3), "console_test_ratio": round(console_later / curl, 3),
 }
 read_figures = os.path.join(work, "read.json")
 if os.path.exists(read_figures):
@@ -371,6 +421,10 @@ print(f"  sample_host describe (process + plugin)     {describe:8.1f} ms   ({des
 print(f"  first TEST in a long-lived host             {first:8.1f} ms   ({first / curl:.2f}x curl; refresh + 2 GETs, new connection)")
 print(f"  later TESTs there, median of {warm['count'] - 1}             {warm_ms:8.1f} ms   "
       f"({warm_ms / curl:.2f}x curl; 2 GETs; {warm_connections} connection(s) for {warm['count']} TESTs)")
+print(f"  TEST via `sample_host serve`, first         {console_first:8.1f} ms   (a curl process per TEST)")
+print(f"  later TESTs via the console, median of {len(console_runs) - 1}   {console_later:8.1f} ms   "
+      f"({console_later / curl:.2f}x curl; {console_server_later:.1f} ms of it in the server; vs {host:.1f} ms for "
+      f"`sample_host test`)")
 print(f"\nphase breakdown of a cold `sample_host test` (medians; run total {host_phase_total} ms with timings on):")
 for label, ms in host_phases:
     print(f"  {label:<72} {ms:8.2f} ms")

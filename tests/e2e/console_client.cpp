@@ -256,20 +256,4 @@ http_answer console_client::del(const std::string& target) const
     return with_session("DELETE", target, {});
 }
 
-std::string path_segment(const std::string& text)
-{
-    static constexpr char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(digits[c >> 4]);
-            out.push_back(digits[c & 0x0f]);
-        }
-    }
-    return out;
-}
-
 } // namespace e2e

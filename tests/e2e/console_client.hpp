@@ -101,7 +101,4 @@ private:
     std::string csrf_;
 };
 
-// `text` percent-encoded for one path segment.
-[[nodiscard]] std::string path_segment(const std::string& text);
-
 } // namespace e2e

@@ -62,7 +62,7 @@ bool has_action(const json::object& tile, std::string_view action)
 
 // The sandbox, a data folder with the user alice, and an administrator's console on it.
 struct sage_console {
-    test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX, {"--port", "0"}};
+    test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX, {"--port", "0", "--contacts", "12"}};
     sample_host_runner host;
     std::string client_id;
     std::string client_secret;
@@ -154,7 +154,8 @@ BOOST_FIXTURE_TEST_CASE(users_see_the_sentence_and_administrators_manage_the_lic
         admin.post("/api/connectors/" + std::string(sage_id) + "/licence", json::object{{"action", "start_trial"}});
     BOOST_TEST_REQUIRE(trial.status == 200u, trial.body);
     BOOST_TEST(trial.json().at("headline").as_string().starts_with("Trial of Sage Cloud Accounting started"));
-    const json::value& after = trial.json().at("connector");
+    const json::value trial_doc = trial.json();
+    const json::value& after = trial_doc.at("connector");
     BOOST_TEST(after.at("license").at("state").as_string() == "trial_active");
     BOOST_TEST(!has_action(after.as_object(), "start_trial"));
 

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 using namespace e2e;
@@ -228,15 +229,16 @@ BOOST_FIXTURE_TEST_CASE(oversized_bodies_and_headers_are_refused, console_fixtur
 BOOST_FIXTURE_TEST_CASE(the_host_header_must_name_the_console, console_fixture)
 {
     const std::string port = std::to_string(server.port());
-    for (const std::string& host : {"evil.example:" + port, "evil.example", "127.0.0.1:1", "10.0.0.1:" + port}) {
-        const http_answer a = client.send({"GET", "/api/session", {{"Host", host}, {"Cookie", client.cookie()}}, {}});
-        BOOST_TEST(a.status == 421u, host);
+    for (const std::string& name :
+         std::vector<std::string>{"evil.example:" + port, "evil.example", "127.0.0.1:1", "10.0.0.1:" + port}) {
+        const http_answer a = client.send({"GET", "/api/session", {{"Host", name}, {"Cookie", client.cookie()}}, {}});
+        BOOST_TEST(a.status == 421u, name);
         BOOST_TEST(error_category(a) == "misdirected");
         BOOST_TEST(!contains(a.body, client.csrf()));
     }
-    for (const std::string& host : {"localhost:" + port, "127.0.0.1:" + port, "LOCALHOST:" + port}) {
-        const http_answer a = client.send({"GET", "/api/session", {{"Host", host}, {"Cookie", client.cookie()}}, {}});
-        BOOST_TEST(a.status == 200u, host);
+    for (const std::string& name : {"localhost:" + port, "127.0.0.1:" + port, "LOCALHOST:" + port}) {
+        const http_answer a = client.send({"GET", "/api/session", {{"Host", name}, {"Cookie", client.cookie()}}, {}});
+        BOOST_TEST(a.status == 200u, name);
     }
 }
 
@@ -268,10 +270,10 @@ BOOST_FIXTURE_TEST_CASE(slow_clients_are_cut_off_without_blocking_others, consol
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const auto started = std::chrono::steady_clock::now();
     BOOST_TEST(client.get("/api/session").status == 200u);
-    BOOST_TEST(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+    BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(2)));
     slow.join();
-    BOOST_TEST(slow_answer.empty(), slow_answer);     // closed without an answer
-    BOOST_TEST(slow_took < std::chrono::seconds(10)); // the 2-second request timeout, not the client's 20
+    BOOST_TEST(slow_answer.empty(), slow_answer);       // closed without an answer
+    BOOST_TEST((slow_took < std::chrono::seconds(10))); // the 2-second request timeout, not the client's 20
 }
 
 BOOST_FIXTURE_TEST_CASE(concurrent_users_are_served, console_fixture)
@@ -306,7 +308,8 @@ BOOST_FIXTURE_TEST_CASE(forms_validate_and_test, console_fixture)
     const http_answer described = client.get("/api/connectors/e2e-fixture/properties");
     BOOST_TEST_REQUIRE(described.status == 200u, described.body);
     std::map<std::string, std::string> types;
-    for (const auto& p : described.json().at("properties").as_array())
+    const json::value properties = described.json();
+    for (const auto& p : properties.at("properties").as_array())
         types[std::string(p.at("key").as_string())] = std::string(p.at("type").as_string());
     BOOST_TEST(types["Verbose"] == "boolean");
     BOOST_TEST(types["Retries"] == "integer");
