@@ -1,9 +1,10 @@
 // The web console (`sample_host serve`) as a process, spoken to over HTTP with a Beast client: the
 // first line and the one-time login token, sessions and CSRF, the security headers, request limits
 // (oversized bodies and headers, slow clients), the Host check, path traversal, concurrent users,
-// TLS, refusing to listen off loopback without TLS, and the connection API end to end with the
-// fixture connector (CREATE, list, show with secrets masked, edit keeping secrets, the route rule,
-// TEST, delete) — no secret in any answer, in the output or in the log.
+// TLS, refusing to listen off loopback without TLS, the connection API end to end with the fixture
+// connector (CREATE, list, show with secrets masked, edit keeping secrets, the route rule, TEST,
+// delete) and its web sign-in through /oauth/callback — no secret in any answer, in the output or in
+// the log.
 #define BOOST_TEST_MODULE e2e_console
 #include <boost/test/unit_test.hpp>
 
@@ -424,11 +425,6 @@ BOOST_FIXTURE_TEST_CASE(connections_are_created_listed_shown_masked_edited_teste
     BOOST_TEST(client.put("/api/connections/Books", json::object{{"form", renamed}}).status == 400u);
 
     BOOST_TEST(client.get("/api/connections/Books/entities").status == 501u); // the fixture has no data access
-    const http_answer sign_in =
-        client.post("/api/connectors/e2e-fixture/sign-in", json::object{{"form", books_form()}});
-    BOOST_TEST(sign_in.status == 501u);
-    BOOST_TEST(contains(sign_in.body, "web_sign_in.v1"));
-
     const http_answer deleted = client.del("/api/connections/Books");
     BOOST_TEST(deleted.status == 200u, deleted.body);
     BOOST_TEST(client.get("/api/connections/Books").status == 404u);
@@ -438,6 +434,45 @@ BOOST_FIXTURE_TEST_CASE(connections_are_created_listed_shown_masked_edited_teste
     check_no_secret({created.body, shown.body, edited.body, after.is_null() ? "" : json::serialize(after), tested.body,
                      refused.body, deleted.body});
     BOOST_TEST(!contains(all_bytes_under(host.data()), api_key)); // sealed in host.db, never plain
+}
+
+BOOST_FIXTURE_TEST_CASE(a_web_sign_in_completes_through_the_callback_once, console_fixture)
+{
+    const std::string begin = "/api/connectors/e2e-fixture/sign-in";
+    const http_answer begun = client.post(begin, json::object{{"form", books_form()}});
+    BOOST_TEST_REQUIRE(begun.status == 200u, begun.body);
+    const std::string flow(begun.json().at("flow_id").as_string());
+    BOOST_TEST(begun.json().at("authorization_url").as_string().starts_with("https://fixture.invalid/authorize"));
+    BOOST_TEST(client.get("/api/sign-in/" + flow).json().at("state").as_string() == "pending");
+
+    // The window comes back from the authorization server: a cross-site navigation, no cookie.
+    console_client window{server.port()};
+    const std::string callback = "/oauth/callback?code=fixture-code&state=" + flow;
+    const http_answer page = window.send({"GET", callback, {}, {}});
+    BOOST_TEST(page.status == 200u, page.body);
+    BOOST_TEST(page.header("content-type") == "text/html; charset=utf-8");
+    BOOST_TEST(contains(page.body, "Signed in to E2E Fixture. You can close this window."), page.body);
+    BOOST_TEST(page.header("content-security-policy") == csp);
+    BOOST_TEST(client.get("/api/sign-in/" + flow).json().at("state").as_string() == "done");
+    BOOST_TEST(window.send({"GET", "/api/sign-in/" + flow, {}, {}}).status == 401u); // not without the session
+    BOOST_TEST(window.send({"GET", callback, {}, {}}).status == 400u);               // never twice
+
+    // Refused at the consent page: the window says why, the poll says failed.
+    const std::string refused_flow(
+        client.post(begin, json::object{{"form", books_form()}}).json().at("flow_id").as_string());
+    const http_answer refused =
+        window.send({"GET", "/oauth/callback?error=access_denied&state=" + refused_flow, {}, {}});
+    BOOST_TEST(contains(refused.body, "Sign-in failed: the fixture&#39;s consent page was refused"), refused.body);
+    const json::value failed = client.get("/api/sign-in/" + refused_flow).json();
+    BOOST_TEST(failed.at("state").as_string() == "failed");
+    BOOST_TEST(failed.at("category").as_string() == "auth");
+
+    // A form the connector cannot sign in with: its reason, with its category.
+    const http_answer unusable = client.post(begin, json::object{{"form", {{"ConnectionName", "Books"}}}});
+    BOOST_TEST(unusable.status == 422u);
+    BOOST_TEST(error_category(unusable) == "config");
+    BOOST_TEST(window.send({"GET", "/oauth/callback?code=x", {}, {}}).status == 400u); // no state at all
+    check_no_secret({begun.body, page.body, refused.body});
 }
 
 BOOST_FIXTURE_TEST_CASE(unknown_things_and_wrong_methods, console_fixture)

@@ -1,13 +1,18 @@
 // A small, deterministic connector for the sample host's end-to-end tests: a form with every value
 // type and several secrets, a TEST whose outcome the form decides, a CREATE that returns the record,
 // and deliberate misbehaviour on request (echoing a secret into messages and logs) so the tests can
-// prove the host masks secrets even when a connector does not. No network, no licence.
+// prove the host masks secrets even when a connector does not. No network, no licence. Its
+// web_sign_in.v1 lets the web console's sign-in be driven end to end: the test plays the
+// authorization server and sends the browser straight back to the console's callback.
 #include <connector_sdk/export.hpp>
 #include <connector_sdk/sdk.hpp>
+#include <connector_sdk/web_sign_in.hpp>
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace e2e_fixture {
@@ -54,6 +59,86 @@ property_descriptor property(std::string key, std::string label, property_type t
     p.required = required;
     return p;
 }
+
+// web_sign_in.v1 without a network: a flow is begun with an API Key in the form; its callback
+// completes it when the URL goes to the redirect URI given at the start and carries the flow's state
+// and a code ("error=..." ends it refused).
+class fixture_web_sign_in final : public web_sign_in {
+public:
+    web_sign_in_start begin(const form_values& form, std::string_view redirect_uri) noexcept override
+    {
+        web_sign_in_start start;
+        try {
+            if (text(form, "ApiKey").empty()) {
+                start.category = error_category::config;
+                start.message = "an API Key is needed to sign in: enter the API Key";
+                return start;
+            }
+            std::lock_guard lock(mutex_);
+            start.flow_id = "fixture-state-" + std::to_string(++flows_);
+            pending_[start.flow_id] = std::string(redirect_uri);
+            start.authorization_url = "https://fixture.invalid/authorize?state=" + start.flow_id;
+            start.category = error_category::none;
+        } catch (...) {
+            start.category = error_category::internal;
+            start.message = "internal error";
+        }
+        return start;
+    }
+
+    oauth_operation_result complete(const form_values&, std::string_view flow_id,
+                                    std::string_view callback_url) noexcept override
+    {
+        oauth_operation_result result;
+        try {
+            std::lock_guard lock(mutex_);
+            const auto found = pending_.find(std::string(flow_id));
+            if (found == pending_.end()) {
+                result.category = error_category::config;
+                result.message = "no sign-in is pending under this state: start it again";
+                return result;
+            }
+            const std::string url(callback_url);
+            const std::string redirect = found->second;
+            pending_.erase(found);
+            const bool ours =
+                url.rfind(redirect + "?", 0) == 0 && url.find("state=" + std::string(flow_id)) != std::string::npos;
+            if (!ours) {
+                result.category = error_category::auth;
+                result.message = "the callback does not belong to this sign-in";
+            } else if (url.find("error=") != std::string::npos) {
+                result.category = error_category::auth;
+                result.message =
+                    "the fixture's consent page was refused (access_denied): sign in again and allow access";
+            } else if (url.find("code=") == std::string::npos) {
+                result.category = error_category::auth;
+                result.message = "the callback carries no code";
+            } else {
+                result.ok = true;
+                result.category = error_category::none;
+                result.message = "signed in to the fixture";
+            }
+        } catch (...) {
+            result.category = error_category::internal;
+            result.message = "internal error";
+        }
+        return result;
+    }
+
+    void cancel(std::string_view flow_id) noexcept override
+    {
+        try {
+            std::lock_guard lock(mutex_);
+            pending_.erase(std::string(flow_id));
+        } catch (...) {
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    int flows_ = 0;
+    std::map<std::string, std::string> pending_; // flow id -> redirect URI
+};
 
 class fixture_connector final : public connector {
 public:
@@ -196,10 +281,16 @@ public:
         return status;
     }
 
-    void* query_extension(std::string_view) noexcept override { return nullptr; }
+    void* query_extension(std::string_view id) noexcept override
+    {
+        if (id == web_sign_in::id)
+            return static_cast<web_sign_in*>(&sign_in_);
+        return nullptr;
+    }
 
 private:
     host_services& services_;
+    fixture_web_sign_in sign_in_;
 };
 
 } // namespace
