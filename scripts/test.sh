@@ -17,6 +17,7 @@ done
 ((${#presets[@]})) || presets=(dev asan)
 
 ensure_packages
+ensure_node_modules
 cd "$root"
 say "checking the C++ format"
 bash scripts/check_format.sh

@@ -10,7 +10,13 @@ required_packages=(
   libssl-dev openssl libsqlite3-dev libcli11-dev
   python3 python3-jsonschema curl binutils clang-format
   clang-14 libclang-rt-14-dev clang-tidy-14 # scripts/fuzz.sh (libFuzzer, sanitizers), scripts/tidy.sh
+  chromium                                   # tests/browser: the web console in a real browser
 )
+
+# Commands needed whatever package provides them, as command:Debian-package. node 18+ and npm run the
+# browser tests; NodeSource's nodejs bundles npm (and conflicts with Debian's npm package), so the
+# command is checked, and Debian's packages are installed only when the command is missing.
+required_commands=(node:nodejs npm:npm)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -18,6 +24,10 @@ ensure_packages() {
   local missing=() pkg
   for pkg in "${required_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  local entry
+  for entry in "${required_commands[@]}"; do
+    command -v "${entry%%:*}" >/dev/null || missing+=("${entry#*:}")
   done
   ((${#missing[@]} == 0)) && return 0
   say "installing missing Debian packages: ${missing[*]}"
@@ -28,6 +38,18 @@ ensure_packages() {
   fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The browser tests' node packages (tests/browser/node_modules, never committed), installed with
+# `npm ci` from package-lock.json when missing or when the lockfile changed since the last install.
+ensure_node_modules() {
+  local dir="$root/tests/browser"
+  local stamp="$dir/node_modules/.installed-from-lockfile" wanted
+  wanted=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  [[ -f $stamp && $(<"$stamp") == "$wanted" ]] && return 0
+  say "installing the browser tests' node packages (npm ci in tests/browser)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  printf '%s\n' "$wanted" >"$stamp"
 }
 
 # ccache, when the machine has it, keeps compiled objects between builds and between clones (paths are
