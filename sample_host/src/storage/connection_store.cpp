@@ -1,6 +1,6 @@
 #include "storage/connection_store.hpp"
 
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 
 #include <boost/json.hpp>
 #include <connector_sdk/property.hpp>
@@ -141,7 +141,7 @@ constexpr std::string_view summary_columns =
     "(SELECT COUNT(*) FROM connection_fields f WHERE f.connection = c.id), "
     "(SELECT COUNT(*) FROM connection_fields f WHERE f.connection = c.id AND f.secret = 1)";
 
-connection_summary read_summary(const sqlite_statement& row)
+connection_summary read_summary(const statement& row)
 {
     connection_summary s;
     s.tenant = row.text(0);
@@ -199,7 +199,7 @@ std::string normalise_connection_name(std::string_view raw)
     return std::string(raw);
 }
 
-connection_store::connection_store(sqlite_database& database, cipher_source cipher)
+connection_store::connection_store(database& database, cipher_source cipher)
     : database_(database), cipher_(std::move(cipher))
 {
 }
@@ -230,10 +230,10 @@ connection_summary connection_store::save(std::string_view tenant, const connect
     // Obtained before the transaction: creating the key file must not happen under the write lock.
     const secret_cipher* cipher = any_secret ? &cipher_() : nullptr;
 
-    sqlite_transaction transaction(database_);
+    transaction write(database_);
     const std::int64_t id = upsert_connection(tenant, name, record, created_by, now, duplicate);
     insert_fields(id, tenant, name, record, cipher);
-    transaction.commit();
+    write.commit();
     return find_summary(tenant, name).value();
 }
 
@@ -246,17 +246,12 @@ std::int64_t connection_store::upsert_connection(std::string_view tenant, const 
     auto existing = database_.prepare("SELECT id, name, connector_id FROM connections WHERE tenant = ? AND name = ?");
     existing.bind(1, tenant).bind(2, name);
     if (!existing.step()) {
-        database_
-            .prepare("INSERT INTO connections (tenant, name, connector_id, created_by, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(1, tenant)
-            .bind(2, name)
-            .bind(3, record.connector_id)
-            .bind(4, created_by)
-            .bind(5, now)
-            .bind(6, now)
-            .run();
-        return database_.last_insert_rowid();
+        auto insert = database_.prepare(
+            "INSERT INTO connections (tenant, name, connector_id, created_by, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+        insert.bind(1, tenant).bind(2, name).bind(3, record.connector_id).bind(4, created_by).bind(5, now).bind(6, now);
+        insert.step();
+        return insert.integer(0);
     }
     if (duplicate == on_duplicate::refuse)
         throw host_error("a connection named '" + existing.text(1) + "' already exists in tenant '" +
@@ -390,7 +385,8 @@ connector_sdk::form_values connection_store::load_form(std::string_view tenant, 
 
 bool connection_store::has_sealed_values() const
 {
-    auto query = database_.prepare("SELECT EXISTS (SELECT 1 FROM connection_fields WHERE secret = 1)");
+    auto query = database_.prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM connection_fields WHERE secret = 1) "
+                                   "OR EXISTS (SELECT 1 FROM credentials) THEN 1 ELSE 0 END");
     query.step();
     return query.integer(0) != 0;
 }
