@@ -139,8 +139,9 @@ const secret_cipher& host_context::cipher()
         // Never mint a new key over sealed data: the old secrets would become unreadable for good.
         if (!std::filesystem::exists(file, ec) && connections().has_sealed_values())
             throw host_error("the host key " + file.string() + " is missing, but " + database_location().display +
-                             " holds secrets sealed with it: restore host.key from a backup (mode 0600), or delete "
-                             "the connections that hold secrets and create them again");
+                             " holds secrets sealed with it: restore host.key from a backup (mode 0600); on a host "
+                             "of a fleet, give it the fleet's key file (--host-key FILE or SAMPLE_HOST_KEY); or "
+                             "delete the connections that hold secrets and create them again");
         auto key = std::make_unique<secret_cipher>(load_or_create_host_key(file));
         require_host_key(database(), key->key());
         cipher_ = std::move(key);
