@@ -7,7 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "e2e_support.hpp"
-#include "postgresql_server().hpp"
+#include "postgresql_server.hpp"
 
 #include <boost/json.hpp>
 
