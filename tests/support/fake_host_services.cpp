@@ -171,4 +171,18 @@ std::optional<std::string> fake_host_services::prompt_user(std::string_view ques
     return answer;
 }
 
+void fake_host_services::set_credential_store(connector_sdk::credential_store* store)
+{
+    std::lock_guard lock(mutex_);
+    credential_store_ = store;
+}
+
+void* fake_host_services::query_service(std::string_view service_id) noexcept
+{
+    std::lock_guard lock(mutex_);
+    if (service_id == connector_sdk::credential_store::id && credential_store_ != nullptr)
+        return static_cast<connector_sdk::credential_store*>(credential_store_);
+    return nullptr;
+}
+
 } // namespace test_support

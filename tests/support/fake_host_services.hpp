@@ -1,7 +1,9 @@
 // A host_services implementation for tests: a settable clock, captured log lines and user messages,
-// scripted prompt answers, and a licence token the test chooses.
+// scripted prompt answers, a licence token the test chooses, and, when the test offers one, a
+// credential store (credential_store.v1) reached through query_service.
 #pragma once
 
+#include <connector_sdk/credential_store.hpp>
 #include <connector_sdk/host_services.hpp>
 
 #include <chrono>
@@ -33,6 +35,8 @@ public:
     void set_browser(std::function<void(const std::string& url)> browser);
     // Answers prompt_user by calling `handler` (after any queued answers are used up).
     void set_prompt_handler(std::function<std::optional<std::string>(const std::string& question)> handler);
+    // Offers `store` as "credential_store.v1" (nullptr: offers none, the default). Not owned.
+    void set_credential_store(connector_sdk::credential_store* store);
 
     // Observations
     [[nodiscard]] std::vector<std::string> log_lines() const;
@@ -52,6 +56,7 @@ public:
     bool open_browser(std::string_view url) noexcept override;
     void notify_user(std::string_view text) noexcept override;
     [[nodiscard]] std::optional<std::string> prompt_user(std::string_view question) noexcept override;
+    [[nodiscard]] void* query_service(std::string_view service_id) noexcept override;
 
 private:
     mutable std::mutex mutex_;
@@ -68,6 +73,7 @@ private:
     std::function<void(const std::string&)> browser_;
     std::function<std::optional<std::string>(const std::string&)> prompt_handler_;
     std::vector<std::thread> browser_threads_;
+    connector_sdk::credential_store* credential_store_ = nullptr;
 };
 
 } // namespace test_support

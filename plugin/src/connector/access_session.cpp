@@ -12,10 +12,10 @@ using connector_support::result;
 
 result<std::unique_ptr<access_session>> access_session::open(const connection_settings& settings,
                                                              connector_sdk::host_services& services,
-                                                             http_client_cache& clients,
+                                                             http_client_cache& clients, host_credentials& credentials,
                                                              std::shared_ptr<const keystore> trust)
 {
-    auto plan = plan_connection(settings, services, clients, std::move(trust));
+    auto plan = plan_connection(settings, services, clients, credentials, std::move(trust));
     if (!plan)
         return plan.error();
     std::unique_ptr<access_session> session(new access_session(settings, services, std::move(*plan)));
@@ -73,7 +73,8 @@ result<void> access_session::obtain_first()
     oauth_.emplace(*plan_.http, *plan_.app);
     tokens_.emplace(
         *plan_.store, *oauth_, [this] { return services_.now(); },
-        [this](std::string_view line) { services_.log(connector_sdk::log_level::debug, line); });
+        [this](std::string_view line) { services_.log(connector_sdk::log_level::debug, line); },
+        token_manager_options{.lease_ttl = lease_ttl_for(settings_.timeout)});
     auto stored = tokens_->fresh(plan_.seed);
     if (!stored)
         return stored.error();

@@ -25,10 +25,9 @@ class access_session {
 public:
     // Plans the connection and obtains a first token (signing in, with GETANDREFRESH and nothing
     // stored, through the OAuthVerifier given or the browser).
-    static connector_support::result<std::unique_ptr<access_session>> open(const connection_settings& settings,
-                                                                           connector_sdk::host_services& services,
-                                                                           http_client_cache& clients,
-                                                                           std::shared_ptr<const keystore> trust);
+    static connector_support::result<std::unique_ptr<access_session>>
+    open(const connection_settings& settings, connector_sdk::host_services& services, http_client_cache& clients,
+         host_credentials& credentials, std::shared_ptr<const keystore> trust);
 
     access_session(const access_session&) = delete;
     access_session& operator=(const access_session&) = delete;

@@ -69,7 +69,9 @@ sage_connector::sage_connector(connector_sdk::host_services& services,
                                std::span<const connector_sdk::trusted_license_key> trusted_keys) noexcept
     : services_(services), license_(services, trusted_keys, connector_id, connector_name),
       clients_([&services](std::string_view line) { services.log(connector_sdk::log_level::debug, line); }),
-      oauth_(services, license_, clients_), data_(services, license_, clients_)
+      credentials_(connector_sdk::find_service<connector_sdk::credential_store>(services)),
+      oauth_(services, license_, clients_, credentials_), data_(services, license_, clients_, credentials_),
+      web_(services, license_, clients_, credentials_)
 {
 }
 
@@ -155,7 +157,7 @@ connector_sdk::test_result sage_connector::licensed_test(const validated_form& c
     if (!license.permits_use())
         return refused_by_license(license);
     connector_sdk::test_result result =
-        run_connection_test(checked.settings(), services_, clients_, checked.loaded_keystore);
+        run_connection_test(checked.settings(), services_, clients_, credentials_, checked.loaded_keystore);
     if (license.state == connector_sdk::license_state::grace)
         result.detail += (result.detail.empty() ? "" : "\n") + license.user_message;
     return result;
@@ -172,6 +174,8 @@ void* sage_connector::query_extension(std::string_view interface_id) noexcept
         return static_cast<connector_sdk::data_access*>(&data_);
     if (interface_id == connector_sdk::oauth_management_id)
         return static_cast<connector_sdk::oauth_management*>(&oauth_);
+    if (interface_id == connector_sdk::web_sign_in_id)
+        return static_cast<connector_sdk::web_sign_in*>(&web_);
     return nullptr;
 }
 

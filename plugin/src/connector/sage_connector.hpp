@@ -7,6 +7,8 @@
 #include "connector/license_gate.hpp"
 #include "connector/sage_data_access.hpp"
 #include "connector/sage_oauth_management.hpp"
+#include "connector/sage_web_sign_in.hpp"
+#include "oauth/host_token_store.hpp"
 
 #include <connector_sdk/connector.hpp>
 #include <connector_sdk/license.hpp>
@@ -46,9 +48,11 @@ private:
 
     connector_sdk::host_services& services_;
     license_gate license_;
-    http_client_cache clients_;   // kept for the connector's life: connections and TLS sessions are reused
-    sage_oauth_management oauth_; // the "oauth_management.v1" extension
-    sage_data_access data_;       // the "data_access.v1" extension
+    http_client_cache clients_;    // kept for the connector's life: connections and TLS sessions are reused
+    host_credentials credentials_; // the host's credential store, when it offers one, and this instance's lease id
+    sage_oauth_management oauth_;  // the "oauth_management.v1" extension
+    sage_data_access data_;        // the "data_access.v1" extension
+    sage_web_sign_in web_;         // the "web_sign_in.v1" extension
 };
 
 } // namespace sage

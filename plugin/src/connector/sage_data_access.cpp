@@ -204,8 +204,8 @@ result<std::vector<std::string>> businesses_to_read(const entity_spec& entity,
 } // namespace
 
 sage_data_access::sage_data_access(connector_sdk::host_services& services, license_gate& license,
-                                   http_client_cache& clients) noexcept
-    : services_(services), license_(license), clients_(clients)
+                                   http_client_cache& clients, host_credentials& credentials) noexcept
+    : services_(services), license_(license), clients_(clients), credentials_(credentials)
 {
 }
 
@@ -262,7 +262,7 @@ connector_sdk::read_result sage_data_access::licensed_read(const connector_sdk::
     if (!state)
         return read_failure(state.error());
 
-    auto session = access_session::open(checked.settings(), services_, clients_, checked.loaded_keystore);
+    auto session = access_session::open(checked.settings(), services_, clients_, credentials_, checked.loaded_keystore);
     if (!session)
         return read_failure(session.error());
 

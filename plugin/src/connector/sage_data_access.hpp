@@ -6,6 +6,7 @@
 
 #include "connector/http_client_cache.hpp"
 #include "connector/license_gate.hpp"
+#include "oauth/host_token_store.hpp"
 
 #include <connector_sdk/data_access.hpp>
 #include <connector_sdk/host_services.hpp>
@@ -14,8 +15,8 @@ namespace sage {
 
 class sage_data_access final : public connector_sdk::data_access {
 public:
-    sage_data_access(connector_sdk::host_services& services, license_gate& license,
-                     http_client_cache& clients) noexcept;
+    sage_data_access(connector_sdk::host_services& services, license_gate& license, http_client_cache& clients,
+                     host_credentials& credentials) noexcept;
     ~sage_data_access() = default;
 
     sage_data_access(const sage_data_access&) = delete;
@@ -37,6 +38,7 @@ private:
     connector_sdk::host_services& services_;
     license_gate& license_;
     http_client_cache& clients_;
+    host_credentials& credentials_;
 };
 
 } // namespace sage

@@ -1,9 +1,7 @@
 #include "connector/sage_oauth_management.hpp"
 
-#include "connector/connector_identity.hpp"
 #include "connector/entry_point.hpp"
-#include "connector/test_operation.hpp"
-#include "form/form_validation.hpp"
+#include "connector/oauth_operation.hpp"
 #include "oauth/authorization_flow.hpp"
 #include "oauth/token_manager.hpp"
 #include <connector_support/time_text.hpp>
@@ -17,67 +15,16 @@ using connector_support::fail;
 using connector_support::failure;
 using connector_support::result;
 
-oauth_operation_result refused(const failure& why)
-{
-    oauth_operation_result r;
-    r.category = why.category;
-    r.message = why.message;
-    return r;
-}
-
-oauth_operation_result done(std::string message)
-{
-    oauth_operation_result r;
-    r.ok = true;
-    r.category = error_category::none;
-    r.message = std::move(message);
-    return r;
-}
-
 std::string masked(const std::string& token)
 {
     return token.empty() ? std::string() : "******** (" + std::to_string(token.size()) + " characters)";
 }
 
-std::string first_error(const std::vector<connector_sdk::field_error>& errors)
-{
-    return errors.front().message + (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more)" : "");
-}
-
-// What every operation starts from: the validated form and its connection plan.
-struct prepared {
-    validated_form form;
-    connection_plan plan;
-};
-
-result<prepared> prepare(const connector_sdk::form_values& values, connector_sdk::host_services& services,
-                         http_client_cache& clients)
-{
-    validated_form form = sage::validate(values, environment_of(services, connector_id));
-    if (!form.ok())
-        return fail(error_category::config, first_error(form.errors));
-    if (form.settings().initiate_oauth == initiate_oauth_mode::off)
-        return fail(error_category::config, "InitiateOAuth is OFF, so the connector keeps no tokens: set it to "
-                                            "GETANDREFRESH (or REFRESH) to sign in and refresh");
-    auto plan = plan_connection(form.settings(), services, clients, form.loaded_keystore);
-    if (!plan)
-        return plan.error();
-    return prepared{std::move(form), std::move(*plan)};
-}
-
-// The licence's refusal, when it does not permit use.
-std::optional<oauth_operation_result> unlicensed(license_gate& license)
-{
-    if (const auto status = license.check(); !status.permits_use())
-        return refused(fail(error_category::license, status.user_message));
-    return std::nullopt;
-}
-
 } // namespace
 
 sage_oauth_management::sage_oauth_management(connector_sdk::host_services& services, license_gate& license,
-                                             http_client_cache& clients) noexcept
-    : services_(services), license_(license), clients_(clients)
+                                             http_client_cache& clients, host_credentials& credentials) noexcept
+    : services_(services), license_(license), clients_(clients), credentials_(credentials)
 {
 }
 
@@ -85,7 +32,7 @@ oauth_operation_result sage_oauth_management::authorize(const connector_sdk::for
                                                         const connector_sdk::authorize_options& options) noexcept
 {
     return run_entry_point(services_, "authorize", [&]() -> oauth_operation_result {
-        auto ready = prepare(values, services_, clients_);
+        auto ready = prepare_oauth(values, services_, clients_, credentials_);
         if (!ready)
             return refused(ready.error());
         auto& [form, plan] = *ready;
@@ -95,7 +42,8 @@ oauth_operation_result sage_oauth_management::authorize(const connector_sdk::for
         oauth_client oauth(*plan.http, *plan.app);
         token_manager tokens(
             *plan.store, oauth, [this] { return services_.now(); },
-            [this](std::string_view line) { services_.log(connector_sdk::log_level::debug, line); });
+            [this](std::string_view line) { services_.log(connector_sdk::log_level::debug, line); },
+            token_manager_options{.lease_ttl = lease_ttl_for(s.timeout)});
         result<sign_in> signed_in = sign_in_as_configured(s, oauth, *plan.store, services_,
                                                           {.headless = options.headless,
                                                            .wait = options.wait.value_or(s.authorization_wait),
@@ -112,8 +60,7 @@ oauth_operation_result sage_oauth_management::authorize(const connector_sdk::for
         const token_set& set = **signed_in;
         if (auto adopted = tokens.adopt(set); !adopted)
             return refused(fail(error_category::config, "signed in, but " + adopted.error().message));
-        return done("signed in to Sage; tokens stored in " + plan.store->describe() + " (access token valid until " +
-                    connector_support::utc_time_text(set.expires_at) + ", refreshed automatically from then on)");
+        return done(signed_in_sentence(*plan.store, set));
     });
 }
 
@@ -121,7 +68,7 @@ connector_sdk::oauth_token_status sage_oauth_management::status(const connector_
 {
     return run_entry_point(services_, "oauth status", [&]() -> connector_sdk::oauth_token_status {
         connector_sdk::oauth_token_status status;
-        auto ready = prepare(values, services_, clients_);
+        auto ready = prepare_oauth(values, services_, clients_, credentials_);
         if (!ready) {
             status.category = ready.error().category;
             status.message = ready.error().message;
@@ -160,13 +107,13 @@ connector_sdk::oauth_token_status sage_oauth_management::status(const connector_
 oauth_operation_result sage_oauth_management::revoke(const connector_sdk::form_values& values) noexcept
 {
     return run_entry_point(services_, "revoke", [&]() -> oauth_operation_result {
-        auto ready = prepare(values, services_, clients_);
+        auto ready = prepare_oauth(values, services_, clients_, credentials_);
         if (!ready)
             return refused(ready.error());
         auto& plan = ready->plan;
         if (auto refusal = unlicensed(license_))
             return *refusal;
-        auto lock = plan.store->lock(std::chrono::seconds(90));
+        auto lock = plan.store->lock(lease_ttl_for(ready->form.settings().timeout) + std::chrono::seconds(5));
         if (!lock)
             return refused(lock.error());
         const auto stored = plan.store->read(plan.app->client_id);

@@ -4,6 +4,7 @@
 
 #include "connector/http_client_cache.hpp"
 #include "connector/license_gate.hpp"
+#include "oauth/host_token_store.hpp"
 
 #include <connector_sdk/host_services.hpp>
 #include <connector_sdk/oauth_management.hpp>
@@ -12,8 +13,8 @@ namespace sage {
 
 class sage_oauth_management final : public connector_sdk::oauth_management {
 public:
-    sage_oauth_management(connector_sdk::host_services& services, license_gate& license,
-                          http_client_cache& clients) noexcept;
+    sage_oauth_management(connector_sdk::host_services& services, license_gate& license, http_client_cache& clients,
+                          host_credentials& credentials) noexcept;
     ~sage_oauth_management() = default;
 
     [[nodiscard]] connector_sdk::oauth_operation_result
@@ -27,6 +28,7 @@ private:
     connector_sdk::host_services& services_;
     license_gate& license_;
     http_client_cache& clients_;
+    host_credentials& credentials_;
 };
 
 } // namespace sage

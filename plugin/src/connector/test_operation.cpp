@@ -78,7 +78,8 @@ endpoint revoke_endpoint_for(const endpoint& token_url)
 }
 
 result<connection_plan> plan_connection(const connection_settings& s, connector_sdk::host_services& services,
-                                        http_client_cache& clients, std::shared_ptr<const keystore> trust)
+                                        http_client_cache& clients, host_credentials& credentials,
+                                        std::shared_ptr<const keystore> trust)
 {
     connection_plan plan;
     auto http = clients.client_for(s, std::move(trust));
@@ -86,32 +87,39 @@ result<connection_plan> plan_connection(const connection_settings& s, connector_
         return http.error();
     plan.http = std::move(*http);
 
-    std::optional<connector_sdk::oauth_app_credentials> credentials;
+    std::optional<connector_sdk::oauth_app_credentials> app;
     if (s.client_id && s.client_secret)
-        credentials = connector_sdk::oauth_app_credentials{*s.client_id, *s.client_secret};
+        app = connector_sdk::oauth_app_credentials{*s.client_id, *s.client_secret};
     else if (!s.client_id && !s.client_secret) {
-        credentials = services.default_oauth_app(connector_id);
+        app = services.default_oauth_app(connector_id);
         // The host's app secret travels only the default route (validation says so field by field).
-        if (credentials && !uses_default_transport(s))
+        if (app && !uses_default_transport(s))
             return fail(error_category::config,
                         "this host's own OAuth app is used only with Sage's own endpoints, the system's trust store "
                         "and no proxy or uploaded keystore: enter your app's Client ID and Client Secret from the "
                         "Sage Developer Portal to use this connection's endpoints, proxy or keystore");
     }
-    if (credentials)
-        plan.app = oauth_app{credentials->client_id, credentials->client_secret, s.token_url,
-                             revoke_endpoint_for(s.token_url)};
+    if (app)
+        plan.app = oauth_app{app->client_id, app->client_secret, s.token_url, revoke_endpoint_for(s.token_url)};
 
     if (s.initiate_oauth != initiate_oauth_mode::off) {
         if (!plan.app)
             return fail(error_category::config, "Client ID and Client Secret are needed to refresh tokens: enter the "
                                                 "credentials of your app at developer.sage.com");
-        auto store = open_token_store(s.oauth_settings, token_store_scope{services.tenant_id(),
-                                                                          services.state_directory(), s.connection_name,
-                                                                          home_folder(), host_allowed_token_folders()});
-        if (!store)
-            return store.error();
-        plan.store = std::move(*store);
+        if (credentials.store() != nullptr) {
+            // The host keeps the tokens (every process of a fleet sees the same set); the notes of a
+            // pending headless sign-in, which are no credentials, stay in the state folder.
+            plan.store = std::make_unique<host_token_store>(
+                credentials, s.connection_name, lease_ttl_for(s.timeout),
+                open_file_token_store(default_oauth_settings_file(services.state_directory(), s.connection_name)));
+        } else {
+            auto store = open_token_store(
+                s.oauth_settings, token_store_scope{services.tenant_id(), services.state_directory(), s.connection_name,
+                                                    home_folder(), host_allowed_token_folders()});
+            if (!store)
+                return store.error();
+            plan.store = std::move(*store);
+        }
         if (s.initiate_oauth == initiate_oauth_mode::refresh)
             plan.seed = seed_from(s, plan.app->client_id);
     }
@@ -163,9 +171,10 @@ connector_sdk::test_result connected(const access_session& session, const sage_u
 } // namespace
 
 connector_sdk::test_result run_connection_test(const connection_settings& s, connector_sdk::host_services& services,
-                                               http_client_cache& clients, std::shared_ptr<const keystore> trust)
+                                               http_client_cache& clients, host_credentials& credentials,
+                                               std::shared_ptr<const keystore> trust)
 {
-    auto session = access_session::open(s, services, clients, std::move(trust));
+    auto session = access_session::open(s, services, clients, credentials, std::move(trust));
     if (!session)
         return unavailable(session.error());
     sage_api api((*session)->http(), s.api_base_url, (*session)->access(),

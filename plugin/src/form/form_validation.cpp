@@ -4,6 +4,7 @@
 #include "form/property_keys.hpp"
 #include "sage/sage_endpoints.hpp"
 #include "transport/header_text.hpp"
+#include <connector_sdk/credential_store.hpp>
 #include <connector_support/ascii_text.hpp>
 
 #include <algorithm>
@@ -65,9 +66,20 @@ public:
         bearer_token(keys::access_token, settings().access_token);
         bearer_token(keys::refresh_token, settings().refresh_token);
         oauth();
+        settings_location_kept_by_host();
     }
 
 private:
+    // The host keeps the tokens in its credential store: a location in the form is not used.
+    void settings_location_kept_by_host()
+    {
+        if (environment_.host_keeps_credentials &&
+            settings().oauth_settings.where != oauth_settings_location::kind::host_default &&
+            settings().initiate_oauth != initiate_oauth_mode::off)
+            out_.notes.emplace_back("OAuthSettingsLocation is not used: this host keeps the tokens in its credential "
+                                    "store");
+    }
+
     static constexpr std::array<std::pair<std::string_view, endpoint connection_settings::*>, 3> endpoint_members = {{
         {keys::authorize_url, &connection_settings::authorize_url},
         {keys::token_url, &connection_settings::token_url},
@@ -404,6 +416,8 @@ validation_environment environment_of(connector_sdk::host_services& services, st
     const auto app = services.default_oauth_app(connector_id);
     environment.host_offers_oauth_app = app && !app->client_id.empty() && !app->client_secret.empty();
     environment.now = services.now();
+    environment.host_keeps_credentials =
+        connector_sdk::find_service<connector_sdk::credential_store>(services) != nullptr;
     return environment;
 }
 

@@ -26,6 +26,8 @@ struct validation_environment {
     bool host_offers_oauth_app = false;
     // The host's clock, to judge the keystore's client certificate (notes only).
     std::chrono::system_clock::time_point now{};
+    // The host offers credential_store.v1: the tokens live there, not in OAuthSettingsLocation (a note).
+    bool host_keeps_credentials = false;
 };
 
 struct validated_form {
@@ -39,7 +41,7 @@ struct validated_form {
 };
 
 // What `services` (the host) knows that validation needs: whether it offers an OAuth app for
-// `connector_id`, and its clock.
+// `connector_id`, whether it keeps credentials, and its clock.
 [[nodiscard]] validation_environment environment_of(connector_sdk::host_services& services,
                                                     std::string_view connector_id);
 

@@ -31,20 +31,6 @@ failure refused_by_user(const authorization_response& response)
                                           "): check the Client ID, CallbackURL and Scope, then sign in again");
 }
 
-result<token_set> exchange(const authorization_response& response, const authorization_request& request,
-                           oauth_client& oauth, connector_sdk::host_services& services)
-{
-    if (response.error)
-        return refused_by_user(response);
-    auto answer = oauth.exchange_code(*response.code, request.redirect_uri, request.code_verifier, services.now());
-    if (!answer)
-        return answer.error();
-    if (!*answer)
-        return fail(error_category::auth, "Sage refused the authorization code (expired after 60 seconds, already "
-                                          "used, or issued for another CallbackURL): sign in again");
-    return std::move(**answer);
-}
-
 // A sign-in that ended with the exchange: the tokens, or why there are none.
 result<sign_in> finished(result<token_set> exchanged)
 {
@@ -120,10 +106,33 @@ result<sign_in> headless(const connection_settings& s, const authorization_reque
     if (response->state && *response->state != request.state)
         return fail(error_category::auth, "that address belongs to another sign-in (its state does not match): use the "
                                           "address of this sign-in");
-    return finished(exchange(*response, request, oauth, services));
+    return finished(complete_authorization(*response, request, oauth, services));
 }
 
 } // namespace
+
+authorization_request begin_authorization(const connection_settings& s, const oauth_client& oauth,
+                                          const std::string& redirect_uri)
+{
+    return make_authorization_request(s, oauth.app().client_id, redirect_uri);
+}
+
+result<token_set> complete_authorization(const authorization_response& response, const authorization_request& request,
+                                         oauth_client& oauth, connector_sdk::host_services& services)
+{
+    if (response.error)
+        return refused_by_user(response);
+    if (!response.code)
+        return fail(error_category::auth, "the address the browser was sent to carries no authorization code: sign in "
+                                          "again");
+    auto answer = oauth.exchange_code(*response.code, request.redirect_uri, request.code_verifier, services.now());
+    if (!answer)
+        return answer.error();
+    if (!*answer)
+        return fail(error_category::auth, "Sage refused the authorization code (expired after 60 seconds, already "
+                                          "used, or issued for another CallbackURL): sign in again");
+    return std::move(**answer);
+}
 
 std::string awaiting_verifier_sentence()
 {
@@ -134,7 +143,7 @@ std::string awaiting_verifier_sentence()
 result<sign_in> run_authorization(const connection_settings& s, oauth_client& oauth, token_store& store,
                                   connector_sdk::host_services& services, const authorization_flow_options& options)
 {
-    const authorization_request request = make_authorization_request(s, oauth.app().client_id);
+    const authorization_request request = begin_authorization(s, oauth, s.callback_url.url);
     if (options.headless || !s.callback_url.http())
         return headless(s, request, oauth, store, services);
 
@@ -157,7 +166,7 @@ result<sign_in> run_authorization(const connection_settings& s, oauth_client& oa
         return fail(error_category::auth,
                     "no answer from the browser within " + std::to_string(options.wait.count()) +
                         " seconds: sign in again (or use the headless sign-in: paste the address by hand)");
-    return finished(exchange(*waited.response, request, oauth, services));
+    return finished(complete_authorization(*waited.response, request, oauth, services));
 }
 
 result<token_set> redeem_verifier(const connection_settings& s, const std::string& verifier, oauth_client& oauth,
@@ -174,7 +183,7 @@ result<token_set> redeem_verifier(const connection_settings& s, const std::strin
                                               "state does not match): sign in again");
         request = *pending;
     }
-    auto outcome = exchange(*response, request, oauth, services);
+    auto outcome = complete_authorization(*response, request, oauth, services);
     store.remove_note(pending_note); // a code is single-use: whatever happened, this request is spent
     return outcome;
 }

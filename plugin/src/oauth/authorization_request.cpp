@@ -7,13 +7,14 @@
 
 namespace sage {
 
-authorization_request make_authorization_request(const connection_settings& settings, const std::string& client_id)
+authorization_request make_authorization_request(const connection_settings& settings, const std::string& client_id,
+                                                 const std::string& redirect_uri)
 {
     authorization_request request;
     const pkce_pair pkce = make_pkce_pair();
     request.state = make_state();
     request.code_verifier = pkce.verifier;
-    request.redirect_uri = settings.callback_url.url;
+    request.redirect_uri = redirect_uri;
 
     // AuthorizeURL keeps its own query (Sage's filter=apiv3.1); ours is appended with every value
     // percent-encoded beyond what RFC 3986 strictly requires in a query ('/' and ':' too), because

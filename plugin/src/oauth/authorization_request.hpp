@@ -18,8 +18,11 @@ struct authorization_request {
     std::string redirect_uri; // CallbackURL, exactly as configured (Sage compares it character for character)
 };
 
+// A new request (fresh state and PKCE pair) for the browser to come back to `redirect_uri`: the
+// CallbackURL (the loopback and headless flows) or a web host's own callback page (web_sign_in).
 [[nodiscard]] authorization_request make_authorization_request(const connection_settings& settings,
-                                                               const std::string& client_id);
+                                                               const std::string& client_id,
+                                                               const std::string& redirect_uri);
 
 // What the authorization server sent back: a code, or an error.
 struct authorization_response {

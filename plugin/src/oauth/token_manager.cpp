@@ -3,6 +3,7 @@
 #include <connector_support/phase_timer.hpp>
 
 #include <algorithm>
+#include <thread>
 #include <vector>
 
 namespace sage {
@@ -14,8 +15,25 @@ using connector_support::result;
 token_manager::token_manager(token_store& store, oauth_client& oauth,
                              std::function<std::chrono::system_clock::time_point()> now,
                              std::function<void(std::string_view)> log, token_manager_options options)
-    : store_(store), oauth_(oauth), now_(std::move(now)), log_(std::move(log)), options_(options)
+    : store_(store), host_(dynamic_cast<host_token_store*>(&store)), oauth_(oauth), now_(std::move(now)),
+      log_(std::move(log)), options_(options)
 {
+}
+
+bool token_manager::fresh_enough(const token_set& set) const
+{
+    // A token living less than five times the skew (a test's, or an authorization server's short
+    // tokens) is refreshed when a fifth of its life is left, not as soon as it is issued.
+    std::chrono::seconds skew = options_.skew;
+    if (set.obtained_at.time_since_epoch().count() > 0 && set.expires_at > set.obtained_at)
+        skew = std::min(skew, (set.expires_at - set.obtained_at) / 5);
+    return set.fresh_at(now_(), skew);
+}
+
+std::chrono::milliseconds lease_ttl_for(std::chrono::seconds timeout)
+{
+    // The refresh request may take the whole Timeout; the margin covers reading and storing around it.
+    return timeout + std::chrono::seconds(10);
 }
 
 connector_support::failure token_manager::nothing_stored() const
@@ -40,15 +58,18 @@ result<std::optional<token_set>> token_manager::fresh(const std::optional<token_
     auto snapshot = store_.read(oauth_.app().client_id);
     if (!snapshot)
         return snapshot.error();
-    if (*snapshot && (*snapshot)->fresh_at(now_(), options_.skew))
+    if (*snapshot && fresh_enough(**snapshot))
         return snapshot;
+    if (host_)
+        return under_lease(trigger::expiry, {}, seed);
     return under_lock(trigger::expiry, {}, seed);
 }
 
 result<token_set> token_manager::after_rejection(const std::string& rejected_access_token,
                                                  const std::optional<token_set>& seed)
 {
-    auto renewed = under_lock(trigger::rejection, rejected_access_token, seed);
+    auto renewed = host_ ? under_lease(trigger::rejection, rejected_access_token, seed)
+                         : under_lock(trigger::rejection, rejected_access_token, seed);
     if (!renewed)
         return renewed.error();
     if (!*renewed)
@@ -84,7 +105,7 @@ result<std::optional<token_set>> token_manager::under_lock(trigger why, const st
     }
     if (!*current)
         return std::optional<token_set>();
-    const bool still_fresh = (*current)->fresh_at(now_(), options_.skew);
+    const bool still_fresh = fresh_enough(**current);
     const bool replaced = why == trigger::rejection && (*current)->access_token != rejected;
     if ((why == trigger::expiry && still_fresh) || (replaced && still_fresh))
         return current;
@@ -143,7 +164,7 @@ result<token_set> token_manager::refresh_locked(token_set current, const std::op
         // (or the form may carry a newly issued one): try each once before giving up.
         auto again = store_.read(oauth_.app().client_id);
         if (again && *again && !was_tried((*again)->refresh_token)) {
-            if ((*again)->fresh_at(now_(), options_.skew))
+            if (fresh_enough(**again))
                 return std::move(**again);
             current = **again;
             refresh_token = current.refresh_token;
@@ -155,6 +176,215 @@ result<token_set> token_manager::refresh_locked(token_set current, const std::op
         }
         return refresh_token_refused("refreshing the access token");
     }
+}
+
+// The host's credential store, by its protocol (credential_store.hpp). This instance's threads
+// queue on its own mutex first (one refresher per process, as with a file store); the lease then
+// arbitrates between instances and processes; every decision is taken on a fresh read.
+result<std::optional<token_set>> token_manager::under_lease(trigger why, const std::string& rejected,
+                                                            const std::optional<token_set>& seed)
+{
+    host_token_store& host = *host_;
+    const std::string& client = oauth_.app().client_id;
+    auto in_instance = lock_within(host.instance_mutex(), options_.lock_patience);
+    if (!in_instance.owns_lock())
+        return fail(error_category::config, "another request of this connector kept the connection '" +
+                                                host.connection() + "' busy for too long; try again");
+    auto usable = [&](const token_set& set) {
+        const bool fresh = fresh_enough(set);
+        return why == trigger::expiry ? fresh : fresh && set.access_token != rejected;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + options_.lease_ttl + std::chrono::seconds(5);
+    for (;;) {
+        auto current = host.read_versioned(client);
+        if (!current)
+            return current.error();
+        if (!current->set && seed) {
+            const auto seeded = host.compare_and_set(0, *seed);
+            if (seeded.outcome == connector_sdk::credential_write_outcome::conflict)
+                continue; // someone stored a set meanwhile: decide on it
+            if (seeded.outcome == connector_sdk::credential_write_outcome::failed)
+                return fail(seeded.category == error_category::none ? error_category::internal : seeded.category,
+                            seeded.message);
+            current->version = seeded.version;
+            current->set = seed;
+        }
+        if (!current->set)
+            return std::optional<token_set>();
+        if (usable(*current->set))
+            return std::move(current->set);
+
+        const auto lease = host.acquire_lease(options_.lease_ttl);
+        if (lease.outcome == connector_sdk::lease_outcome::failed)
+            return fail(lease.category == error_category::none ? error_category::internal : lease.category,
+                        lease.message);
+        if (lease.outcome == connector_sdk::lease_outcome::held) {
+            if (auto waited = wait_for_holder(current->version, lease, deadline); !waited)
+                return waited.error();
+            continue; // start again: the holder stored a new version, or its lease ran out
+        }
+        // Acquired: given back however this ends.
+        struct lease_guard {
+            host_token_store& store;
+            ~lease_guard() { store.release_lease(); }
+        } release{host};
+        auto again = host.read_versioned(client);
+        if (!again)
+            return again.error();
+        if (!again->set)
+            continue; // removed meanwhile (signed out): start again, with the seed if there is one
+        if (usable(*again->set))
+            return std::move(again->set);
+        auto refreshed = refresh_leased(std::move(*again), seed);
+        if (!refreshed)
+            return refreshed.error();
+        return std::optional<token_set>(std::move(*refreshed));
+    }
+}
+
+// Another owner holds the lease: poll the store (short, growing pauses) until the version changes
+// (the holder stored its refresh) or the lease should have run out (the holder died). The lease's
+// end is the host's clock; it is measured here as a duration from the answer, and the lease is asked
+// for again at least every second, so a clock that differs between host and connector costs at most
+// that second, and a holder that gave the lease back without storing (its refresh failed) is
+// followed within it.
+result<void> token_manager::wait_for_holder(std::uint64_t version, const connector_sdk::lease_result& lease,
+                                            std::chrono::steady_clock::time_point deadline)
+{
+    // A lease already over by our clock while the store says it is held means the clocks differ:
+    // ask again in a second rather than at once.
+    constexpr std::chrono::milliseconds longest_wait = std::chrono::seconds(1);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(lease.expires_at - now_());
+    const auto retry_at =
+        std::chrono::steady_clock::now() + (left > std::chrono::milliseconds(0)
+                                                ? std::clamp(left, std::chrono::milliseconds(10), longest_wait)
+                                                : longest_wait);
+    std::chrono::milliseconds pause{10};
+    for (;;) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline)
+            return lease_wait_failure(*host_, options_.lease_ttl);
+        if (now >= retry_at)
+            return {};
+        std::this_thread::sleep_for(
+            std::min({pause, std::chrono::duration_cast<std::chrono::milliseconds>(retry_at - now)}));
+        pause = std::min(pause * 2, std::chrono::milliseconds(200));
+        const auto seen = host_->read_versioned(oauth_.app().client_id);
+        if (!seen)
+            return seen.error();
+        if (seen->version != version)
+            return {};
+    }
+}
+
+// Holding the lease: refresh, and store the rotated set with compare-and-set on the version read.
+// invalid_grant: read again first; a newer version is another refresher's work (our lease ran out
+// meanwhile) and is used or refreshed in turn; only when the stored version is the one refused (and
+// the form's own token, if any, is refused too) is the user asked to sign in again.
+result<token_set> token_manager::refresh_leased(versioned_token_set current, const std::optional<token_set>& seed)
+{
+    std::vector<std::string> tried;
+    token_set base = std::move(*current.set);
+    std::uint64_t version = current.version;
+    std::string refresh_token = base.refresh_token;
+    auto was_tried = [&](const std::string& token) {
+        return std::find(tried.begin(), tried.end(), token) != tried.end();
+    };
+    for (;;) {
+        tried.push_back(refresh_token);
+        if (log_)
+            log_("refreshing the access token (" + store_.describe() + ")");
+        auto answer = oauth_.refresh(refresh_token, now_());
+        if (!answer)
+            return answer.error();
+        if (token_answer& renewed = *answer) {
+            if (renewed->scope.empty())
+                renewed->scope = base.scope;
+            if (renewed->requested_by_id.empty())
+                renewed->requested_by_id = base.requested_by_id;
+            return store_rotated(version, refresh_token, std::move(*renewed));
+        }
+        auto again = host_->read_versioned(oauth_.app().client_id);
+        if (!again)
+            return again.error();
+        if (again->set && again->version != version) {
+            if (log_)
+                log_("Sage refused a refresh token another process had already rotated; using the stored set");
+            if (fresh_enough(*again->set))
+                return std::move(*again->set);
+            if (!was_tried(again->set->refresh_token)) {
+                version = again->version;
+                base = std::move(*again->set);
+                refresh_token = base.refresh_token;
+                continue;
+            }
+        }
+        if (seed && !seed->refresh_token.empty() && !was_tried(seed->refresh_token)) {
+            refresh_token = seed->refresh_token;
+            continue;
+        }
+        return refresh_token_refused("refreshing the access token");
+    }
+}
+
+// Stores a rotated set with compare-and-set on `expected_version`. A conflict should not happen while
+// the lease is held, but a lease can run out under a slow refresh. Sage has already spent the old
+// refresh token, so the newer refresh token must survive whatever won the race:
+//   - the stored set still carries the token we spent, or was obtained before ours: ours is newer, and
+//     replaces it (compare-and-set on the version now stored);
+//   - the stored set is another, later set (a sign-in, or a refresher Sage answered after us): it is
+//     the newer one and is kept and used; ours is dropped unused;
+//   - nothing is stored any more (signed out or revoked meanwhile): nothing is brought back.
+// A store that cannot be written is tried again for a few seconds before giving up.
+result<token_set> token_manager::store_rotated(std::uint64_t expected_version, const std::string& spent_refresh_token,
+                                               token_set renewed)
+{
+    const connector_support::phase_timer persisting("token_persistence");
+    std::string last_error;
+    std::chrono::milliseconds pause{100};
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        const auto written = host_->compare_and_set(expected_version, renewed);
+        if (written.outcome == connector_sdk::credential_write_outcome::stored) {
+            if (connector_support::phase_timings_enabled() && log_)
+                log_(persisting.finish(store_.describe()));
+            return renewed;
+        }
+        if (written.outcome == connector_sdk::credential_write_outcome::failed) {
+            last_error = written.message;
+            if (log_)
+                log_("the rotated token set could not be saved yet: " + written.message);
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+            continue;
+        }
+        // Conflict: decide which set is the newer.
+        auto stored = host_->read_versioned(oauth_.app().client_id);
+        if (!stored) {
+            last_error = stored.error().message;
+            continue;
+        }
+        if (!stored->set)
+            return fail(error_category::auth, "the tokens of the connection '" + host_->connection() +
+                                                  "' were removed from " + store_.describe() +
+                                                  " while they were being refreshed (signed out or revoked): sign in "
+                                                  "again");
+        const token_set& theirs = *stored->set;
+        if (theirs.refresh_token == spent_refresh_token || theirs.obtained_at < renewed.obtained_at) {
+            if (log_)
+                log_("another process stored an older token set while this refresh ran; storing the newer one");
+            expected_version = stored->version;
+            continue;
+        }
+        if (log_)
+            log_("another process stored a newer token set while this refresh ran; using it");
+        return theirs;
+    }
+    if (log_)
+        log_("the rotated token set could not be saved: " + last_error);
+    return fail(error_category::config,
+                "Sage issued new tokens but " + store_.describe() + " could not keep them (" +
+                    (last_error.empty() ? std::string("it kept changing") : last_error) +
+                    "): the previous refresh token no longer works; once the host's store works again, sign in again");
 }
 
 } // namespace sage

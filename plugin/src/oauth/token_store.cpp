@@ -52,18 +52,6 @@ std::error_code create_missing_folders(const fs::path& folder)
     return {};
 }
 
-std::unique_lock<std::mutex> lock_within(std::mutex& mutex, std::chrono::milliseconds patience)
-{
-    std::unique_lock<std::mutex> lock(mutex, std::defer_lock);
-    const auto deadline = std::chrono::steady_clock::now() + patience;
-    while (!lock.try_lock()) {
-        if (std::chrono::steady_clock::now() >= deadline)
-            return lock;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return lock;
-}
-
 connector_support::failure foreign_set_error(const std::string& where, const token_set& set,
                                              const std::string& client_id)
 {
@@ -366,13 +354,31 @@ private:
 
 } // namespace
 
+std::unique_lock<std::mutex> lock_within(std::mutex& mutex, std::chrono::milliseconds patience)
+{
+    std::unique_lock<std::mutex> lock(mutex, std::defer_lock);
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (!lock.try_lock()) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return lock;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return lock;
+}
+
 store_lock::store_lock(std::unique_lock<std::mutex> in_process, int file_descriptor) noexcept
     : in_process_(std::move(in_process)), fd_(file_descriptor)
 {
 }
 
+store_lock::store_lock(std::unique_lock<std::mutex> in_process, std::function<void()> release) noexcept
+    : in_process_(std::move(in_process)), release_(std::move(release))
+{
+}
+
 store_lock::store_lock(store_lock&& other) noexcept
-    : in_process_(std::move(other.in_process_)), fd_(std::exchange(other.fd_, -1))
+    : in_process_(std::move(other.in_process_)), fd_(std::exchange(other.fd_, -1)),
+      release_(std::exchange(other.release_, {}))
 {
 }
 
@@ -381,7 +387,10 @@ store_lock& store_lock::operator=(store_lock&& other) noexcept
     if (this != &other) {
         if (fd_ >= 0)
             ::close(fd_);
+        if (release_)
+            release_();
         fd_ = std::exchange(other.fd_, -1);
+        release_ = std::exchange(other.release_, {});
         in_process_ = std::move(other.in_process_);
     }
     return *this;
@@ -393,6 +402,8 @@ store_lock::~store_lock()
     // waiting thread of this process finds the file free.
     if (fd_ >= 0)
         ::close(fd_);
+    if (release_)
+        release_();
 }
 
 std::unique_ptr<token_store> open_file_token_store(const std::filesystem::path& file,

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,22 +22,29 @@ namespace sage {
 
 class token_store;
 
+// `mutex`, locked within `patience`; the lock does not own it when the patience ran out.
+[[nodiscard]] std::unique_lock<std::mutex> lock_within(std::mutex& mutex, std::chrono::milliseconds patience);
+
 // Exclusive access to a store, released when destroyed.
 class store_lock {
 public:
     store_lock() = default;
     store_lock(std::unique_lock<std::mutex> in_process, int file_descriptor) noexcept;
+    // A lock whose release is also an action (the host's credential store: giving its lease back),
+    // run before the thread lock is freed.
+    store_lock(std::unique_lock<std::mutex> in_process, std::function<void()> release) noexcept;
     store_lock(store_lock&& other) noexcept;
     store_lock& operator=(store_lock&& other) noexcept;
     store_lock(const store_lock&) = delete;
     store_lock& operator=(const store_lock&) = delete;
     ~store_lock();
 
-    [[nodiscard]] bool owns() const noexcept { return in_process_.owns_lock(); }
+    [[nodiscard]] bool owns() const noexcept { return in_process_.owns_lock() || static_cast<bool>(release_); }
 
 private:
     std::unique_lock<std::mutex> in_process_;
-    int fd_ = -1; // the flock()ed lock file, for file stores
+    int fd_ = -1;                   // the flock()ed lock file, for file stores
+    std::function<void()> release_; // run once when the lock ends
 };
 
 class token_store {
