@@ -366,18 +366,33 @@ connector_sdk::form_values connection_store::load_form(std::string_view tenant, 
         "SELECT f.key, f.kind, f.secret, f.value, f.file_name, f.nonce, f.key_id FROM connection_fields f "
         "JOIN connections c ON c.id = f.connection WHERE c.tenant = ? AND c.name = ? ORDER BY f.position");
     query.bind(1, tenant).bind(2, summary->name);
+    // The rows first, then the cipher: its first use records the host key (a write), which must not
+    // run inside this statement's read snapshot (SQLite: SQLITE_BUSY_SNAPSHOT).
+    struct stored_row {
+        std::string key;
+        std::string kind;
+        bool secret;
+        std::vector<std::uint8_t> bytes;
+        std::string file_name;
+        sealed_value sealed;
+    };
+    std::vector<stored_row> rows;
+    while (query.step())
+        rows.push_back({query.text(0), query.text(1), query.integer(2) != 0, query.blob(3),
+                        query.is_null(4) ? std::string() : query.text(4),
+                        query.integer(2) != 0 ? sealed_value{query.blob(5), {}, query.text(6)} : sealed_value{}});
+    query.reset();
     connector_sdk::form_values form;
-    while (query.step()) {
-        const std::string key = query.text(0);
-        const std::string where = "the field '" + key + "' of connection '" + summary->name + "'";
-        const field_kind kind = stored_kind(query.text(1), where);
-        const std::string file_name = query.is_null(4) ? std::string() : query.text(4);
-        std::vector<std::uint8_t> bytes = query.blob(3);
-        if (query.integer(2) != 0) {
-            sealed_value sealed{query.blob(5), std::move(bytes), query.text(6)};
-            bytes = cipher_().open(sealed, secret_aad(tenant, summary->name, key), describe_field(key, summary->name));
+    for (stored_row& row : rows) {
+        const std::string where = "the field '" + row.key + "' of connection '" + summary->name + "'";
+        const field_kind kind = stored_kind(row.kind, where);
+        std::vector<std::uint8_t> bytes = std::move(row.bytes);
+        if (row.secret) {
+            row.sealed.ciphertext = std::move(bytes);
+            bytes = cipher_().open(row.sealed, secret_aad(tenant, summary->name, row.key),
+                                   describe_field(row.key, summary->name));
         }
-        form.set(key, decode(kind, bytes, file_name, where));
+        form.set(row.key, decode(kind, bytes, row.file_name, where));
         OPENSSL_cleanse(bytes.data(), bytes.size());
     }
     return form;

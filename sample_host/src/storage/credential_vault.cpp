@@ -43,6 +43,9 @@ std::optional<credential_value> credential_vault::read(const credential_owner& o
         return std::nullopt;
     const auto version = static_cast<std::uint64_t>(query.integer(0));
     const sealed_value sealed{query.blob(2), query.blob(1), query.text(3)};
+    // Done with the row before the cipher is asked: its first use records the host key (a write),
+    // which must not run inside this statement's read snapshot (SQLite: SQLITE_BUSY_SNAPSHOT).
+    query.reset();
     std::vector<std::uint8_t> plain = cipher_().open(
         sealed, credential_aad(owner.tenant, owner.connector_id, connection), describe(owner, connection));
     credential_value out{version, std::string(plain.begin(), plain.end())};

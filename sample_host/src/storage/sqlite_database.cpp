@@ -137,7 +137,8 @@ int sqlite_database::changes() const noexcept
 
 void sqlite_database::fail(int code, std::string_view what) const
 {
-    std::string message = "database " + file_.string() + ": " + std::string(what) + " failed: " + ::sqlite3_errmsg(db_);
+    std::string message = "database " + file_.string() + ": " + std::string(what) +
+                          " failed: " + ::sqlite3_errmsg(db_) + " (SQLite code " + std::to_string(code) + ")";
     if (std::string remedy = remedy_for(code & 0xff); !remedy.empty())
         message += ": " + remedy;
     throw_error(message, code);
