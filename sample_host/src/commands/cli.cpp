@@ -23,6 +23,7 @@ constexpr const char* global_footer =
     "                       ~/.local/share/sample-host; created mode 0700)\n"
     "  SAMPLE_HOST_DATABASE the database when --database is not given (else sqlite:<data>/host.db)\n"
     "  SAMPLE_HOST_KEY      the host key file when --host-key is not given (else <data>/host.key)\n"
+    "  SAMPLE_HOST_CREDENTIALS  host or connector, when --credentials is not given (else host)\n"
     "  SAMPLE_HOST_USER     acting user when --as is not given (else \"admin\")\n"
     "  SAMPLE_HOST_NOW      testing aid: the host clock starts at this instant (ISO-8601 UTC such as\n"
     "                       2027-01-31T00:00:00Z, or Unix seconds), so licence expiry can be tested\n"
@@ -92,6 +93,11 @@ std::unique_ptr<CLI::App> make_app(global_options& globals, command_action& chos
                     "same one, which must exist. Default: SAMPLE_HOST_KEY, else <data>/host.key (created on first "
                     "need)")
         ->type_name("FILE");
+    app->add_option("--credentials", globals.credentials,
+                    "Where connectors keep their OAuth tokens: host (in the host's database, sealed, shared by a "
+                    "fleet; offered as credential_store.v1) or connector (where each connector's form says, e.g. "
+                    "OAuthSettingsLocation). Default: SAMPLE_HOST_CREDENTIALS, else host")
+        ->type_name("host|connector");
     app->add_option("--as", globals.as, "Act as this user (default: SAMPLE_HOST_USER, else admin)")->type_name("USER");
     app->add_flag("--json", globals.json, "Print the result as one JSON document on standard output");
     app->add_flag("--verbose", globals.verbose,

@@ -149,6 +149,23 @@ const secret_cipher& host_context::cipher()
     return *cipher_;
 }
 
+bool host_context::host_keeps_credentials() const
+{
+    std::optional<std::string> mode = options_.credentials;
+    const char* origin = "--credentials";
+    if (!mode || mode->empty()) {
+        mode = env_("SAMPLE_HOST_CREDENTIALS");
+        origin = "SAMPLE_HOST_CREDENTIALS";
+    }
+    if (!mode || *mode == "host")
+        return true;
+    if (*mode == "connector")
+        return false;
+    throw usage_error(std::string(origin) + " is '" + *mode +
+                      "': use host (connectors keep their tokens in the host's database, sealed; the default) or "
+                      "connector (each connector keeps them where its form says, e.g. OAuthSettingsLocation)");
+}
+
 credential_vault& host_context::credentials()
 {
     if (!credentials_)
@@ -179,11 +196,16 @@ plugin_registry& host_context::plugins()
     if (!plugins_) {
         const std::filesystem::path folder = resolve_plugin_dir(options_.plugins, env_, executable_);
         const std::string tenant = acting_user().tenant;
+        const bool keeps_credentials = host_keeps_credentials();
         plugins_ = std::make_unique<plugin_registry>(
-            folder, [this, tenant](std::string_view connector_id) -> std::unique_ptr<connector_sdk::host_services> {
-                auto credentials = std::make_unique<host_credential_store>(
-                    [this]() -> credential_vault& { return this->credentials(); },
-                    credential_owner{tenant, std::string(connector_id)}, database_location().display, log());
+            folder,
+            [this, tenant,
+             keeps_credentials](std::string_view connector_id) -> std::unique_ptr<connector_sdk::host_services> {
+                std::unique_ptr<host_credential_store> credentials;
+                if (keeps_credentials)
+                    credentials = std::make_unique<host_credential_store>(
+                        [this]() -> credential_vault& { return this->credentials(); },
+                        credential_owner{tenant, std::string(connector_id)}, database_location().display, log());
                 return std::make_unique<cli_host_services>(
                     host_services_scope{tenant, std::string(connector_id), data_dir()}, clock_, log(), licenses(),
                     redactor_, std::move(credentials));

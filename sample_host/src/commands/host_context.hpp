@@ -29,13 +29,14 @@ class user_directory;
 struct user_account;
 
 struct global_options {
-    std::optional<std::string> plugins;  // --plugins
-    std::optional<std::string> data;     // --data
-    std::optional<std::string> database; // --database
-    std::optional<std::string> host_key; // --host-key
-    std::optional<std::string> as;       // --as
-    bool json = false;                   // --json
-    bool verbose = false;                // --verbose
+    std::optional<std::string> plugins;     // --plugins
+    std::optional<std::string> data;        // --data
+    std::optional<std::string> database;    // --database
+    std::optional<std::string> host_key;    // --host-key
+    std::optional<std::string> credentials; // --credentials host|connector
+    std::optional<std::string> as;          // --as
+    bool json = false;                      // --json
+    bool verbose = false;                   // --verbose
 };
 
 class host_context final {
@@ -68,6 +69,9 @@ public:
     [[nodiscard]] const secret_cipher& cipher();
     // The credentials connectors keep in the host (credential_store.v1).
     [[nodiscard]] credential_vault& credentials();
+    // Whether connectors are offered credential_store.v1: --credentials, else SAMPLE_HOST_CREDENTIALS,
+    // else host (yes); connector: no, they keep their tokens themselves. Throws usage_error otherwise.
+    [[nodiscard]] bool host_keeps_credentials() const;
     // The user named by --as / SAMPLE_HOST_USER / "admin"; throws host_error when unknown.
     [[nodiscard]] const user_account& acting_user();
     [[nodiscard]] plugin_registry& plugins();
