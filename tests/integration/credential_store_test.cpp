@@ -328,6 +328,27 @@ BOOST_AUTO_TEST_CASE(a_stale_invalid_grant_is_recovered_by_reading_again)
     BOOST_TEST(active(theirs.refresh_token));
 }
 
+// The store stops answering between Sage's rotation and the write: the write is tried again for a few
+// seconds, then the user is told the new tokens could not be kept; no copy is written anywhere else.
+BOOST_AUTO_TEST_CASE(a_store_that_cannot_keep_the_rotated_set_is_named)
+{
+    fleet_host a(store);
+    sign_in(a.services.now());
+    sage.service().advance_clock(access_lifetime + 1s);
+    a.services.advance(access_lifetime + 1s);
+    store.before_next_compare_and_set([&] { store.set_unreachable(true); });
+
+    const auto r = a.connector->test(form());
+    BOOST_TEST(!r.available);
+    BOOST_TEST(r.category == error_category::config);
+    BOOST_TEST(r.message.find("Sage issued new tokens but the host's credential store") != std::string::npos,
+               r.message);
+    BOOST_TEST(r.message.find("unreachable") != std::string::npos, r.message);
+    BOOST_TEST(sage.counters()[counter::refreshes] == 1u);
+    BOOST_TEST(!std::filesystem::exists(a.state / "recovered-tokens"));
+    store.set_unreachable(false);
+}
+
 // The token refused is the one stored: nobody has a newer one, the user must sign in; the stored set
 // is left for the user to see (status) and replace.
 BOOST_AUTO_TEST_CASE(invalid_grant_on_the_stored_version_asks_to_sign_in)

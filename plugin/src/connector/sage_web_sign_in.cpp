@@ -3,6 +3,7 @@
 #include "connector/entry_point.hpp"
 #include "connector/oauth_operation.hpp"
 #include "oauth/authorization_flow.hpp"
+#include "oauth/pkce.hpp"
 #include "oauth/token_manager.hpp"
 #include "transport/endpoint.hpp"
 

@@ -2,6 +2,7 @@
 
 #include "oauth/authorization_request.hpp"
 #include "oauth/callback_listener.hpp"
+#include "oauth/pkce.hpp"
 
 #include <connector_support/ascii_text.hpp>
 
@@ -103,7 +104,7 @@ result<sign_in> headless(const connection_settings& s, const authorization_reque
     if (!response)
         return fail(error_category::auth,
                     "that is neither the address the browser was sent to nor a code: sign in again");
-    if (response->state && *response->state != request.state)
+    if (response->state && !same_secret(*response->state, request.state))
         return fail(error_category::auth, "that address belongs to another sign-in (its state does not match): use the "
                                           "address of this sign-in");
     return finished(complete_authorization(*response, request, oauth, services));
@@ -178,7 +179,7 @@ result<token_set> redeem_verifier(const connection_settings& s, const std::strin
     authorization_request request;
     request.redirect_uri = s.callback_url.url;
     if (auto pending = read_pending(store, services.now())) {
-        if (response->state && *response->state != pending->state)
+        if (response->state && !same_secret(*response->state, pending->state))
             return fail(error_category::auth, "the address given as OAuthVerifier belongs to another sign-in (its "
                                               "state does not match): sign in again");
         request = *pending;

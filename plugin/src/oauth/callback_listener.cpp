@@ -2,6 +2,8 @@
 // deadline on every read and write, a cap on open connections, and a timer that ends the wait.
 #include "oauth/callback_listener.hpp"
 
+#include "oauth/pkce.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -126,7 +128,7 @@ public:
                 ++result.turned_away;
                 response.result(http::status::not_found);
                 response.body() = page("Not found", "This address only receives the answer of a Sage sign-in.");
-            } else if (!answer->state || *answer->state != expected_state) {
+            } else if (!answer->state || !same_secret(*answer->state, expected_state)) {
                 // Not the request in progress (an old tab, or a forged redirect): refuse and keep waiting.
                 ++result.turned_away;
                 response.result(http::status::bad_request);

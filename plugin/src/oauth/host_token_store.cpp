@@ -21,13 +21,13 @@ using connector_support::result;
 constexpr std::chrono::milliseconds lease_poll{100};
 constexpr int write_attempts = 5;
 
-failure store_failure(error_category category, const std::string& message, const std::string& where)
+} // namespace
+
+failure store_failure(const host_token_store& store, error_category category, const std::string& message)
 {
     return fail(category == error_category::none ? error_category::internal : category,
-                message.empty() ? where + " did not answer: try again" : message);
+                message.empty() ? store.describe() + " did not answer: try again" : message);
 }
-
-} // namespace
 
 host_credentials::host_credentials(connector_sdk::credential_store* store) : store_(store), owner_(make_state()) {}
 
@@ -56,7 +56,7 @@ result<versioned_token_set> host_token_store::read_versioned(const std::string& 
 {
     const auto answer = store_.read(connection_);
     if (!answer.ok())
-        return store_failure(answer.category, answer.message, describe());
+        return store_failure(*this, answer.category, answer.message);
     versioned_token_set out;
     if (!answer.credential)
         return out; // nothing stored yet
@@ -122,7 +122,7 @@ result<store_lock> host_token_store::lock(std::chrono::milliseconds patience)
         if (lease.outcome == lease_outcome::acquired)
             return store_lock(std::move(in_instance), [this] { release_lease(); });
         if (lease.outcome == lease_outcome::failed)
-            return store_failure(lease.category, lease.message, describe());
+            return store_failure(*this, lease.category, lease.message);
         if (std::chrono::steady_clock::now() >= deadline)
             return lease_wait_failure(*this, patience);
         std::this_thread::sleep_for(lease_poll);
@@ -134,12 +134,12 @@ result<void> host_token_store::write(const token_set& set)
     for (int attempt = 0; attempt < write_attempts; ++attempt) {
         const auto current = store_.read(connection_);
         if (!current.ok())
-            return store_failure(current.category, current.message, describe());
+            return store_failure(*this, current.category, current.message);
         const auto written = compare_and_set(current.credential ? current.credential->version : 0, set);
         if (written.outcome == credential_write_outcome::stored)
             return {};
         if (written.outcome == credential_write_outcome::failed)
-            return store_failure(written.category, written.message, describe());
+            return store_failure(*this, written.category, written.message);
     }
     return fail(error_category::config, describe() + " kept changing the tokens of the connection '" + connection_ +
                                             "' while they were being saved: try again");
@@ -161,14 +161,14 @@ result<void> host_token_store::remove()
     for (int attempt = 0; attempt < write_attempts; ++attempt) {
         const auto current = store_.read(connection_);
         if (!current.ok())
-            return store_failure(current.category, current.message, describe());
+            return store_failure(*this, current.category, current.message);
         if (!current.credential)
             return {};
         const auto removed = store_.remove(connection_, current.credential->version);
         if (removed.outcome == credential_write_outcome::stored)
             return {};
         if (removed.outcome == credential_write_outcome::failed)
-            return store_failure(removed.category, removed.message, describe());
+            return store_failure(*this, removed.category, removed.message);
     }
     return fail(error_category::config, describe() + " kept changing the tokens of the connection '" + connection_ +
                                             "' while they were being removed: try again");

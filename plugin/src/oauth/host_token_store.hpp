@@ -84,6 +84,10 @@ private:
     std::unique_ptr<token_store> notes_;
 };
 
+// A failure the host's store answered (its own sentence; a default one should it give none).
+[[nodiscard]] connector_support::failure
+store_failure(const host_token_store& store, connector_sdk::error_category category, const std::string& message);
+
 // Why the lease of `connection` could not be had within `waited`: another refresher held it.
 [[nodiscard]] connector_support::failure lease_wait_failure(const host_token_store& store,
                                                             std::chrono::milliseconds waited);

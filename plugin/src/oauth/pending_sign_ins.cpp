@@ -1,7 +1,5 @@
 #include "oauth/pending_sign_ins.hpp"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 
 namespace sage {
@@ -15,11 +13,6 @@ using connector_support::fail;
 constexpr std::size_t ended_memory = 256;
 
 } // namespace
-
-bool same_secret(std::string_view a, std::string_view b) noexcept
-{
-    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 void pending_sign_ins::remember_end(const std::string& flow_id, ending how)
 {

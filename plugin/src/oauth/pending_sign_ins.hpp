@@ -56,7 +56,4 @@ private:
     std::deque<std::string> ended_order_;
 };
 
-// Whether two secrets are equal, in time that does not depend on where they differ.
-[[nodiscard]] bool same_secret(std::string_view a, std::string_view b) noexcept;
-
 } // namespace sage

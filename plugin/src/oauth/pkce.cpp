@@ -1,5 +1,6 @@
 #include "oauth/pkce.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -51,6 +52,11 @@ pkce_pair make_pkce_pair()
 std::string make_state()
 {
     return random_text();
+}
+
+bool same_secret(std::string_view a, std::string_view b) noexcept
+{
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 } // namespace sage

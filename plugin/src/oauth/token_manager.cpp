@@ -204,8 +204,7 @@ result<std::optional<token_set>> token_manager::under_lease(trigger why, const s
             if (seeded.outcome == connector_sdk::credential_write_outcome::conflict)
                 continue; // someone stored a set meanwhile: decide on it
             if (seeded.outcome == connector_sdk::credential_write_outcome::failed)
-                return fail(seeded.category == error_category::none ? error_category::internal : seeded.category,
-                            seeded.message);
+                return store_failure(host, seeded.category, seeded.message);
             current->version = seeded.version;
             current->set = seed;
         }
@@ -216,8 +215,7 @@ result<std::optional<token_set>> token_manager::under_lease(trigger why, const s
 
         const auto lease = host.acquire_lease(options_.lease_ttl);
         if (lease.outcome == connector_sdk::lease_outcome::failed)
-            return fail(lease.category == error_category::none ? error_category::internal : lease.category,
-                        lease.message);
+            return store_failure(host, lease.category, lease.message);
         if (lease.outcome == connector_sdk::lease_outcome::held) {
             if (auto waited = wait_for_holder(current->version, lease, deadline); !waited)
                 return waited.error();

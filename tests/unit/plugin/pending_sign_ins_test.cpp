@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "oauth/pending_sign_ins.hpp"
+#include "oauth/pkce.hpp"
 
 using namespace std::chrono_literals;
 
