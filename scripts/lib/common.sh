@@ -8,6 +8,7 @@ required_packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libssl-dev openssl libsqlite3-dev libcli11-dev
+  postgresql libpq-dev # the host on PostgreSQL and its tests (a throw-away server per test run)
   python3 python3-jsonschema curl binutils clang-format
   clang-14 libclang-rt-14-dev clang-tidy-14 # scripts/fuzz.sh (libFuzzer, sanitizers), scripts/tidy.sh
   chromium                                   # tests/browser: the web console in a real browser

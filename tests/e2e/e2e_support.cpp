@@ -15,8 +15,8 @@ test_support::process_result sample_host_runner::run(const std::vector<std::stri
     argv.insert(argv.end(), args.begin(), args.end());
     test_support::process_options options;
     options.unset_environment = {
-        "SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA", "SAMPLE_HOST_USER", "SAMPLE_HOST_NOW", "DISPLAY",
-        "WAYLAND_DISPLAY",     "BROWSER"};
+        "SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA",        "SAMPLE_HOST_USER", "SAMPLE_HOST_NOW", "SAMPLE_HOST_DATABASE",
+        "SAMPLE_HOST_KEY",     "SAMPLE_HOST_CREDENTIALS", "DISPLAY",          "WAYLAND_DISPLAY", "BROWSER"};
     options.environment = environment;
     options.timeout = std::chrono::seconds(60);
     auto result = test_support::run_process(argv, options);

@@ -155,6 +155,8 @@ struct sandbox_fixture {
     {
         more["E2E_CLIENT_SECRET"] = client_secret;
         more["SANDBOX_CA"] = ca();
+        // This suite proves the connector's own token files; e2e_fleet_refresh proves the host's store.
+        more.emplace("SAMPLE_HOST_CREDENTIALS", "connector");
         more["BROWSER_LOG"] = browser_log().string();
         more["BROWSER"] = browser ? std::string(E2E_SANDBOX_BROWSER) : std::string(); // empty: no browser
         return more;

@@ -21,14 +21,19 @@ constexpr const char* global_footer =
     "  SAMPLE_HOST_PLUGINS  plugin folder when --plugins is not given\n"
     "  SAMPLE_HOST_DATA     data folder when --data is not given (else $XDG_DATA_HOME/sample-host or\n"
     "                       ~/.local/share/sample-host; created mode 0700)\n"
+    "  SAMPLE_HOST_DATABASE the database when --database is not given (else sqlite:<data>/host.db)\n"
+    "  SAMPLE_HOST_KEY      the host key file when --host-key is not given (else <data>/host.key)\n"
+    "  SAMPLE_HOST_CREDENTIALS  host or connector, when --credentials is not given (else host)\n"
     "  SAMPLE_HOST_USER     acting user when --as is not given (else \"admin\")\n"
     "  SAMPLE_HOST_NOW      testing aid: the host clock starts at this instant (ISO-8601 UTC such as\n"
     "                       2027-01-31T00:00:00Z, or Unix seconds), so licence expiry can be tested\n"
     "                       without waiting\n"
     "  BROWSER              the program(s) that open a sign-in address (oauth authorize, TEST), else xdg-open\n"
     "                       when DISPLAY or WAYLAND_DISPLAY is set; see `sample_host oauth authorize --help`\n"
-    "Data folder: host.db (SQLite: tenants, users, connections, licences), host.key (mode 0600: the\n"
-    "AES-256-GCM key that encrypts saved secrets), logs/host.log, state/<tenant>/<connector>/,\n"
+    "Data folder: host.db (SQLite, unless --database names another: tenants, users, connections,\n"
+    "licences, the marketplace's records, credentials and leases), host.key (mode 0600, unless\n"
+    "--host-key names another: the AES-256-GCM key that seals saved secrets and credentials),\n"
+    "logs/host.log, state/<tenant>/<connector>/,\n"
     "oauth_apps.json (optional: {\"<connector id>\": {\"client_id\", \"client_secret\"}}),\n"
     "marketplace/signing-key.pem (mode 0600: the Ed25519 key that signs the licences it issues).\n"
     "Exit codes: 0 ok, 1 refused/unavailable/invalid/not found, 2 usage error.";
@@ -79,6 +84,21 @@ std::unique_ptr<CLI::App> make_app(global_options& globals, command_action& chos
                     "Data folder (database, host key, logs, connector state). Default: SAMPLE_HOST_DATA, else "
                     "$XDG_DATA_HOME/sample-host or ~/.local/share/sample-host")
         ->type_name("DIR");
+    app->add_option("--database", globals.database,
+                    "Where the host keeps everything: sqlite:PATH, or postgresql://USER@HOST[:PORT]/NAME shared "
+                    "by a fleet of hosts (password in PGPASSWORD or ~/.pgpass). Default: SAMPLE_HOST_DATABASE, "
+                    "else sqlite:<data>/host.db")
+        ->type_name("URL");
+    app->add_option("--host-key", globals.host_key,
+                    "The host key file (32 bytes, mode 0600) that seals secrets; every host of a fleet uses the "
+                    "same one, which must exist. Default: SAMPLE_HOST_KEY, else <data>/host.key (created on first "
+                    "need)")
+        ->type_name("FILE");
+    app->add_option("--credentials", globals.credentials,
+                    "Where connectors keep their OAuth tokens: host (in the host's database, sealed, shared by a "
+                    "fleet; offered as credential_store.v1) or connector (where each connector's form says, e.g. "
+                    "OAuthSettingsLocation). Default: SAMPLE_HOST_CREDENTIALS, else host")
+        ->type_name("host|connector");
     app->add_option("--as", globals.as, "Act as this user (default: SAMPLE_HOST_USER, else admin)")->type_name("USER");
     app->add_flag("--json", globals.json, "Print the result as one JSON document on standard output");
     app->add_flag("--verbose", globals.verbose,

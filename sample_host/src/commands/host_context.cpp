@@ -8,8 +8,10 @@
 #include "security/host_key.hpp"
 #include "security/secret_cipher.hpp"
 #include "storage/connection_store.hpp"
+#include "storage/credential_vault.hpp"
+#include "storage/database_url.hpp"
+#include "storage/host_key_record.hpp"
 #include "storage/schema_migrations.hpp"
-#include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
 #include <connector_support/phase_timer.hpp>
 
@@ -57,17 +59,29 @@ host_log& host_context::log()
     return *log_;
 }
 
-sqlite_database& host_context::database()
+const database_url& host_context::database_location()
+{
+    if (!database_url_) {
+        if (options_.database && !options_.database->empty())
+            database_url_ = std::make_unique<database_url>(database_url::parse(*options_.database, "--database"));
+        else if (auto from_env = env_("SAMPLE_HOST_DATABASE"))
+            database_url_ = std::make_unique<database_url>(database_url::parse(*from_env, "SAMPLE_HOST_DATABASE"));
+        else
+            database_url_ = std::make_unique<database_url>(database_url::sqlite_file(data_dir() / "host.db"));
+    }
+    return *database_url_;
+}
+
+sample_host::database& host_context::database()
 {
     if (!database_) {
         const connector_support::phase_timer timer("database");
-        const std::filesystem::path file = data_dir() / "host.db";
-        auto database = std::make_unique<sqlite_database>(file);
-        ::chmod(file.c_str(), 0600); // the folder is private already; the file says so too
-        migrate(*database, host_migrations());
-        user_directory(*database).bootstrap(now_seconds());
-        database_ = std::move(database);
-        log().write(connector_sdk::log_level::debug, "host", "opened " + file.string());
+        const database_url& url = database_location();
+        auto opened = open_database(url);
+        migrate(*opened, host_migrations());
+        user_directory(*opened).bootstrap(now_seconds());
+        database_ = std::move(opened);
+        log().write(connector_sdk::log_level::debug, "host", "opened " + url.display);
         if (connector_support::phase_timings_enabled())
             log().write(connector_sdk::log_level::debug, "host", timer.finish("(open, migrations, users)"));
     }
@@ -99,16 +113,65 @@ connection_store& host_context::connections()
 const secret_cipher& host_context::cipher()
 {
     if (!cipher_) {
+        std::optional<std::string> named = options_.host_key;
+        if (named && named->empty())
+            named.reset();
+        const char* origin = named ? "--host-key" : "SAMPLE_HOST_KEY";
+        if (!named)
+            named = env_("SAMPLE_HOST_KEY");
+        if (named) {
+            // A fleet's key is made once and copied to every host: never mint one here, or each host
+            // would seal with its own.
+            const std::filesystem::path file(*named);
+            std::error_code ec;
+            if (!std::filesystem::exists(file, ec))
+                throw host_error("the host key " + file.string() + " (from " + origin +
+                                 ") does not exist: create it once with `openssl rand -out " + file.string() +
+                                 " 32 && chmod 600 " + file.string() +
+                                 "` and give the same file to every host of the fleet");
+            auto key = std::make_unique<secret_cipher>(load_host_key(file));
+            require_host_key(database(), key->key());
+            cipher_ = std::move(key);
+            return *cipher_;
+        }
         const std::filesystem::path file = data_dir() / "host.key";
         std::error_code ec;
         // Never mint a new key over sealed data: the old secrets would become unreadable for good.
         if (!std::filesystem::exists(file, ec) && connections().has_sealed_values())
-            throw host_error("the host key " + file.string() + " is missing, but " + (data_dir() / "host.db").string() +
-                             " holds secrets sealed with it: restore host.key from a backup (mode 0600), or delete "
-                             "the connections that hold secrets and create them again");
-        cipher_ = std::make_unique<secret_cipher>(load_or_create_host_key(file));
+            throw host_error("the host key " + file.string() + " is missing, but " + database_location().display +
+                             " holds secrets sealed with it: restore host.key from a backup (mode 0600); on a host "
+                             "of a fleet, give it the fleet's key file (--host-key FILE or SAMPLE_HOST_KEY); or "
+                             "delete the connections that hold secrets and create them again");
+        auto key = std::make_unique<secret_cipher>(load_or_create_host_key(file));
+        require_host_key(database(), key->key());
+        cipher_ = std::move(key);
     }
     return *cipher_;
+}
+
+bool host_context::host_keeps_credentials() const
+{
+    std::optional<std::string> mode = options_.credentials;
+    const char* origin = "--credentials";
+    if (!mode || mode->empty()) {
+        mode = env_("SAMPLE_HOST_CREDENTIALS");
+        origin = "SAMPLE_HOST_CREDENTIALS";
+    }
+    if (!mode || *mode == "host")
+        return true;
+    if (*mode == "connector")
+        return false;
+    throw usage_error(std::string(origin) + " is '" + *mode +
+                      "': use host (connectors keep their tokens in the host's database, sealed; the default) or "
+                      "connector (each connector keeps them where its form says, e.g. OAuthSettingsLocation)");
+}
+
+credential_vault& host_context::credentials()
+{
+    if (!credentials_)
+        credentials_ =
+            std::make_unique<credential_vault>(database(), [this]() -> const secret_cipher& { return cipher(); });
+    return *credentials_;
 }
 
 const user_account& host_context::acting_user()
@@ -133,11 +196,19 @@ plugin_registry& host_context::plugins()
     if (!plugins_) {
         const std::filesystem::path folder = resolve_plugin_dir(options_.plugins, env_, executable_);
         const std::string tenant = acting_user().tenant;
+        const bool keeps_credentials = host_keeps_credentials();
         plugins_ = std::make_unique<plugin_registry>(
-            folder, [this, tenant](std::string_view connector_id) -> std::unique_ptr<connector_sdk::host_services> {
+            folder,
+            [this, tenant,
+             keeps_credentials](std::string_view connector_id) -> std::unique_ptr<connector_sdk::host_services> {
+                std::unique_ptr<host_credential_store> credentials;
+                if (keeps_credentials)
+                    credentials = std::make_unique<host_credential_store>(
+                        [this]() -> credential_vault& { return this->credentials(); },
+                        credential_owner{tenant, std::string(connector_id)}, database_location().display, log());
                 return std::make_unique<cli_host_services>(
                     host_services_scope{tenant, std::string(connector_id), data_dir(), interactive_}, clock_, log(),
-                    licenses(), redactor_);
+                    licenses(), redactor_, std::move(credentials));
             });
     }
     return *plugins_;

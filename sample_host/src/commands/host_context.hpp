@@ -25,16 +25,21 @@ struct loaded_plugin;
 class license_repository;
 class plugin_registry;
 class secret_cipher;
-class sqlite_database;
+class credential_vault;
+class database;
+struct database_url;
 class user_directory;
 struct user_account;
 
 struct global_options {
-    std::optional<std::string> plugins; // --plugins
-    std::optional<std::string> data;    // --data
-    std::optional<std::string> as;      // --as
-    bool json = false;                  // --json
-    bool verbose = false;               // --verbose
+    std::optional<std::string> plugins;     // --plugins
+    std::optional<std::string> data;        // --data
+    std::optional<std::string> database;    // --database
+    std::optional<std::string> host_key;    // --host-key
+    std::optional<std::string> credentials; // --credentials host|connector
+    std::optional<std::string> as;          // --as
+    bool json = false;                      // --json
+    bool verbose = false;                   // --verbose
 };
 
 class host_context final {
@@ -55,13 +60,21 @@ public:
     // The data folder, created mode 0700 on first use.
     [[nodiscard]] const std::filesystem::path& data_dir();
     [[nodiscard]] host_log& log();
-    // <data>/host.db, migrated to the current schema, with the default tenant and admin.
-    [[nodiscard]] sqlite_database& database();
+    // What --database / SAMPLE_HOST_DATABASE names, else sqlite:<data>/host.db.
+    [[nodiscard]] const database_url& database_location();
+    // That database, migrated to the current schema, with the default tenant and admin.
+    [[nodiscard]] sample_host::database& database();
     [[nodiscard]] user_directory& users();
     [[nodiscard]] license_repository& licenses();
     [[nodiscard]] connection_store& connections();
-    // The cipher over <data>/host.key, creating the key on first use.
+    // The cipher over the host key (--host-key / SAMPLE_HOST_KEY, which must exist; else <data>/host.key,
+    // created on first use), checked against the key the database's secrets are sealed with.
     [[nodiscard]] const secret_cipher& cipher();
+    // The credentials connectors keep in the host (credential_store.v1).
+    [[nodiscard]] credential_vault& credentials();
+    // Whether connectors are offered credential_store.v1: --credentials, else SAMPLE_HOST_CREDENTIALS,
+    // else host (yes); connector: no, they keep their tokens themselves. Throws usage_error otherwise.
+    [[nodiscard]] bool host_keeps_credentials() const;
     // The user named by --as / SAMPLE_HOST_USER / "admin"; throws host_error when unknown.
     [[nodiscard]] const user_account& acting_user();
     [[nodiscard]] plugin_registry& plugins();
@@ -82,11 +95,13 @@ private:
     host_clock clock_;
     std::optional<std::filesystem::path> data_dir_;
     std::unique_ptr<host_log> log_;
-    std::unique_ptr<sqlite_database> database_;
+    std::unique_ptr<database_url> database_url_;
+    std::unique_ptr<sample_host::database> database_;
     std::unique_ptr<user_directory> users_;
     std::unique_ptr<license_repository> licenses_;
     std::unique_ptr<connection_store> connections_;
     std::unique_ptr<secret_cipher> cipher_;
+    std::unique_ptr<credential_vault> credentials_;
     std::unique_ptr<user_account> acting_user_;
     std::unique_ptr<plugin_registry> plugins_;
     bool interactive_ = true;

@@ -64,9 +64,18 @@ void log_failure(host_log& log, std::string_view what, std::string_view why, std
 } // namespace
 
 cli_host_services::cli_host_services(host_services_scope scope, const host_clock& clock, host_log& log,
-                                     const license_repository& licenses, secret_redactor& redactor)
-    : scope_(std::move(scope)), clock_(clock), log_(log), licenses_(licenses), redactor_(redactor)
+                                     const license_repository& licenses, secret_redactor& redactor,
+                                     std::unique_ptr<host_credential_store> credentials)
+    : scope_(std::move(scope)), clock_(clock), log_(log), licenses_(licenses), redactor_(redactor),
+      credentials_(std::move(credentials))
 {
+}
+
+void* cli_host_services::query_service(std::string_view service_id) noexcept
+{
+    if (service_id == connector_sdk::credential_store_id && credentials_)
+        return static_cast<connector_sdk::credential_store*>(credentials_.get());
+    return nullptr;
 }
 
 // Every service runs its body in connector_support::guarded: an exception (a defect, or running out

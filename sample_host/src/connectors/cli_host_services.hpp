@@ -1,11 +1,15 @@
 // The sample host's implementation of connector_sdk::host_services for one tenant and one connector:
 // host clock, log, licence tokens from the store, a private state folder, the host's OAuth app, and
-// the person at the terminal (standard error and standard input) unless the scope says there is none.
+// the person at the terminal (standard error and standard input) unless the scope says there is none;
+// and, by query_service, the host's credential store (credential_store.v1).
 #pragma once
+
+#include "connectors/host_credential_store.hpp"
 
 #include <connector_sdk/host_services.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -28,8 +32,10 @@ struct host_services_scope {
 class cli_host_services final : public connector_sdk::host_services {
 public:
     // Every referenced object must outlive this one.
+    // `credentials`: the store query_service offers, or nullptr for none.
     cli_host_services(host_services_scope scope, const host_clock& clock, host_log& log,
-                      const license_repository& licenses, secret_redactor& redactor);
+                      const license_repository& licenses, secret_redactor& redactor,
+                      std::unique_ptr<host_credential_store> credentials = nullptr);
 
     [[nodiscard]] std::chrono::system_clock::time_point now() const noexcept override;
     void log(connector_sdk::log_level level, std::string_view message) noexcept override;
@@ -48,6 +54,8 @@ public:
     // Asks on standard error, reads one line from standard input; nullopt at end of input (no
     // terminal, CI). The answer (a pasted callback URL or code) is masked in all later output.
     [[nodiscard]] std::optional<std::string> prompt_user(std::string_view question) noexcept override;
+    // "credential_store.v1": the host's credential store, when it keeps credentials; else nullptr.
+    [[nodiscard]] void* query_service(std::string_view service_id) noexcept override;
 
 private:
     // default_oauth_app's body; throws on a defect (the service catches it).
@@ -60,6 +68,7 @@ private:
     const license_repository& licenses_;
     secret_redactor& redactor_;
     std::mutex terminal_mutex_; // one question or message at a time on the terminal
+    std::unique_ptr<host_credential_store> credentials_;
 };
 
 } // namespace sample_host

@@ -1,11 +1,11 @@
 #include "marketplace/license_repository.hpp"
 
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 
 namespace sample_host {
 namespace {
 
-stored_license read_license(const sqlite_statement& row)
+stored_license read_license(const statement& row)
 {
     return {row.text(0), row.text(1), row.text(2), row.instant(3)};
 }

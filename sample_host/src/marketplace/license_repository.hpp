@@ -11,7 +11,7 @@
 
 namespace sample_host {
 
-class sqlite_database;
+class database;
 
 struct stored_license {
     std::string tenant;
@@ -22,7 +22,7 @@ struct stored_license {
 
 class license_repository final {
 public:
-    explicit license_repository(sqlite_database& database) noexcept : database_(database) {}
+    explicit license_repository(database& database) noexcept : database_(database) {}
 
     // The token for (tenant, connector), if one was stored.
     [[nodiscard]] std::optional<std::string> token(std::string_view tenant, std::string_view connector_id) const;
@@ -40,7 +40,7 @@ public:
     [[nodiscard]] std::vector<stored_license> list(std::string_view tenant) const;
 
 private:
-    sqlite_database& database_;
+    database& database_;
 };
 
 } // namespace sample_host

@@ -2,7 +2,7 @@
 
 #include "marketplace/license_repository.hpp"
 #include "runtime/host_error.hpp"
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 #include "storage/user_directory.hpp"
 
 #include <connector_support/time_text.hpp>
@@ -130,7 +130,7 @@ std::string new_license_id()
     return id;
 }
 
-marketplace::marketplace(sqlite_database& database, license_repository& licenses, key_source signing_key,
+marketplace::marketplace(database& database, license_repository& licenses, key_source signing_key,
                          acceptance_check accepts)
     : database_(database), licenses_(licenses), records_(database), signing_key_(std::move(signing_key)),
       accepts_(std::move(accepts))
@@ -144,9 +144,9 @@ issued_license marketplace::decide_and_issue(const user_account& actor, const sd
                                              std::string_view reason,
                                              const std::function<void(const issued_license&)>& write)
 {
-    sqlite_transaction transaction(database_);
+    transaction writes(database_);
     issued_license issued = issue(actor, m, decide(), reason, write);
-    transaction.commit();
+    writes.commit();
     return issued;
 }
 

@@ -31,7 +31,7 @@
 namespace sample_host {
 
 class license_repository;
-class sqlite_database;
+class database;
 struct user_account;
 
 // `t` plus `months` calendar months, keeping the time of day; the day is clamped to the month's
@@ -70,7 +70,7 @@ public:
     // the connector cannot use.
     using acceptance_check = std::function<connector_support::result<void>(const issued_license&)>;
 
-    marketplace(sqlite_database& database, license_repository& licenses, key_source signing_key,
+    marketplace(database& database, license_repository& licenses, key_source signing_key,
                 acceptance_check accepts = {});
 
     issued_license start_trial(const user_account& actor, const connector_sdk::manifest& connector,
@@ -101,7 +101,7 @@ private:
                 std::string_view reason);
     void require_acceptance(const connector_sdk::manifest& connector, const issued_license& issued) const;
 
-    sqlite_database& database_;
+    database& database_;
     license_repository& licenses_;
     marketplace_records records_;
     key_source signing_key_;

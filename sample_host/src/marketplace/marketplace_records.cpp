@@ -1,6 +1,6 @@
 #include "marketplace/marketplace_records.hpp"
 
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 
 namespace sample_host {
 namespace {
@@ -9,7 +9,7 @@ constexpr std::string_view issued_columns =
     "license_id, tenant, connector_id, kind, plan, key_id, issued_at, starts_at, expires_at, grace_days, issued_by, "
     "reason";
 
-issued_license_record read_issued(const sqlite_statement& row)
+issued_license_record read_issued(const statement& row)
 {
     issued_license_record r;
     r.license_id = row.text(0);

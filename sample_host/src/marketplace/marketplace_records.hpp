@@ -12,7 +12,7 @@
 
 namespace sample_host {
 
-class sqlite_database;
+class database;
 
 struct trial_record {
     std::string tenant;
@@ -55,7 +55,7 @@ struct issued_license_record {
 
 class marketplace_records final {
 public:
-    explicit marketplace_records(sqlite_database& database) noexcept : database_(database) {}
+    explicit marketplace_records(database& database) noexcept : database_(database) {}
 
     [[nodiscard]] std::optional<trial_record> trial(std::string_view tenant, std::string_view connector_id) const;
     // Records the tenant's trial. False, and nothing written, when the tenant has used it already.
@@ -77,7 +77,7 @@ public:
     [[nodiscard]] std::vector<std::string> connectors_with_records(std::string_view tenant) const;
 
 private:
-    sqlite_database& database_;
+    database& database_;
 };
 
 } // namespace sample_host

@@ -42,6 +42,15 @@ int as_int(std::size_t size)
 
 } // namespace
 
+std::string credential_aad(std::string_view tenant, std::string_view connector_id, std::string_view connection)
+{
+    std::string aad = "sample_host credential v1";
+    append_field(aad, tenant);
+    append_field(aad, connector_id);
+    append_field(aad, connection);
+    return aad;
+}
+
 std::string secret_aad(std::string_view tenant, std::string_view connection, std::string_view field_key)
 {
     std::string aad = "sample_host secret v1";

@@ -34,6 +34,11 @@ private:
 // makes it fail to open. Unambiguous (length-prefixed), so ("ab","c") never equals ("a","bc").
 [[nodiscard]] std::string secret_aad(std::string_view tenant, std::string_view connection, std::string_view field_key);
 
+// The associated data for the credentials a connector keeps in the host's credential store: a token
+// set opens only for its tenant, connector and connection, and never as a connection's field.
+[[nodiscard]] std::string credential_aad(std::string_view tenant, std::string_view connector_id,
+                                         std::string_view connection);
+
 class secret_cipher final {
 public:
     static constexpr std::size_t nonce_size = 12;

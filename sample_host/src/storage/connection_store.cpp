@@ -1,6 +1,6 @@
 #include "storage/connection_store.hpp"
 
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 
 #include <boost/json.hpp>
 #include <connector_sdk/property.hpp>
@@ -141,7 +141,7 @@ constexpr std::string_view summary_columns =
     "(SELECT COUNT(*) FROM connection_fields f WHERE f.connection = c.id), "
     "(SELECT COUNT(*) FROM connection_fields f WHERE f.connection = c.id AND f.secret = 1)";
 
-connection_summary read_summary(const sqlite_statement& row)
+connection_summary read_summary(const statement& row)
 {
     connection_summary s;
     s.tenant = row.text(0);
@@ -199,7 +199,7 @@ std::string normalise_connection_name(std::string_view raw)
     return std::string(raw);
 }
 
-connection_store::connection_store(sqlite_database& database, cipher_source cipher)
+connection_store::connection_store(database& database, cipher_source cipher)
     : database_(database), cipher_(std::move(cipher))
 {
 }
@@ -230,10 +230,10 @@ connection_summary connection_store::save(std::string_view tenant, const connect
     // Obtained before the transaction: creating the key file must not happen under the write lock.
     const secret_cipher* cipher = any_secret ? &cipher_() : nullptr;
 
-    sqlite_transaction transaction(database_);
+    transaction write(database_);
     const std::int64_t id = upsert_connection(tenant, name, record, created_by, now, duplicate);
     insert_fields(id, tenant, name, record, cipher);
-    transaction.commit();
+    write.commit();
     return find_summary(tenant, name).value();
 }
 
@@ -246,17 +246,12 @@ std::int64_t connection_store::upsert_connection(std::string_view tenant, const 
     auto existing = database_.prepare("SELECT id, name, connector_id FROM connections WHERE tenant = ? AND name = ?");
     existing.bind(1, tenant).bind(2, name);
     if (!existing.step()) {
-        database_
-            .prepare("INSERT INTO connections (tenant, name, connector_id, created_by, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(1, tenant)
-            .bind(2, name)
-            .bind(3, record.connector_id)
-            .bind(4, created_by)
-            .bind(5, now)
-            .bind(6, now)
-            .run();
-        return database_.last_insert_rowid();
+        auto insert = database_.prepare(
+            "INSERT INTO connections (tenant, name, connector_id, created_by, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+        insert.bind(1, tenant).bind(2, name).bind(3, record.connector_id).bind(4, created_by).bind(5, now).bind(6, now);
+        insert.step();
+        return insert.integer(0);
     }
     if (duplicate == on_duplicate::refuse)
         throw host_error("a connection named '" + existing.text(1) + "' already exists in tenant '" +
@@ -371,18 +366,33 @@ connector_sdk::form_values connection_store::load_form(std::string_view tenant, 
         "SELECT f.key, f.kind, f.secret, f.value, f.file_name, f.nonce, f.key_id FROM connection_fields f "
         "JOIN connections c ON c.id = f.connection WHERE c.tenant = ? AND c.name = ? ORDER BY f.position");
     query.bind(1, tenant).bind(2, summary->name);
+    // The rows first, then the cipher: its first use records the host key (a write), which must not
+    // run inside this statement's read snapshot (SQLite: SQLITE_BUSY_SNAPSHOT).
+    struct stored_row {
+        std::string key;
+        std::string kind;
+        bool secret;
+        std::vector<std::uint8_t> bytes;
+        std::string file_name;
+        sealed_value sealed;
+    };
+    std::vector<stored_row> rows;
+    while (query.step())
+        rows.push_back({query.text(0), query.text(1), query.integer(2) != 0, query.blob(3),
+                        query.is_null(4) ? std::string() : query.text(4),
+                        query.integer(2) != 0 ? sealed_value{query.blob(5), {}, query.text(6)} : sealed_value{}});
+    query.reset();
     connector_sdk::form_values form;
-    while (query.step()) {
-        const std::string key = query.text(0);
-        const std::string where = "the field '" + key + "' of connection '" + summary->name + "'";
-        const field_kind kind = stored_kind(query.text(1), where);
-        const std::string file_name = query.is_null(4) ? std::string() : query.text(4);
-        std::vector<std::uint8_t> bytes = query.blob(3);
-        if (query.integer(2) != 0) {
-            sealed_value sealed{query.blob(5), std::move(bytes), query.text(6)};
-            bytes = cipher_().open(sealed, secret_aad(tenant, summary->name, key), describe_field(key, summary->name));
+    for (stored_row& row : rows) {
+        const std::string where = "the field '" + row.key + "' of connection '" + summary->name + "'";
+        const field_kind kind = stored_kind(row.kind, where);
+        std::vector<std::uint8_t> bytes = std::move(row.bytes);
+        if (row.secret) {
+            row.sealed.ciphertext = std::move(bytes);
+            bytes = cipher_().open(row.sealed, secret_aad(tenant, summary->name, row.key),
+                                   describe_field(row.key, summary->name));
         }
-        form.set(key, decode(kind, bytes, file_name, where));
+        form.set(row.key, decode(kind, bytes, row.file_name, where));
         OPENSSL_cleanse(bytes.data(), bytes.size());
     }
     return form;
@@ -390,7 +400,8 @@ connector_sdk::form_values connection_store::load_form(std::string_view tenant, 
 
 bool connection_store::has_sealed_values() const
 {
-    auto query = database_.prepare("SELECT EXISTS (SELECT 1 FROM connection_fields WHERE secret = 1)");
+    auto query = database_.prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM connection_fields WHERE secret = 1) "
+                                   "OR EXISTS (SELECT 1 FROM credentials) THEN 1 ELSE 0 END");
     query.step();
     return query.integer(0) != 0;
 }

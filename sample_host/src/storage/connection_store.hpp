@@ -18,7 +18,7 @@
 
 namespace sample_host {
 
-class sqlite_database;
+class database;
 
 // How a value is stored: text | bool | int | file | kv (key-value pairs as JSON).
 enum class field_kind : std::uint8_t { text, boolean, integer, file, key_value_list };
@@ -62,7 +62,7 @@ class connection_store final {
 public:
     enum class on_duplicate : std::uint8_t { refuse, replace };
 
-    connection_store(sqlite_database& database, cipher_source cipher);
+    connection_store(database& database, cipher_source cipher);
 
     // Saves `record` (its name normalised) for `tenant`. A second save under the same name is refused
     // with a host_error unless `duplicate` is replace, which keeps created_at and swaps every field.
@@ -100,7 +100,7 @@ private:
     void insert_fields(std::int64_t connection, std::string_view tenant, const std::string& name,
                        const connector_sdk::connection_record& record, const secret_cipher* cipher);
 
-    sqlite_database& database_;
+    database& database_;
     cipher_source cipher_;
 };
 

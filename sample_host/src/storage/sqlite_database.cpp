@@ -1,3 +1,4 @@
+// The database interface over SQLite: one file, WAL, busy timeout, BEGIN IMMEDIATE for writers.
 #include "storage/sqlite_database.hpp"
 
 #include <connector_support/guarded.hpp>
@@ -27,6 +28,46 @@ std::string remedy_for(int primary_code)
     }
 }
 
+database_failure failure_of(int primary_code)
+{
+    switch (primary_code) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return database_failure::busy;
+    case SQLITE_CONSTRAINT: return database_failure::constraint;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM: return database_failure::unreachable;
+    default: return database_failure::other;
+    }
+}
+
+[[noreturn]] void throw_error(const std::string& message, int code)
+{
+    throw database_error(message, failure_of(code & 0xff));
+}
+
+class sqlite_statement final : public statement_backend {
+public:
+    sqlite_statement(sqlite_database& database, std::string_view sql);
+    ~sqlite_statement() override;
+    sqlite_statement(const sqlite_statement&) = delete;
+    sqlite_statement& operator=(const sqlite_statement&) = delete;
+
+    void bind_text(int index, std::string_view text) override;
+    void bind_integer(int index, std::int64_t value) override;
+    void bind_blob(int index, std::span<const std::uint8_t> bytes) override;
+    void bind_null(int index) override;
+    bool step() override;
+    void reset() override;
+    [[nodiscard]] bool is_null(int column) const override;
+    [[nodiscard]] std::string text(int column) const override;
+    [[nodiscard]] std::int64_t integer(int column) const override;
+    [[nodiscard]] std::vector<std::uint8_t> blob(int column) const override;
+
+private:
+    sqlite_database& database_;
+    sqlite3_stmt* statement_ = nullptr;
+};
+
 } // namespace
 
 // --- sqlite_database ---------------------------------------------------------------------------
@@ -44,7 +85,7 @@ sqlite_database::sqlite_database(std::filesystem::path file, std::chrono::millis
         std::string message = "cannot open the database " + file_.string() + ": " + why;
         if (std::string remedy = remedy_for(rc & 0xff); !remedy.empty())
             message += ": " + remedy;
-        throw sqlite_error(message, rc & 0xff);
+        throw_error(message, rc);
     }
     ::sqlite3_extended_result_codes(db_, 1);
     ::sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
@@ -52,7 +93,7 @@ sqlite_database::sqlite_database(std::filesystem::path file, std::chrono::millis
         // journal_mode returns a row, so it is read rather than executed. A database another process
         // already switched to WAL simply answers "wal". A file that is not a database fails here.
         {
-            sqlite_statement wal(*this, "PRAGMA journal_mode=WAL");
+            auto wal = prepare("PRAGMA journal_mode=WAL");
             wal.step();
         }
         execute("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
@@ -80,13 +121,13 @@ void sqlite_database::execute(std::string_view sql)
         std::string message = "database " + file_.string() + ": " + why;
         if (std::string remedy = remedy_for(rc & 0xff); !remedy.empty())
             message += ": " + remedy;
-        throw sqlite_error(message, rc & 0xff);
+        throw_error(message, rc);
     }
 }
 
-std::int64_t sqlite_database::last_insert_rowid() const noexcept
+std::unique_ptr<statement_backend> sqlite_database::make_statement(std::string_view sql)
 {
-    return ::sqlite3_last_insert_rowid(db_);
+    return std::make_unique<sqlite_statement>(*this, sql);
 }
 
 int sqlite_database::changes() const noexcept
@@ -96,10 +137,11 @@ int sqlite_database::changes() const noexcept
 
 void sqlite_database::fail(int code, std::string_view what) const
 {
-    std::string message = "database " + file_.string() + ": " + std::string(what) + " failed: " + ::sqlite3_errmsg(db_);
+    std::string message = "database " + file_.string() + ": " + std::string(what) +
+                          " failed: " + ::sqlite3_errmsg(db_) + " (SQLite code " + std::to_string(code) + ")";
     if (std::string remedy = remedy_for(code & 0xff); !remedy.empty())
         message += ": " + remedy;
-    throw sqlite_error(message, code & 0xff);
+    throw_error(message, code);
 }
 
 // --- sqlite_statement --------------------------------------------------------------------------
@@ -117,23 +159,21 @@ sqlite_statement::~sqlite_statement()
     ::sqlite3_finalize(statement_);
 }
 
-sqlite_statement& sqlite_statement::bind(int index, std::string_view text)
+void sqlite_statement::bind_text(int index, std::string_view text)
 {
     const int rc = ::sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     if (rc != SQLITE_OK)
         database_.fail(rc, "binding a parameter");
-    return *this;
 }
 
-sqlite_statement& sqlite_statement::bind(int index, std::int64_t value)
+void sqlite_statement::bind_integer(int index, std::int64_t value)
 {
     const int rc = ::sqlite3_bind_int64(statement_, index, value);
     if (rc != SQLITE_OK)
         database_.fail(rc, "binding a parameter");
-    return *this;
 }
 
-sqlite_statement& sqlite_statement::bind_blob(int index, std::span<const std::uint8_t> bytes)
+void sqlite_statement::bind_blob(int index, std::span<const std::uint8_t> bytes)
 {
     // An empty span has no data pointer; SQLite would store NULL, so bind a zero-length blob instead.
     const int rc = bytes.empty()
@@ -141,25 +181,13 @@ sqlite_statement& sqlite_statement::bind_blob(int index, std::span<const std::ui
                        : ::sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
     if (rc != SQLITE_OK)
         database_.fail(rc, "binding a parameter");
-    return *this;
 }
 
-sqlite_statement& sqlite_statement::bind_null(int index)
+void sqlite_statement::bind_null(int index)
 {
     const int rc = ::sqlite3_bind_null(statement_, index);
     if (rc != SQLITE_OK)
         database_.fail(rc, "binding a parameter");
-    return *this;
-}
-
-sqlite_statement& sqlite_statement::bind(int index, std::chrono::sys_seconds instant)
-{
-    return bind(index, static_cast<std::int64_t>(instant.time_since_epoch().count()));
-}
-
-sqlite_statement& sqlite_statement::bind(int index, const std::optional<std::chrono::sys_seconds>& instant)
-{
-    return instant ? bind(index, *instant) : bind_null(index);
 }
 
 bool sqlite_statement::step()
@@ -170,12 +198,6 @@ bool sqlite_statement::step()
     if (rc == SQLITE_DONE)
         return false;
     database_.fail(rc, "running a statement");
-}
-
-void sqlite_statement::run()
-{
-    while (step()) {
-    }
 }
 
 void sqlite_statement::reset()
@@ -212,37 +234,22 @@ std::vector<std::uint8_t> sqlite_statement::blob(int column) const
     return {data, data + size};
 }
 
-std::chrono::sys_seconds sqlite_statement::instant(int column) const
+// --- transactions ------------------------------------------------------------------------------
+
+void sqlite_database::begin_write()
 {
-    return std::chrono::sys_seconds(std::chrono::seconds(integer(column)));
+    execute("BEGIN IMMEDIATE");
 }
 
-std::optional<std::chrono::sys_seconds> sqlite_statement::optional_instant(int column) const
+void sqlite_database::commit()
 {
-    if (is_null(column))
-        return std::nullopt;
-    return instant(column);
+    execute("COMMIT");
 }
 
-// --- sqlite_transaction ------------------------------------------------------------------------
-
-sqlite_transaction::sqlite_transaction(sqlite_database& database) : database_(database)
+void sqlite_database::rollback() noexcept
 {
-    database_.execute("BEGIN IMMEDIATE");
-}
-
-sqlite_transaction::~sqlite_transaction()
-{
-    if (done_)
-        return;
-    // A failed ROLLBACK has nowhere to go from a destructor; SQLite rolls back on close anyway.
-    connector_support::guarded([&] { database_.execute("ROLLBACK"); }, [](std::string_view) {}, [] {});
-}
-
-void sqlite_transaction::commit()
-{
-    database_.execute("COMMIT");
-    done_ = true;
+    // A failed ROLLBACK has nowhere to go; SQLite rolls back on close anyway.
+    connector_support::guarded([&] { execute("ROLLBACK"); }, [](std::string_view) {}, [] {});
 }
 
 } // namespace sample_host

@@ -45,14 +45,14 @@ void sync_mirror::begin(std::string_view entity, std::string_view key_field)
     entity_ = entity;
     upsert_.reset();
     remove_.reset();
-    transaction_ = std::make_unique<sqlite_transaction>(database_);
-    upsert_ = std::make_unique<sqlite_statement>(
-        database_, "INSERT INTO " + table +
-                       " (business_id, id, updated_at, record) VALUES (?1, ?2, ?3, ?4)"
-                       " ON CONFLICT (business_id, id) DO UPDATE SET updated_at = excluded.updated_at,"
-                       " record = excluded.record");
+    transaction_ = std::make_unique<transaction>(database_);
+    upsert_ = std::make_unique<statement>(
+        database_.prepare("INSERT INTO " + table +
+                          " (business_id, id, updated_at, record) VALUES (?1, ?2, ?3, ?4)"
+                          " ON CONFLICT (business_id, id) DO UPDATE SET updated_at = excluded.updated_at,"
+                          " record = excluded.record"));
     remove_ =
-        std::make_unique<sqlite_statement>(database_, "DELETE FROM " + table + " WHERE business_id = ?1 AND id = ?2");
+        std::make_unique<statement>(database_.prepare("DELETE FROM " + table + " WHERE business_id = ?1 AND id = ?2"));
 }
 
 void sync_mirror::upsert(std::string_view business_id, std::string_view record_json)
@@ -89,7 +89,7 @@ void sync_mirror::checkpoint(std::string_view state)
     upsert_->reset();
     remove_->reset();
     transaction_->commit();
-    transaction_ = std::make_unique<sqlite_transaction>(database_);
+    transaction_ = std::make_unique<transaction>(database_);
 }
 
 void sync_mirror::abandon() noexcept

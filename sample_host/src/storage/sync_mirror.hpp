@@ -39,9 +39,9 @@ private:
     sqlite_database database_;
     std::string entity_;
     std::string key_field_ = "id";
-    std::unique_ptr<sqlite_transaction> transaction_;
-    std::unique_ptr<sqlite_statement> upsert_;
-    std::unique_ptr<sqlite_statement> remove_;
+    std::unique_ptr<transaction> transaction_;
+    std::unique_ptr<statement> upsert_;
+    std::unique_ptr<statement> remove_;
 };
 
 // The table name of an entity: its name when it is a plain identifier ([a-z0-9_]), quoted.

@@ -1,7 +1,7 @@
 #include "storage/user_directory.hpp"
 
 #include "runtime/host_error.hpp"
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 
 #include <algorithm>
 
@@ -13,7 +13,7 @@ bool is_operator(const user_account& actor)
     return actor.is_admin() && actor.tenant == default_tenant;
 }
 
-user_account read_user(const sqlite_statement& row)
+user_account read_user(const statement& row)
 {
     user_account u;
     u.name = row.text(0);
@@ -23,9 +23,9 @@ user_account read_user(const sqlite_statement& row)
     return u;
 }
 
-void insert_tenant_if_missing(sqlite_database& database, std::string_view tenant, std::chrono::sys_seconds now)
+void insert_tenant_if_missing(database& database, std::string_view tenant, std::chrono::sys_seconds now)
 {
-    database.prepare("INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)")
+    database.prepare("INSERT INTO tenants (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
         .bind(1, tenant)
         .bind(2, now)
         .run();
@@ -73,7 +73,7 @@ void check_tenant_name(std::string_view name)
 
 void user_directory::bootstrap(std::chrono::sys_seconds now)
 {
-    sqlite_transaction transaction(database_);
+    transaction write(database_);
     auto count = database_.prepare("SELECT COUNT(*) FROM users");
     count.step();
     if (count.integer(0) != 0)
@@ -84,7 +84,7 @@ void user_directory::bootstrap(std::chrono::sys_seconds now)
         .bind(2, default_tenant)
         .bind(3, now)
         .run();
-    transaction.commit();
+    write.commit();
 }
 
 std::optional<user_account> user_directory::find(std::string_view name) const
@@ -118,7 +118,7 @@ user_account user_directory::add(const user_account& actor, std::string_view nam
                          "' and cannot add users to tenant '" + target_tenant +
                          "': ask an administrator of the host's \"default\" tenant");
 
-    sqlite_transaction transaction(database_);
+    transaction write(database_);
     if (auto existing = find(name))
         throw host_error("a user named '" + std::string(name) + "' already exists (tenant '" + existing->tenant +
                          "', role " + std::string(to_string(existing->user_role)) +
@@ -130,7 +130,7 @@ user_account user_directory::add(const user_account& actor, std::string_view nam
         .bind(3, to_string(user_role))
         .bind(4, now)
         .run();
-    transaction.commit();
+    write.commit();
     return {std::string(name), target_tenant, user_role, now};
 }
 

@@ -10,7 +10,7 @@
 
 namespace sample_host {
 
-class sqlite_database;
+class database;
 
 enum class role : std::uint8_t { admin, user };
 
@@ -38,7 +38,7 @@ void check_tenant_name(std::string_view name);
 
 class user_directory final {
 public:
-    explicit user_directory(sqlite_database& database) noexcept : database_(database) {}
+    explicit user_directory(database& database) noexcept : database_(database) {}
 
     // On first use: tenant "default" and user "admin" (role admin) in it. Does nothing afterwards.
     void bootstrap(std::chrono::sys_seconds now);
@@ -57,7 +57,7 @@ public:
     [[nodiscard]] bool tenant_exists(std::string_view tenant) const;
 
 private:
-    sqlite_database& database_;
+    database& database_;
 };
 
 } // namespace sample_host

@@ -5,16 +5,21 @@
 #include <boost/test/unit_test.hpp>
 
 #include "connectors/cli_host_services.hpp"
+#include "connectors/host_credential_store.hpp"
 #include "marketplace/license_repository.hpp"
 #include "output/host_log.hpp"
 #include "runtime/host_clock.hpp"
 #include "runtime/host_error.hpp"
+#include "security/host_key.hpp"
+#include "security/secret_cipher.hpp"
 #include "security/secret_redactor.hpp"
+#include "storage/credential_vault.hpp"
 #include "storage/schema_migrations.hpp"
 #include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
 
+#include <connector_sdk/credential_store.hpp>
 #include <connector_support/time_text.hpp>
 
 #include <sys/stat.h>
@@ -238,6 +243,42 @@ BOOST_AUTO_TEST_CASE(every_occurrence_is_masked_longest_first)
     r.add("secret-longer");
     BOOST_TEST(r.redact("secret-longer and secret and abc") == "******** and ******** and abc");
     BOOST_TEST(r.redact("") == "");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(credential_store_service, services_fixture)
+
+BOOST_AUTO_TEST_CASE(without_a_store_no_service_is_offered)
+{
+    BOOST_TEST(connector_sdk::find_service<connector_sdk::credential_store>(services) == nullptr);
+    BOOST_TEST(services.query_service("no_such_service.v1") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(the_store_is_offered_for_the_scope_s_tenant_and_connector_only)
+{
+    std::unique_ptr<secret_cipher> cipher;
+    credential_vault vault(db, [&]() -> const secret_cipher& {
+        if (!cipher)
+            cipher = std::make_unique<secret_cipher>(load_or_create_host_key(data / "host.key"));
+        return *cipher;
+    });
+    cli_host_services with_store{{"default", "demo", data.path()},
+                                 clock,
+                                 log,
+                                 licenses,
+                                 redactor,
+                                 std::make_unique<host_credential_store>([&]() -> credential_vault& { return vault; },
+                                                                         credential_owner{"default", "demo"},
+                                                                         db.location(), log)};
+    auto* store = connector_sdk::find_service<connector_sdk::credential_store>(with_store);
+    BOOST_REQUIRE(store != nullptr);
+    BOOST_TEST(with_store.query_service("credential_store.v2") == nullptr);
+    BOOST_TEST(
+        (store->compare_and_set("Books", 0, "token set").outcome == connector_sdk::credential_write_outcome::stored));
+    BOOST_TEST(vault.read({"default", "demo"}, "Books")->value == "token set");
+    BOOST_TEST(!vault.read({"default", "other"}, "Books").has_value());
+    BOOST_TEST(!vault.read({"acme", "demo"}, "Books").has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

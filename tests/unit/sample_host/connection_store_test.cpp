@@ -9,10 +9,11 @@
 #include "runtime/host_error.hpp"
 #include "security/host_key.hpp"
 #include "storage/connection_store.hpp"
+#include "storage/database.hpp"
 #include "storage/schema_migrations.hpp"
-#include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 #include <sys/stat.h>
 
@@ -39,26 +40,18 @@ unsigned mode_of(const std::filesystem::path& path)
     return info.st_mode & 07777u;
 }
 
-std::string file_bytes(const std::filesystem::path& path)
-{
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        return {};
-    return test_support::read_file(path);
-}
-
 // A migrated database in a temporary folder with tenants "default" and "acme", and a store whose
 // key lives beside it.
 struct store_fixture {
     test_support::temp_dir dir{"connection-store"};
     std::filesystem::path key_file = dir / "host.key";
-    std::unique_ptr<sqlite_database> db = open();
+    std::unique_ptr<database> db = open();
     std::unique_ptr<secret_cipher> cipher;
     connection_store store{*db, [this]() -> const secret_cipher& { return key(); }};
 
-    std::unique_ptr<sqlite_database> open()
+    std::unique_ptr<database> open()
     {
-        auto database = std::make_unique<sqlite_database>(dir / "host.db");
+        auto database = test_database::open(dir.path());
         migrate(*database, host_migrations());
         user_directory users(*database);
         users.bootstrap(t0);
@@ -74,8 +67,8 @@ struct store_fixture {
         return *cipher;
     }
 
-    // Everything SQLite has on disk: the database and its write-ahead log.
-    std::string database_bytes() const { return file_bytes(dir / "host.db") + file_bytes(dir / "host.db-wal"); }
+    // Everything the database stores (SQLite: the file and its write-ahead log; PostgreSQL: a dump).
+    std::string database_bytes() const { return test_database::stored_bytes(dir.path()); }
 };
 
 connection_record record(std::string name)
@@ -236,7 +229,11 @@ BOOST_AUTO_TEST_CASE(the_key_is_created_only_when_a_secret_is_saved)
 BOOST_AUTO_TEST_CASE(a_tampered_ciphertext_is_reported_not_crashed_on)
 {
     store.save("default", record("Books"), "admin", t0);
-    db->execute("UPDATE connection_fields SET value = zeroblob(length(value)) WHERE key = 'ClientSecret'");
+    auto read = db->prepare("SELECT value FROM connection_fields WHERE key = 'ClientSecret'");
+    BOOST_REQUIRE(read.step());
+    std::vector<std::uint8_t> altered = read.blob(0);
+    altered[altered.size() / 2] ^= 0x01;
+    db->prepare("UPDATE connection_fields SET value = ? WHERE key = 'ClientSecret'").bind_blob(1, altered).run();
     try {
         (void)store.load_form("default", "Books");
         BOOST_FAIL("a tampered secret was opened");
@@ -280,8 +277,8 @@ BOOST_FIXTURE_TEST_SUITE(sharing, store_fixture)
 
 BOOST_AUTO_TEST_CASE(two_stores_on_one_database_see_each_others_connections)
 {
-    sqlite_database second_db(dir / "host.db");
-    connection_store second(second_db, [this]() -> const secret_cipher& { return key(); });
+    auto second_db = test_database::open(dir.path());
+    connection_store second(*second_db, [this]() -> const secret_cipher& { return key(); });
     store.save("default", record("From first"), "admin", t0);
     second.save("default", record("From second"), "admin", t0);
     BOOST_TEST(store.list("default").size() == 2u);
@@ -293,8 +290,8 @@ BOOST_AUTO_TEST_CASE(two_stores_on_one_database_see_each_others_connections)
 
 BOOST_AUTO_TEST_CASE(writers_in_two_threads_wait_for_each_other_instead_of_failing)
 {
-    sqlite_database second_db(dir / "host.db");
-    connection_store second(second_db, [this]() -> const secret_cipher& { return key(); });
+    auto second_db = test_database::open(dir.path());
+    connection_store second(*second_db, [this]() -> const secret_cipher& { return key(); });
     (void)key();
     std::thread writer([&] {
         for (int i = 0; i < 25; ++i)

@@ -4,10 +4,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include "marketplace/license_repository.hpp"
+#include "storage/database.hpp"
 #include "storage/schema_migrations.hpp"
-#include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 using namespace sample_host;
 
@@ -17,7 +18,8 @@ const std::chrono::sys_seconds t0{std::chrono::seconds(1'800'000'000)};
 
 struct repository_fixture {
     test_support::temp_dir dir{"license-repository"};
-    sqlite_database db{dir / "host.db"};
+    std::unique_ptr<database> db_owner = test_database::open(dir.path());
+    database& db = *db_owner;
     license_repository licenses{db};
 
     repository_fixture()
@@ -74,7 +76,7 @@ BOOST_AUTO_TEST_CASE(remove_deletes_only_that_token)
 
 BOOST_AUTO_TEST_CASE(an_unknown_tenant_is_refused)
 {
-    BOOST_CHECK_THROW(licenses.store("nobody", "sage-cloud-accounting", "t", t0), sqlite_error);
+    BOOST_CHECK_THROW(licenses.store("nobody", "sage-cloud-accounting", "t", t0), database_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,10 +12,11 @@
 #include "refusal.hpp"
 #include "runtime/host_clock.hpp"
 #include "runtime/host_error.hpp"
+#include "storage/database.hpp"
 #include "storage/schema_migrations.hpp"
-#include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 #include <connector_sdk/license.hpp>
 #include <connector_sdk/manifest.hpp>
@@ -54,7 +55,7 @@ bool contains(const std::string& text, std::string_view part)
     return text.find(part) != std::string::npos;
 }
 
-int count_rows(sqlite_database& db, const std::string& table)
+int count_rows(database& db, const std::string& table)
 {
     auto q = db.prepare("SELECT COUNT(*) FROM " + table);
     q.step();
@@ -63,7 +64,8 @@ int count_rows(sqlite_database& db, const std::string& table)
 
 struct marketplace_fixture {
     test_support::temp_dir dir{"marketplace"};
-    sqlite_database db{dir / "host.db"};
+    std::unique_ptr<database> db_owner = test_database::open(dir.path());
+    database& db = *db_owner;
     license_repository licenses{db};
     const std::string signing_pem = sdk::generate_license_signing_key();
     const marketplace_signing_key key{signing_pem, "test key"};
@@ -295,9 +297,9 @@ BOOST_AUTO_TEST_CASE(removing_and_restoring_the_plugin_folder_does_not_give_a_ne
     BOOST_TEST(contains(message, "already used"), message);
 
     // Another process (a fresh connection to the same database) sees the same record.
-    sqlite_database other_db(dir / "host.db");
-    license_repository other_licenses(other_db);
-    marketplace other(other_db, other_licenses, [this] { return key; });
+    auto other_db = test_database::open(dir.path());
+    license_repository other_licenses(*other_db);
+    marketplace other(*other_db, other_licenses, [this] { return key; });
     BOOST_TEST(contains(refusal_of<host_error>([&] { (void)other.start_trial(admin, *resolve(), t0 + days(3)); }),
                         "already used"));
 }
@@ -309,9 +311,9 @@ BOOST_AUTO_TEST_CASE(concurrent_first_trials_issue_exactly_one)
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i)
         threads.emplace_back([&] {
-            sqlite_database own(dir / "host.db");
-            license_repository own_licenses(own);
-            marketplace m(own, own_licenses, [this] { return key; });
+            auto own = test_database::open(dir.path());
+            license_repository own_licenses(*own);
+            marketplace m(*own, own_licenses, [this] { return key; });
             try {
                 (void)m.start_trial(admin, sage, t0);
                 ++started;
@@ -548,7 +550,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_CASE(a_version_1_database_gains_the_marketplace_tables_and_keeps_its_licences)
 {
     test_support::temp_dir dir{"marketplace-migration"};
-    sqlite_database db(dir / "host.db");
+    std::unique_ptr<database> db_owner = test_database::open(dir.path());
+    database& db = *db_owner;
     const auto all = host_migrations();
     BOOST_REQUIRE(all.size() >= 2u);
     migrate(db, all.first(1));

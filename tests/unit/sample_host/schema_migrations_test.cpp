@@ -8,6 +8,7 @@
 #include "storage/schema_migrations.hpp"
 #include "storage/sqlite_database.hpp"
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 #include <array>
 #include <thread>
@@ -16,9 +17,12 @@ using namespace sample_host;
 
 namespace {
 
-bool table_exists(sqlite_database& db, std::string_view name)
+bool table_exists(database& db, std::string_view name)
 {
-    auto query = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    auto query = db.prepare(db.engine() == database_engine::sqlite
+                                ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+                                : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
+                                  "AND table_name = ?");
     query.bind(1, name);
     return query.step();
 }
@@ -32,22 +36,33 @@ std::string journal_mode(sqlite_database& db)
 
 } // namespace
 
-BOOST_AUTO_TEST_CASE(a_new_database_gets_every_table_in_wal_mode)
+BOOST_AUTO_TEST_CASE(a_new_database_gets_every_table)
 {
     test_support::temp_dir dir;
-    sqlite_database db(dir / "host.db");
+    auto owner = test_database::open(dir.path());
+    database& db = *owner;
     BOOST_TEST(schema_version(db) == 0);
     migrate(db, host_migrations());
     BOOST_TEST(schema_version(db) == host_migrations().back().version);
-    for (const char* table : {"tenants", "users", "connections", "connection_fields", "licenses", "schema_version"})
+    for (const char* table :
+         {"tenants", "users", "connections", "connection_fields", "licenses", "trials_used", "subscriptions",
+          "issued_licenses", "credentials", "credential_leases", "host_key_in_use", "schema_version"})
         BOOST_TEST(table_exists(db, table), table);
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_runs_in_wal_mode, *boost::unit_test::precondition(test_database::only_on_sqlite()))
+{
+    test_support::temp_dir dir;
+    sqlite_database db(dir / "host.db");
+    migrate(db, host_migrations());
     BOOST_TEST(journal_mode(db) == "wal");
 }
 
 BOOST_AUTO_TEST_CASE(migrations_apply_in_order_once_and_later_ones_add_on)
 {
     test_support::temp_dir dir;
-    sqlite_database db(dir / "test.db");
+    auto owner = test_database::open(dir.path());
+    database& db = *owner;
     const std::array<migration, 1> first{{{1, "one", "CREATE TABLE a (x INTEGER);"}}};
     const std::array<migration, 2> both{{{1, "one", "CREATE TABLE a (x INTEGER);"},
                                          {2, "two", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1);"}}};
@@ -65,7 +80,8 @@ BOOST_AUTO_TEST_CASE(migrations_apply_in_order_once_and_later_ones_add_on)
 BOOST_AUTO_TEST_CASE(a_failing_migration_changes_nothing)
 {
     test_support::temp_dir dir;
-    sqlite_database db(dir / "test.db");
+    auto owner = test_database::open(dir.path());
+    database& db = *owner;
     const std::array<migration, 2> broken{
         {{1, "one", "CREATE TABLE a (x INTEGER);"}, {2, "two", "CREATE TABLE b (y INTEGER); THIS IS NOT SQL;"}}};
     try {
@@ -83,7 +99,8 @@ BOOST_AUTO_TEST_CASE(a_failing_migration_changes_nothing)
 BOOST_AUTO_TEST_CASE(a_database_from_a_newer_host_is_refused)
 {
     test_support::temp_dir dir;
-    sqlite_database db(dir / "host.db");
+    auto owner = test_database::open(dir.path());
+    database& db = *owner;
     migrate(db, host_migrations());
     db.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', 0)");
     try {
@@ -103,8 +120,8 @@ BOOST_AUTO_TEST_CASE(concurrent_openers_migrate_one_file_once)
     for (int i = 0; i < 6; ++i)
         threads.emplace_back([&] {
             try {
-                sqlite_database db(dir / "host.db");
-                migrate(db, host_migrations());
+                auto db = test_database::open(dir.path());
+                migrate(*db, host_migrations());
             } catch (...) {
                 ++failures;
             }
@@ -112,13 +129,14 @@ BOOST_AUTO_TEST_CASE(concurrent_openers_migrate_one_file_once)
     for (auto& t : threads)
         t.join();
     BOOST_TEST(failures.load() == 0);
-    sqlite_database db(dir / "host.db");
-    auto rows = db.prepare("SELECT COUNT(*) FROM schema_version");
+    auto db = test_database::open(dir.path());
+    auto rows = db->prepare("SELECT COUNT(*) FROM schema_version");
     rows.step();
     BOOST_TEST(rows.integer(0) == static_cast<std::int64_t>(host_migrations().size()));
 }
 
-BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_database_is_reported_with_a_remedy)
+BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_database_is_reported_with_a_remedy,
+                     *boost::unit_test::precondition(test_database::only_on_sqlite()))
 {
     test_support::temp_dir dir;
     test_support::write_file(dir / "host.db", std::string(4096, 'x'));

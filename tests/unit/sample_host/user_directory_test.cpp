@@ -5,10 +5,11 @@
 
 #include "refusal.hpp"
 #include "runtime/host_error.hpp"
+#include "storage/database.hpp"
 #include "storage/schema_migrations.hpp"
-#include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 using namespace sample_host;
 
@@ -20,7 +21,8 @@ const std::chrono::sys_seconds t0{std::chrono::seconds(1'800'000'000)};
 
 struct directory_fixture {
     test_support::temp_dir dir{"user-directory"};
-    sqlite_database db{dir / "host.db"};
+    std::unique_ptr<database> db_owner = test_database::open(dir.path());
+    database& db = *db_owner;
     user_directory users{db};
 
     directory_fixture()

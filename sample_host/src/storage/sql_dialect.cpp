@@ -1,0 +1,57 @@
+// The SQL differences between SQLite and PostgreSQL (see sql_dialect.hpp).
+#include "storage/sql_dialect.hpp"
+
+namespace sample_host {
+
+std::string_view to_string(database_engine engine) noexcept
+{
+    return engine == database_engine::postgresql ? "PostgreSQL" : "SQLite";
+}
+
+std::string postgresql_parameters(std::string_view sql)
+{
+    std::string out;
+    out.reserve(sql.size() + 8);
+    int last = 0;
+    char quote = 0; // inside '...' or "..." when set
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (quote != 0) {
+            out += c;
+            if (c == quote)
+                quote = 0; // a doubled quote closes and reopens: same result
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            quote = c;
+            out += c;
+            continue;
+        }
+        if (c != '?') {
+            out += c;
+            continue;
+        }
+        std::size_t end = i + 1;
+        int number = 0;
+        while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9')
+            number = number * 10 + (sql[end++] - '0');
+        if (end == i + 1)
+            number = last + 1;
+        last = number > last ? number : last;
+        out += '$';
+        out += std::to_string(number);
+        i = end - 1;
+    }
+    return out;
+}
+
+std::string_view now_milliseconds_sql(database_engine engine) noexcept
+{
+    // SQLite's 'now' is the clock of the machine its processes share (an SQLite database is never
+    // shared across machines); julianday keeps its milliseconds.
+    return engine == database_engine::postgresql
+               ? "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+               : "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
+}
+
+} // namespace sample_host
