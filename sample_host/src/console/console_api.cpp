@@ -337,7 +337,7 @@ http_response console_api::handle(const api_call& call)
         answer = json_error(e.status(), e.category(), e.what(), e.field());
     } catch (const usage_error& e) {
         answer = json_error(400, "bad_request", e.what());
-    } catch (const sqlite_error& e) {
+    } catch (const database_error& e) {
         ctx_.log().write(sdk::log_level::error, "host", std::string("console: ") + e.what());
         answer = json_error(500, "internal", e.what());
     } catch (const secret_error& e) {
@@ -419,7 +419,7 @@ http_response console_api::dispatch(const api_call& call)
             licence_outcome outcome = [&] {
                 try {
                     return perform_licence_action(ctx_, m, *action, plan);
-                } catch (const sqlite_error&) {
+                } catch (const database_error&) {
                     throw;
                 } catch (const host_error& e) {
                     throw api_error(409, "license", e.what());
@@ -712,7 +712,7 @@ http_response console_api::create_connection(const connector_session& session, c
     const connection_summary saved = [&] {
         try {
             return save_created_record(ctx_, session, connector_id, std::move(result.record), duplicate);
-        } catch (const sqlite_error&) {
+        } catch (const database_error&) {
             throw;
         } catch (const secret_error&) {
             throw;

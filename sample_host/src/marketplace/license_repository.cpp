@@ -46,6 +46,7 @@ void license_repository::store(std::string_view tenant, std::string_view connect
 
 bool license_repository::remove(std::string_view tenant, std::string_view connector_id)
 {
+    const std::lock_guard counted(database_.in_use()); // no other thread's statement before changes()
     database_.prepare("DELETE FROM licenses WHERE tenant = ? AND connector_id = ?")
         .bind(1, tenant)
         .bind(2, connector_id)

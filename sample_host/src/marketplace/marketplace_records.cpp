@@ -41,6 +41,7 @@ std::optional<trial_record> marketplace_records::trial(std::string_view tenant, 
 
 bool marketplace_records::record_trial(const trial_record& trial)
 {
+    const std::lock_guard counted(database_.in_use()); // no other thread's statement before changes()
     database_
         .prepare("INSERT INTO trials_used (tenant, connector_id, started_at, expires_at, license_id, started_by) "
                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, connector_id) DO NOTHING")

@@ -350,6 +350,7 @@ connection_details connection_store::require(std::string_view tenant, std::strin
 
 bool connection_store::remove(std::string_view tenant, std::string_view name)
 {
+    const std::lock_guard counted(database_.in_use()); // no other thread's statement before changes()
     database_.prepare("DELETE FROM connections WHERE tenant = ? AND name = ?")
         .bind(1, tenant)
         .bind(2, normalise_connection_name(name))

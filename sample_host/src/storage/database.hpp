@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -53,7 +54,10 @@ public:
 // One prepared statement. Parameters are written `?` or `?N` and are 1-based; columns are 0-based.
 class statement final {
 public:
-    explicit statement(std::unique_ptr<statement_backend> backend) noexcept : backend_(std::move(backend)) {}
+    statement(std::unique_ptr<statement_backend> backend, std::recursive_mutex& in_use) noexcept
+        : backend_(std::move(backend)), in_use_(&in_use)
+    {
+    }
 
     statement& bind(int index, std::string_view text);
     statement& bind(int index, std::int64_t value);
@@ -64,11 +68,19 @@ public:
     statement& bind(int index, const std::optional<std::chrono::sys_seconds>& instant);
 
     // Runs one step: true while a row is available, false when done. Throws database_error.
-    bool step() { return backend_->step(); }
+    bool step()
+    {
+        const std::lock_guard lock(*in_use_);
+        return backend_->step();
+    }
     // Runs to completion, for statements that return no rows.
     void run();
     // Ready to run again, parameters cleared.
-    void reset() { backend_->reset(); }
+    void reset()
+    {
+        const std::lock_guard lock(*in_use_);
+        backend_->reset();
+    }
 
     [[nodiscard]] bool is_null(int column) const { return backend_->is_null(column); }
     [[nodiscard]] std::string text(int column) const { return backend_->text(column); }
@@ -79,6 +91,7 @@ public:
 
 private:
     std::unique_ptr<statement_backend> backend_;
+    std::recursive_mutex* in_use_; // the database's: see database::in_use
 };
 
 class database {
@@ -93,7 +106,7 @@ public:
 
     // Runs one or more statements without parameters that return no rows.
     virtual void execute(std::string_view sql) = 0;
-    [[nodiscard]] statement prepare(std::string_view sql) { return statement(make_statement(sql)); }
+    [[nodiscard]] statement prepare(std::string_view sql) { return statement(make_statement(sql), in_use_); }
     // Rows changed by the last INSERT, UPDATE or DELETE of this connection.
     [[nodiscard]] virtual int changes() const noexcept = 0;
 
@@ -103,9 +116,17 @@ public:
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
 
+    // One connection serves every thread of the process (the console's requests, connectors' credential
+    // stores): a write transaction holds this from BEGIN to COMMIT, and each statement step takes it, so
+    // no other thread's statement runs inside someone else's transaction.
+    [[nodiscard]] std::recursive_mutex& in_use() noexcept { return in_use_; }
+
 protected:
     database() = default;
     [[nodiscard]] virtual std::unique_ptr<statement_backend> make_statement(std::string_view sql) = 0;
+
+private:
+    std::recursive_mutex in_use_;
 };
 
 // A write transaction, rolled back when destroyed uncommitted. Write transactions exclude each other
@@ -113,7 +134,7 @@ protected:
 // advisory lock), so a check made inside one still holds when its writes commit.
 class transaction final {
 public:
-    explicit transaction(database& db) : database_(db) { database_.begin_write(); }
+    explicit transaction(database& db) : database_(db), held_(db.in_use()) { database_.begin_write(); }
     ~transaction()
     {
         if (!done_)
@@ -130,6 +151,7 @@ public:
 
 private:
     database& database_;
+    std::unique_lock<std::recursive_mutex> held_; // released after COMMIT or ROLLBACK
     bool done_ = false;
 };
 
