@@ -6,6 +6,7 @@
 #include "form/property_keys.hpp"
 #include "form/text_similarity.hpp"
 #include "sage/sage_endpoints.hpp"
+#include <connector_sdk/utf8_text.hpp>
 #include <connector_support/ascii_text.hpp>
 
 #include <array>
@@ -311,8 +312,25 @@ private:
         const std::string label = label_of(keys::additional_configuration);
         configuration_entries read;
         if (const auto* s = std::get_if<std::string>(&value)) {
+            // Refused whole, by position only: the text may hold secrets.
+            if (const auto bad = connector_sdk::utf8::first_invalid_byte(*s)) {
+                add_failed(keys::additional_configuration,
+                           label + " " + connector_sdk::utf8::invalid_text_problem(*bad));
+                return;
+            }
             read = parse_configuration_text(*s);
         } else if (const auto* pairs = std::get_if<key_value_pairs>(&value)) {
+            for (std::size_t i = 0; i < pairs->size(); ++i) {
+                const auto& pair = (*pairs)[i];
+                const auto bad_key = connector_sdk::utf8::first_invalid_byte(pair.key);
+                const auto bad = bad_key ? bad_key : connector_sdk::utf8::first_invalid_byte(pair.value);
+                if (bad) {
+                    add_failed(keys::additional_configuration, label + ": the " + (bad_key ? "key" : "value") +
+                                                                   " of entry " + std::to_string(i + 1) + " " +
+                                                                   connector_sdk::utf8::invalid_text_problem(*bad));
+                    return;
+                }
+            }
             read = read_configuration_pairs(*pairs);
         } else {
             add_failed(keys::additional_configuration,
