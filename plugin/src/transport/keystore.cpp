@@ -181,7 +181,8 @@ int password_callback(char* buffer, int size, int, void* user)
     const auto* password = static_cast<const std::string*>(user);
     if (password == nullptr || size < 0 || password->size() > static_cast<std::size_t>(size))
         return -1;
-    std::memcpy(buffer, password->data(), password->size());
+    // OpenSSL takes the length returned: the password is not, and need not be, NUL-terminated.
+    std::memcpy(buffer, password->data(), password->size()); // NOLINT(bugprone-not-null-terminated-result)
     return static_cast<int>(password->size());
 }
 

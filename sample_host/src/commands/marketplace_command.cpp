@@ -106,7 +106,7 @@ marketplace_signing_key load_signing_key(host_context& ctx)
         ctx.out().note(text);
         ctx.log().write(sdk::log_level::info, "host", text);
     }
-    return std::move(loaded.key);
+    return loaded.key;
 }
 
 // What the connector itself says about the tenant's licence, or why it could not be loaded to ask it.
