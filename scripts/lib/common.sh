@@ -61,13 +61,13 @@ use_ccache() {
   export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 }
 
-# build_preset NAME: configure (once) and build one CMake preset.
+# build_preset NAME: configure and build one CMake preset. Configuring every time (a few seconds when
+# nothing changed) applies the preset's cache variables to an existing build tree too, such as an
+# option a preset turned on after that tree was made (SAMPLE_HOST_TEST_CLOCK).
 build_preset() {
   local preset=$1
   say "building ($preset)"
   use_ccache
-  if [[ ! -f "$root/build/$preset/build.ninja" ]]; then
-    cmake --preset "$preset" -S "$root" >/dev/null
-  fi
+  cmake --preset "$preset" -S "$root" >/dev/null
   cmake --build --preset "$preset" --parallel "$(nproc)"
 }

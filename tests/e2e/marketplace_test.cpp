@@ -345,6 +345,36 @@ BOOST_AUTO_TEST_CASE(a_second_trial_is_refused_even_after_the_plugin_folder_is_m
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(licence_clock)
+
+// A trial past its end became "16 days left" again once the clock file was deleted and the clock set
+// back. Now the host's floor is sealed under its key: set back, deleted or edited, it fails closed.
+BOOST_AUTO_TEST_CASE(setting_the_clock_back_or_deleting_the_floor_revives_no_licence)
+{
+    sample_host_runner host;
+    BOOST_TEST_REQUIRE(host.run({"marketplace", "start-trial", sage_id}, at(t0)).exit_code == 0);
+    BOOST_TEST(license_state(host, t0 + days(40)) == "expired");
+
+    const auto back = host.run({"plugins"}, at(t0 + days(14)));
+    BOOST_TEST(back.exit_code != 0, describe(back));
+    BOOST_TEST(contains(back.err, "a time this host has already seen"), describe(back));
+    BOOST_TEST(!contains(back.out, "days left"), describe(back));
+
+    const fs::path floor = host.data() / "clock-floor";
+    BOOST_TEST_REQUIRE(fs::exists(floor));
+    fs::remove(floor);
+    fs::remove(host.data() / "state" / "default" / sage_id / "license-clock");
+    const auto deleted = host.run({"plugins"}, at(t0 + days(14)));
+    BOOST_TEST(deleted.exit_code != 0, describe(deleted));
+    BOOST_TEST(contains(deleted.err, "is missing although this host holds licences"), describe(deleted));
+    BOOST_TEST(!contains(deleted.out, "days left"), describe(deleted));
+    BOOST_TEST(!fs::exists(floor)); // nothing recreated: it stays refused, at any time
+    const auto later = host.run({"plugins"}, at(t0 + days(41)));
+    BOOST_TEST(later.exit_code != 0, describe(later));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(subscriptions)
 
 BOOST_AUTO_TEST_CASE(renew_extends_by_a_period_and_cancel_ends_at_expiry_with_no_renewal)

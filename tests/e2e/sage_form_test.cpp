@@ -165,6 +165,35 @@ BOOST_AUTO_TEST_CASE(a_bad_form_exits_1_listing_each_field_error_by_label)
     BOOST_TEST(names_connection, json::serialize(doc));
 }
 
+// Bytes that are not UTF-8 in any text value (a field, a secret, Add Configuration, an unknown key)
+// are refused naming the field, a secret's bytes never shown; the --json document stays valid JSON
+// (it used to carry the raw bytes, which no JSON parser accepts).
+BOOST_AUTO_TEST_CASE(text_that_is_not_utf8_is_refused_by_field_and_json_stays_valid)
+{
+    sample_host_runner host;
+    const std::map<std::string, std::string> environment{{"E2E_CLIENT_SECRET", "s3cr\xe9t-latin1"}};
+    const std::vector<std::string> args{"validate",     sage_id,
+                                        "--set",        "ConnectionName=Bo\xffoks",
+                                        "--set",        "ClientId=e2e-client",
+                                        "--secret-env", "ClientSecret=E2E_CLIENT_SECRET",
+                                        "--set",        "AdditionalConfiguration=Timeout=\xc0\xaf",
+                                        "--set",        "Un\xfeknown=1"};
+    const auto doc = host.run_json(args, 1, environment);
+    BOOST_TEST(!doc.at("valid").as_bool());
+    std::map<std::string, std::string> by_label;
+    for (const auto& e : doc.at("errors").as_array())
+        by_label[std::string(e.at("label").as_string())] += std::string(e.at("message").as_string());
+    for (const char* label : {"Connection Name", "Client Secret", "Add Configuration"}) {
+        BOOST_TEST(contains(by_label[label], "is not valid UTF-8 text (byte "), label << ": " << json::serialize(doc));
+    }
+    BOOST_TEST(contains(json::serialize(doc), "is not a property of this connector"), json::serialize(doc));
+    const auto r = host.run(args, environment);
+    BOOST_TEST(r.exit_code == 1, describe(r));
+    BOOST_TEST(contains(r.out, "Connection Name is not valid UTF-8 text (byte 3 "), describe(r));
+    BOOST_TEST(!contains(host.transcript(), "s3cr"), describe(r));
+    BOOST_TEST(!contains(host.transcript(), "latin1"), describe(r));
+}
+
 BOOST_AUTO_TEST_CASE(a_complete_form_is_valid)
 {
     sample_host_runner host;

@@ -3,6 +3,7 @@
 // through untouched. Header-only, standard library only.
 #pragma once
 
+#include <connector_sdk/utf8_text.hpp>
 #include <connector_sdk/version.hpp>
 
 #include <cstddef>
@@ -47,20 +48,25 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept
     return true;
 }
 
-// `text` for a message: quoted, control characters replaced, cut to `limit` characters with "...".
-// Only for values that are not secret.
+// `text` for a message: quoted, control characters and bytes that are not UTF-8 replaced by '?', cut
+// to `limit` characters (never inside one) with "...", so the message stays valid UTF-8 whatever the
+// value. Only for values that are not secret.
 inline std::string quote_for_message(std::string_view text, std::size_t limit = 60)
 {
     std::string out = "'";
     std::size_t count = 0;
-    for (char c : text) {
+    for (std::size_t at = 0; at < text.size(); ++count) {
         if (count == limit) {
             out += "...";
             break;
         }
-        const auto byte = static_cast<unsigned char>(c);
-        out += (byte < 0x20 || byte == 0x7f) ? '?' : c;
-        ++count;
+        const std::size_t length = utf8::character_length(text, at);
+        const auto byte = static_cast<unsigned char>(text[at]);
+        if (length == 0 || byte < 0x20 || byte == 0x7f)
+            out += '?';
+        else
+            out.append(text.substr(at, length));
+        at += length == 0 ? 1 : length;
     }
     out += '\'';
     return out;

@@ -1,13 +1,14 @@
 // Since SDK 1.1: checks and normalises the values a host sent against a connector's property
-// descriptors alone — text trimmed, "yes"/"1" to a bool, "60" to an integer within the bounds,
-// "getandrefresh" to "GETANDREFRESH", required fields present, unknown keys reported. Knows nothing
-// about particular keys. Header-only, standard library only.
+// descriptors alone — text trimmed and refused unless it is UTF-8, "yes"/"1" to a bool, "60" to an integer within the
+// bounds, "getandrefresh" to "GETANDREFRESH", required fields present, unknown keys reported. Knows nothing about
+// particular keys. Header-only, standard library only.
 #pragma once
 
 #include <connector_sdk/ascii_text.hpp>
 #include <connector_sdk/form.hpp>
 #include <connector_sdk/property.hpp>
 #include <connector_sdk/results.hpp>
+#include <connector_sdk/utf8_text.hpp>
 #include <connector_sdk/version.hpp>
 
 #include <charconv>
@@ -152,6 +153,8 @@ inline conversion to_enumeration(const property_descriptor& property, const form
     const auto* s = std::get_if<std::string>(&value);
     if (s == nullptr)
         return fail("must be one of " + choices + ", not " + kind_of(value));
+    if (const auto bad = utf8::first_invalid_byte(*s))
+        return fail(utf8::invalid_text_problem(*bad));
     const std::string_view t = ascii::trim(*s);
     for (const auto& allowed : property.allowed_values)
         if (ascii::iequals(t, allowed))
@@ -161,8 +164,11 @@ inline conversion to_enumeration(const property_descriptor& property, const form
 
 inline conversion to_text(const form_value& value, const conversion_options& options)
 {
-    if (const auto* s = std::get_if<std::string>(&value))
+    if (const auto* s = std::get_if<std::string>(&value)) {
+        if (const auto bad = utf8::first_invalid_byte(*s))
+            return fail(utf8::invalid_text_problem(*bad));
         return {form_value(options.keep_spaces ? *s : std::string(ascii::trim(*s))), {}};
+    }
     if (const auto* i = std::get_if<std::int64_t>(&value))
         return {form_value(std::to_string(*i)), {}};
     return fail("must be text, not " + kind_of(value));
@@ -172,6 +178,8 @@ inline conversion to_file(const property_descriptor& property, const form_value&
                           const conversion_options& options)
 {
     if (const auto* f = std::get_if<file_value>(&value)) {
+        if (const auto bad = utf8::first_invalid_byte(f->file_name))
+            return fail(utf8::invalid_text_problem(*bad, "file name") + " (rename the file)");
         if (f->content.empty())
             return fail("is an empty file" +
                         (f->file_name.empty() ? std::string() : " (" + ascii::quote_for_message(f->file_name) + ")") +
@@ -189,8 +197,19 @@ inline conversion to_file(const property_descriptor& property, const form_value&
 
 inline conversion to_pairs(const form_value& value)
 {
-    if (std::holds_alternative<key_value_pairs>(value))
+    if (const auto* pairs = std::get_if<key_value_pairs>(&value)) {
+        // Entries are named by their position only: a value (or a key holding a pasted secret) is
+        // never quoted.
+        for (std::size_t i = 0; i < pairs->size(); ++i) {
+            const auto& pair = (*pairs)[i];
+            const auto bad_key = utf8::first_invalid_byte(pair.key);
+            const auto bad_value = bad_key ? bad_key : utf8::first_invalid_byte(pair.value);
+            if (bad_value)
+                return fail("has an entry (number " + std::to_string(i + 1) + ") whose " + (bad_key ? "key" : "value") +
+                            " " + utf8::invalid_text_problem(*bad_value));
+        }
         return {value, {}};
+    }
     return fail("must be a list of key-value pairs, not " + kind_of(value));
 }
 

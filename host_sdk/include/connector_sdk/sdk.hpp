@@ -13,4 +13,5 @@
 #include <connector_sdk/property.hpp>
 #include <connector_sdk/property_builder.hpp> // since SDK 1.1
 #include <connector_sdk/results.hpp>
+#include <connector_sdk/utf8_text.hpp> // since SDK 1.1
 #include <connector_sdk/version.hpp>

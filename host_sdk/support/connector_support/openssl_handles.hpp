@@ -49,6 +49,25 @@ struct x509_stack_free {
 };
 using x509_stack_ptr = std::unique_ptr<STACK_OF(X509), x509_stack_free>;
 
+// The parts of a PKCS#12 file (its authenticated safes and their bags) and of an encrypted key, and
+// the password-based encryption parameters read from them.
+struct pkcs7_stack_free {
+    void operator()(STACK_OF(PKCS7) * stack) const noexcept { sk_PKCS7_pop_free(stack, PKCS7_free); }
+};
+using pkcs7_stack_ptr = std::unique_ptr<STACK_OF(PKCS7), pkcs7_stack_free>;
+struct safebag_stack_free {
+    void operator()(STACK_OF(PKCS12_SAFEBAG) * stack) const noexcept
+    {
+        sk_PKCS12_SAFEBAG_pop_free(stack, PKCS12_SAFEBAG_free);
+    }
+};
+using safebag_stack_ptr = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), safebag_stack_free>;
+using x509_sig_ptr = std::unique_ptr<X509_SIG, openssl_free<&X509_SIG_free>>;
+using pbe_param_ptr = std::unique_ptr<PBEPARAM, openssl_free<&PBEPARAM_free>>;
+using pbes2_param_ptr = std::unique_ptr<PBE2PARAM, openssl_free<&PBE2PARAM_free>>;
+using pbkdf2_param_ptr = std::unique_ptr<PBKDF2PARAM, openssl_free<&PBKDF2PARAM_free>>;
+using scrypt_param_ptr = std::unique_ptr<SCRYPT_PARAMS, openssl_free<&SCRYPT_PARAMS_free>>;
+
 // A read-only memory BIO over `bytes` (which must outlive it).
 inline bio_ptr memory_bio(std::string_view bytes)
 {

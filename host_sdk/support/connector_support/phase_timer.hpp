@@ -14,7 +14,8 @@ namespace connector_support {
 // Whether CONNECTOR_PHASE_TIMINGS is set (read once per process).
 [[nodiscard]] inline bool phase_timings_enabled() noexcept
 {
-    static const bool enabled = std::getenv("CONNECTOR_PHASE_TIMINGS") != nullptr;
+    // Read once, on first use; nothing in these programs changes its environment once threads run.
+    static const bool enabled = std::getenv("CONNECTOR_PHASE_TIMINGS") != nullptr; // NOLINT(concurrency-mt-unsafe)
     return enabled;
 }
 
@@ -40,7 +41,7 @@ public:
         const auto start_us =
             std::chrono::duration_cast<std::chrono::microseconds>(wall_start_.time_since_epoch()).count();
         char tail[96];
-        std::snprintf(tail, sizeof tail, " %.3f ms start_us=%lld", ms, static_cast<long long>(start_us));
+        (void)std::snprintf(tail, sizeof tail, " %.3f ms start_us=%lld", ms, static_cast<long long>(start_us));
         std::string line = "phase ";
         line += name_;
         if (!detail.empty()) {

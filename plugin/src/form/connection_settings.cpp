@@ -6,6 +6,7 @@
 #include "form/property_keys.hpp"
 #include "form/text_similarity.hpp"
 #include "sage/sage_endpoints.hpp"
+#include <connector_sdk/utf8_text.hpp>
 #include <connector_support/ascii_text.hpp>
 
 #include <array>
@@ -224,6 +225,15 @@ std::string normalise_text(std::string_view key, std::string value)
     return value;
 }
 
+// A message built in a loop, in one string (no temporary per '+').
+template <typename... Parts>
+std::string message_of(const Parts&... parts)
+{
+    std::string out;
+    (out += ... += parts);
+    return out;
+}
+
 // --- Gathering: every place a value was given ----------------------------------------------------
 
 struct occurrence {
@@ -311,8 +321,25 @@ private:
         const std::string label = label_of(keys::additional_configuration);
         configuration_entries read;
         if (const auto* s = std::get_if<std::string>(&value)) {
+            // Refused whole, by position only: the text may hold secrets.
+            if (const auto bad = connector_sdk::utf8::first_invalid_byte(*s)) {
+                add_failed(keys::additional_configuration,
+                           label + " " + connector_sdk::utf8::invalid_text_problem(*bad));
+                return;
+            }
             read = parse_configuration_text(*s);
         } else if (const auto* pairs = std::get_if<key_value_pairs>(&value)) {
+            for (std::size_t i = 0; i < pairs->size(); ++i) {
+                const auto& pair = (*pairs)[i];
+                const auto bad_key = connector_sdk::utf8::first_invalid_byte(pair.key);
+                const auto bad = bad_key ? bad_key : connector_sdk::utf8::first_invalid_byte(pair.value);
+                if (bad) {
+                    add_failed(keys::additional_configuration, label + ": the " + (bad_key ? "key" : "value") +
+                                                                   " of entry " + std::to_string(i + 1) + " " +
+                                                                   connector_sdk::utf8::invalid_text_problem(*bad));
+                    return;
+                }
+            }
             read = read_configuration_pairs(*pairs);
         } else {
             add_failed(keys::additional_configuration,
@@ -323,7 +350,7 @@ private:
             return;
         }
         for (const auto& problem : read.problems)
-            add_failed(keys::additional_configuration, label + ": " + problem);
+            add_failed(keys::additional_configuration, message_of(label, ": ", problem));
         const configuration_entry* previous = nullptr;
         for (const auto& entry : read.entries) {
             const configuration_entry* before = std::exchange(previous, &entry);
@@ -339,14 +366,14 @@ private:
                 continue;
             }
             if (!key) {
-                add_failed(keys::additional_configuration, label + " has an unknown key " + quoted + " (entry " +
-                                                               std::to_string(entry.position) + "); " +
-                                                               suggestion_for(entry.key));
+                add_failed(keys::additional_configuration,
+                           message_of(label, " has an unknown key ", quoted, " (entry ", std::to_string(entry.position),
+                                      "); ", suggestion_for(entry.key)));
                 continue;
             }
             if (*key == keys::additional_configuration) {
                 add_failed(keys::additional_configuration,
-                           label + " cannot contain " + quoted + " itself: list its pairs directly");
+                           message_of(label, " cannot contain ", quoted, " itself: list its pairs directly"));
                 continue;
             }
             occurrence o{*key, form_value(entry.value), {}, {}, true};
@@ -388,10 +415,10 @@ std::optional<merged_value> merge(const property_descriptor& property, const std
     bool failed = false;
     for (const occurrence* o : found) {
         if (o->from_configuration && property.type == connector_sdk::property_type::file) {
-            out.errors.push_back({property.key, label + o->where +
-                                                    " cannot be given in Add Configuration: upload "
-                                                    "the file in the " +
-                                                    label + " field"});
+            out.errors.push_back({property.key, message_of(label, o->where,
+                                                           " cannot be given in Add Configuration: upload the file in "
+                                                           "the ",
+                                                           label, " field")});
             failed = true;
             continue;
         }

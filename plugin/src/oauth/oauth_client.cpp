@@ -1,40 +1,17 @@
 #include "oauth/oauth_client.hpp"
 
-#include "transport/header_text.hpp"
+#include "oauth/token_endpoint_answer.hpp"
 #include "transport/transport_failures.hpp"
 
-#include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 namespace sage {
 namespace {
 
-namespace json = boost::json;
 using connector_sdk::error_category;
 using connector_support::fail;
 using connector_support::failure;
-
-// The token endpoint's OAuth error answer ({"error","error_description"}), if the body is one.
-struct oauth_error_answer {
-    std::string error;       // the OAuth error code, e.g. "invalid_grant"
-    std::string description; // error_description as Sage sent it (no secrets in it)
-};
-
-oauth_error_answer read_error_answer(const std::string& body)
-{
-    oauth_error_answer answer;
-    boost::system::error_code ec;
-    const json::value v = json::parse(body, ec);
-    if (!ec && v.is_object()) {
-        const auto& o = v.get_object();
-        if (const auto* e = o.if_contains("error"); e != nullptr && e->is_string())
-            answer.error = std::string(e->get_string());
-        if (const auto* d = o.if_contains("error_description"); d != nullptr && d->is_string())
-            answer.description = std::string(d->get_string()).substr(0, 300);
-    }
-    return answer;
-}
 
 // A refusal other than invalid_grant (or no answer), `during` the request.
 failure refused(const http_result& result, const oauth_error_answer& answer, std::string_view during)
@@ -96,16 +73,12 @@ connector_support::result<token_answer> oauth_client::request_tokens(std::string
             return token_answer{};
         return refused(result, answer, during);
     }
-    auto parsed = token_set_from_token_response(result.response->body, app_.client_id, now);
+    // A token is sent back in headers and forms: one with a line break would add a header of its own.
+    auto parsed = read_token_answer(result.response->body, app_.client_id, now);
     if (!parsed)
         return fail(error_category::remote, "Sage's token endpoint gave an unexpected answer while " +
                                                 std::string(during) + " (" + parsed.error().message +
                                                 "): check TokenURL");
-    // A token is sent back in headers and forms: one with a line break would add a header of its own.
-    if (!is_b64token(parsed->access_token) || (!parsed->refresh_token.empty() && !is_b64token(parsed->refresh_token)))
-        return fail(error_category::remote, "Sage's token endpoint answered with a token that contains characters "
-                                            "no OAuth token has (RFC 6750) while " +
-                                                std::string(during) + ": check TokenURL");
     return token_answer(std::move(*parsed));
 }
 

@@ -1,5 +1,6 @@
 #include "oauth/token_set.hpp"
 
+#include "transport/header_text.hpp"
 #include <connector_support/ascii_text.hpp>
 
 #include <boost/json.hpp>
@@ -99,6 +100,14 @@ connector_support::result<token_set> token_set_from_json(std::string_view text)
         return fail(error_category::config,
                     std::string("a member is missing or malformed (client_id, access_token, refresh_token, expires_at, "
                                 "obtained_at)"));
+    // Both tokens travel in headers: a file edited to hold a CR, LF or any character outside RFC 6750's
+    // b64token is refused here, on load, never quoted (the bytes may be a secret).
+    for (const auto& [name, token] : {std::pair{"access_token", access}, std::pair{"refresh_token", refresh}})
+        if (!is_b64token(*token))
+            return fail(error_category::config,
+                        std::string("its ") + name +
+                            " holds characters a bearer token cannot have (RFC 6750 allows letters, digits, "
+                            "-._~+/ and a trailing =): the file was altered");
     set.client_id = std::string(*client);
     set.access_token = std::string(*access);
     set.refresh_token = std::string(*refresh);
@@ -125,7 +134,7 @@ connector_support::result<token_set> token_set_from_token_response(std::string_v
     if (!plausible_token(access) || !plausible_token(refresh))
         return fail(error_category::remote,
                     std::string("the token endpoint's answer lacks an access or refresh token"));
-    if (!expires_in || *expires_in <= 0 || *expires_in > 86400 * 366)
+    if (!expires_in || *expires_in <= 0 || *expires_in > 86400LL * 366)
         return fail(error_category::remote, std::string("the token endpoint's answer lacks a sensible expires_in"));
     if (const json::string* type = string_member(*o, "token_type");
         type != nullptr && !connector_support::iequals(*type, "bearer"))

@@ -16,7 +16,7 @@
 
 namespace sage {
 
-inline constexpr std::size_t max_state_size = 1024 * 1024;
+inline constexpr std::size_t max_state_size = std::size_t{1024} * 1024;
 inline constexpr std::size_t max_seen_records = 2000; // per business
 inline constexpr std::size_t max_state_businesses = 1000;
 

@@ -2,35 +2,16 @@
 
 #include "transport/transport_failures.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 namespace sage {
 namespace {
 
-namespace json = boost::json;
 using connector_sdk::error_category;
 using connector_support::fail;
 using connector_support::failure;
-
-std::optional<json::value> parse(std::string_view body)
-{
-    boost::system::error_code ec;
-    json::parse_options options;
-    options.max_depth = 32;
-    json::value v = json::parse(body, ec, {}, options);
-    if (ec)
-        return std::nullopt;
-    return v;
-}
-
-std::string text(const json::object& o, std::string_view key)
-{
-    const json::value* v = o.if_contains(key);
-    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 constexpr int max_pages = 20;
 
@@ -162,18 +143,10 @@ connector_support::result<sage_user> sage_api::user()
     auto got = get("/user", area);
     if (!got)
         return got.error();
-    const auto v = parse(got->body);
-    if (!v || !v->is_object() || text(v->get_object(), "id").empty())
+    auto user = read_user(got->body);
+    if (!user)
         return malformed(area, *got);
-    const auto& o = v->get_object();
-    sage_user user{text(o, "id"), text(o, "displayed_as"), text(o, "email")};
-    if (user.displayed_as.empty()) {
-        user.displayed_as = text(o, "first_name");
-        const std::string last = text(o, "last_name");
-        if (!last.empty())
-            user.displayed_as += (user.displayed_as.empty() ? "" : " ") + last;
-    }
-    return user;
+    return std::move(*user);
 }
 
 connector_support::result<std::vector<sage_business>> sage_api::businesses()
@@ -185,37 +158,11 @@ connector_support::result<std::vector<sage_business>> sage_api::businesses()
         auto got = get(next, area);
         if (!got)
             return got.error();
-        const auto v = parse(got->body);
-        const json::value* items = nullptr;
-        if (v && v->is_object())
-            items = v->get_object().if_contains("$items");
-        if (items == nullptr || !items->is_array())
+        auto read = read_businesses_page(got->body, base_);
+        if (!read)
             return malformed(area, *got);
-        for (const auto& item : items->get_array()) {
-            if (!item.is_object())
-                continue;
-            all.push_back({text(item.get_object(), "id"), text(item.get_object(), "displayed_as")});
-        }
-        // $next is a path relative to the API base (or, defensively, an absolute URL on it); null at the
-        // end. A page past the end repeats the last page, so null is the only safe stop.
-        next.clear();
-        if (const json::value* n = v->get_object().if_contains("$next"); n != nullptr && n->is_string()) {
-            std::string link(n->get_string());
-            const std::string absolute_prefix = base_.scheme + "://";
-            if (link.rfind(absolute_prefix, 0) == 0) {
-                const auto base_at = link.find(base_.target);
-                link = base_at == std::string::npos ? std::string() : link.substr(base_at + base_.target.size());
-            }
-            if (!link.empty() && link.front() != '/')
-                link.insert(link.begin(), '/');
-            // Some links repeat the base path ("/v3.1/businesses?page=2"); requests add it themselves.
-            std::string base_path = base_.target;
-            while (!base_path.empty() && base_path.back() == '/')
-                base_path.pop_back();
-            if (!base_path.empty() && link.rfind(base_path + "/", 0) == 0)
-                link = link.substr(base_path.size());
-            next = link;
-        }
+        all.insert(all.end(), std::make_move_iterator(read->items.begin()), std::make_move_iterator(read->items.end()));
+        next = std::move(read->next);
     }
     return all;
 }

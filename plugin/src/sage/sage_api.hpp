@@ -3,6 +3,7 @@
 // the one sentence that names its cause and remedy; a rejected access token is renewed once.
 #pragma once
 
+#include "sage/sage_answers.hpp"
 #include "sage/sage_errors.hpp"
 #include "transport/http_client.hpp"
 
@@ -14,17 +15,6 @@
 #include <vector>
 
 namespace sage {
-
-struct sage_user {
-    std::string id;
-    std::string displayed_as;
-    std::string email;
-};
-
-struct sage_business {
-    std::string id;
-    std::string displayed_as;
-};
 
 // Whether Sage answered 401 to the access token itself, not with the subscription error
 // (AuthorizationFailure, which no new token cures).

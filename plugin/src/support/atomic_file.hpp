@@ -58,7 +58,7 @@ write_file_atomically(const std::filesystem::path& file, std::string_view conten
 // is anything but a regular file: a symbolic link is not followed, and a FIFO, device or socket is
 // refused without waiting on it (opened O_NONBLOCK|O_NOFOLLOW, then checked with fstat).
 [[nodiscard]] connector_support::result<std::optional<std::string>>
-read_small_file(const std::filesystem::path& file, std::size_t max_size = 1024 * 1024) noexcept;
+read_small_file(const std::filesystem::path& file, std::size_t max_size = std::size_t{1024} * 1024) noexcept;
 
 // What stands at a path, without following a symbolic link.
 enum class file_kind : std::uint8_t { absent, regular, symbolic_link, other };

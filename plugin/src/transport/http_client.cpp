@@ -204,7 +204,8 @@ bool has_hashed_certificates(const char* folder)
 // resolved; empty when it does not exist.
 std::filesystem::path resolved_trust_location(const char* env, const char* fallback)
 {
-    const char* named = std::getenv(env);
+    // The process never changes these variables while connectors run (nothing here calls setenv).
+    const char* named = std::getenv(env); // NOLINT(concurrency-mt-unsafe)
     std::error_code ec;
     auto path = std::filesystem::canonical(named != nullptr && *named != '\0' ? named : fallback, ec);
     return ec ? std::filesystem::path() : path;
@@ -613,7 +614,7 @@ private:
         std::optional<attempt_outcome> outcome;
         std::exception_ptr failure;
         asio::co_spawn(c.ioc, std::move(work), [&](std::exception_ptr e, attempt_outcome o) {
-            failure = e;
+            failure = std::move(e);
             outcome = std::move(o);
         });
         c.ioc.restart();

@@ -89,9 +89,9 @@ struct http_client_options {
     // Bounds the whole send(), end to end: resolution, connection, TLS, every retry and every wait
     // between retries (Retry-After included).
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};
-    std::size_t body_limit = 16u * 1024u * 1024u; // largest response body accepted
-    int max_attempts = 3;                         // for idempotent requests
-    std::chrono::milliseconds backoff_base{250};  // doubled per retry, with jitter
+    std::size_t body_limit = std::size_t{16} * 1024 * 1024; // largest response body accepted
+    int max_attempts = 3;                                   // for idempotent requests
+    std::chrono::milliseconds backoff_base{250};            // doubled per retry, with jitter
     std::chrono::milliseconds backoff_cap{std::chrono::seconds(8)};
     std::chrono::seconds max_retry_after{30}; // a longer Retry-After ends the retries
     std::chrono::seconds reuse_idle_limit{2}; // non-idempotent requests reuse only fresher connections

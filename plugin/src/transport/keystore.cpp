@@ -5,9 +5,13 @@
 #include <connector_support/time_text.hpp>
 
 #include <openssl/asn1.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <utility>
 
 namespace sage {
@@ -42,6 +46,60 @@ struct error_queue_guard {
 // The most MAC key-derivation iterations a PKCS#12 file may ask for (OpenSSL exports 2048; a
 // million costs about half a second).
 constexpr long max_pkcs12_iterations = 1'000'000;
+
+// The most key-derivation iterations the encrypted parts of a PKCS#12 file (its encrypted
+// certificate bags and shrouded key bags) or an encrypted PEM key may ask for, all added up: each is
+// paid on every validation, as the MAC's are.
+constexpr std::uint64_t max_encryption_iterations = 1'000'000;
+
+// The key-derivation cost a password-based encryption algorithm asks for: the iteration count of
+// PKCS#5 v1 and PKCS#12 PBE, of PBES2 with PBKDF2, or N x r x p of PBES2 with scrypt. nullopt when
+// the parameters cannot be read (OpenSSL then refuses the algorithm itself).
+std::optional<std::uint64_t> derivation_cost(const X509_ALGOR* algorithm)
+{
+    const ASN1_OBJECT* oid = nullptr;
+    int parameter_type = 0;
+    const void* parameter = nullptr;
+    X509_ALGOR_get0(&oid, &parameter_type, &parameter, algorithm);
+    if (parameter_type != V_ASN1_SEQUENCE || parameter == nullptr)
+        return std::nullopt;
+    const auto* sequence = static_cast<const ASN1_STRING*>(parameter);
+    const auto number = [](const ASN1_INTEGER* value) -> std::optional<std::uint64_t> {
+        std::uint64_t n = 0;
+        if (value == nullptr || ASN1_INTEGER_get_uint64(&n, value) != 1)
+            return std::nullopt;
+        return n;
+    };
+    if (OBJ_obj2nid(oid) != NID_pbes2) {
+        const connector_support::pbe_param_ptr pbe(
+            static_cast<PBEPARAM*>(ASN1_item_unpack(sequence, ASN1_ITEM_rptr(PBEPARAM))));
+        return pbe ? number(pbe->iter) : std::nullopt;
+    }
+    const connector_support::pbes2_param_ptr pbes2(
+        static_cast<PBE2PARAM*>(ASN1_item_unpack(sequence, ASN1_ITEM_rptr(PBE2PARAM))));
+    if (!pbes2 || pbes2->keyfunc == nullptr || pbes2->keyfunc->parameter == nullptr)
+        return std::nullopt;
+    const int kdf = OBJ_obj2nid(pbes2->keyfunc->algorithm);
+    if (kdf == NID_id_pbkdf2) {
+        const connector_support::pbkdf2_param_ptr pbkdf2(static_cast<PBKDF2PARAM*>(
+            ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbes2->keyfunc->parameter)));
+        return pbkdf2 ? number(pbkdf2->iter) : std::nullopt;
+    }
+    if (kdf == NID_id_scrypt) {
+        const connector_support::scrypt_param_ptr scrypt(static_cast<SCRYPT_PARAMS*>(
+            ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), pbes2->keyfunc->parameter)));
+        if (!scrypt)
+            return std::nullopt;
+        const auto n = number(scrypt->costParameter);
+        const auto r = number(scrypt->blockSize);
+        const auto p = number(scrypt->parallelizationParameter);
+        if (!n || !r || !p || *r > UINT32_MAX || *p > UINT32_MAX || (*r != 0 && *n > UINT64_MAX / *r) ||
+            (*p != 0 && *n * *r > UINT64_MAX / *p))
+            return std::nullopt;
+        return *n * *r * *p;
+    }
+    return std::nullopt;
+}
 
 bool drain_errors_mentioning_unsupported()
 {
@@ -98,12 +156,33 @@ private:
     std::string subject_;
 };
 
+// Adds what `algorithm` costs to `total`; false (and `total` left as it was) when the cost cannot be
+// read or the total would pass max_encryption_iterations.
+bool add_derivation_cost(const X509_ALGOR* algorithm, std::uint64_t& total)
+{
+    const auto cost = derivation_cost(algorithm);
+    if (!cost || *cost > max_encryption_iterations - std::min(total, max_encryption_iterations))
+        return false;
+    total += *cost;
+    return true;
+}
+
+// The failure for encrypted contents that ask for too many derivations (or an unreadable number).
+connector_support::failure too_many_encryption_iterations(const messages& say, std::string_view what)
+{
+    return say.file("has " + std::string(what) + " asking for more key-derivation iterations than the " +
+                    std::to_string(max_encryption_iterations) +
+                    " this connector accepts in all (they are paid on every validation), or for an unreadable "
+                    "number: export it again with the usual settings, e.g. openssl pkcs12 -export -iter 2048");
+}
+
 int password_callback(char* buffer, int size, int, void* user)
 {
     const auto* password = static_cast<const std::string*>(user);
     if (password == nullptr || size < 0 || password->size() > static_cast<std::size_t>(size))
         return -1;
-    std::memcpy(buffer, password->data(), password->size());
+    // OpenSSL takes the length returned: the password is not, and need not be, NUL-terminated.
+    std::memcpy(buffer, password->data(), password->size()); // NOLINT(bugprone-not-null-terminated-result)
     return static_cast<int>(password->size());
 }
 
@@ -191,6 +270,19 @@ result<keystore> load_pem(std::span<const std::uint8_t> content, const std::opti
                 kind == "ENCRYPTED PRIVATE KEY" || (header && std::strstr(header.get(), "ENCRYPTED") != nullptr);
             if (encrypted && !password)
                 return say.password_required("an encrypted private key");
+            if (kind == "ENCRYPTED PRIVATE KEY") {
+                // PKCS#8: its derivations are counted before the password is tried.
+                const unsigned char* p = data.get();
+                const connector_support::x509_sig_ptr sealed(d2i_X509_SIG(nullptr, &p, length));
+                const X509_ALGOR* algorithm = nullptr;
+                if (sealed)
+                    X509_SIG_get0(sealed.get(), &algorithm, nullptr);
+                std::uint64_t cost = 0;
+                if (sealed && (algorithm == nullptr || !add_derivation_cost(algorithm, cost)))
+                    return too_many_encryption_iterations(say, "an encrypted private key (block " +
+                                                                   std::to_string(block) + ")");
+                ERR_clear_error();
+            }
             // Re-armour the one block so OpenSSL's decoders (PKCS#8, traditional, encrypted or not) read it.
             bio_ptr one(BIO_new(BIO_s_mem()));
             if (!one || PEM_write_bio(one.get(), name.get(), header ? header.get() : "", data.get(), length) <= 0)
@@ -236,6 +328,58 @@ result<keystore> load_pem(std::span<const std::uint8_t> content, const std::opti
     return keystore(keystore_format::pem, std::move(certificates), std::move(client), std::move(key), std::move(notes));
 }
 
+// Adds the encryption cost of every shrouded key in `bags` (and in bags nested in them) to `total`;
+// false as soon as it passes max_encryption_iterations or cannot be read.
+bool add_bag_costs(const STACK_OF(PKCS12_SAFEBAG) * bags, std::uint64_t& total, int depth)
+{
+    if (bags == nullptr)
+        return true;
+    if (depth > 8)
+        return false;
+    for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); ++i) {
+        const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags, i);
+        const int type = PKCS12_SAFEBAG_get_nid(bag);
+        if (type == NID_pkcs8ShroudedKeyBag) {
+            const X509_ALGOR* algorithm = nullptr;
+            X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &algorithm, nullptr);
+            if (algorithm == nullptr || !add_derivation_cost(algorithm, total))
+                return false;
+        } else if (type == NID_safeContentsBag && !add_bag_costs(PKCS12_SAFEBAG_get0_safes(bag), total, depth + 1)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Whether the encrypted parts of a PKCS#12 file ask for at most max_encryption_iterations key
+// derivations in all, checked before PKCS12_parse pays them: each encrypted safe's own encryption
+// before it is decrypted (with `pass`), then the shrouded keys in every safe. A safe that does not
+// decrypt is left for PKCS12_parse to report.
+bool pkcs12_encryption_within_bounds(PKCS12* p12, const char* pass)
+{
+    const connector_support::pkcs7_stack_ptr safes(PKCS12_unpack_authsafes(p12));
+    if (!safes)
+        return true; // unreadable: PKCS12_parse says so
+    std::uint64_t total = 0;
+    for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
+        PKCS7* safe = sk_PKCS7_value(safes.get(), i);
+        const int type = OBJ_obj2nid(safe->type);
+        connector_support::safebag_stack_ptr bags;
+        if (type == NID_pkcs7_data) {
+            bags.reset(PKCS12_unpack_p7data(safe));
+        } else if (type == NID_pkcs7_encrypted) {
+            if (safe->d.encrypted == nullptr || safe->d.encrypted->enc_data == nullptr ||
+                safe->d.encrypted->enc_data->algorithm == nullptr ||
+                !add_derivation_cost(safe->d.encrypted->enc_data->algorithm, total))
+                return false;
+            bags.reset(PKCS12_unpack_p7encdata(safe, pass, -1));
+        }
+        if (!add_bag_costs(bags.get(), total, 0))
+            return false;
+    }
+    return true;
+}
+
 result<keystore> load_pkcs12(PKCS12* p12, const std::optional<std::string>& password,
                              std::chrono::system_clock::time_point now, const messages& say)
 {
@@ -263,6 +407,8 @@ result<keystore> load_pkcs12(PKCS12* p12, const std::optional<std::string>& pass
             return password ? say.wrong_password() : say.password_required("a PKCS#12 file");
         }
     }
+    if (!pkcs12_encryption_within_bounds(p12, pass))
+        return too_many_encryption_iterations(say, "encrypted contents (certificate or key bags)");
     ERR_clear_error();
 
     EVP_PKEY* raw_key = nullptr;

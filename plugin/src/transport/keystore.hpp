@@ -59,7 +59,7 @@ struct keystore_labels {
     std::string password;
 };
 
-inline constexpr std::size_t max_keystore_size = 4u * 1024u * 1024u;
+inline constexpr std::size_t max_keystore_size = std::size_t{4} * 1024 * 1024;
 
 // Reads `content` (the uploaded bytes; `file_name` only for messages). `password` opens a PKCS#12 file
 // or decrypts an encrypted PEM private key. `now` judges certificate validity (for notes only).

@@ -2,6 +2,7 @@
 
 #include "connectors/cli_host_services.hpp"
 #include "connectors/plugin_registry.hpp"
+#include "marketplace/clock_floor.hpp"
 #include "marketplace/license_repository.hpp"
 #include "output/host_log.hpp"
 #include "runtime/host_error.hpp"
@@ -97,8 +98,13 @@ user_directory& host_context::users()
 
 license_repository& host_context::licenses()
 {
-    if (!licenses_)
-        licenses_ = std::make_unique<license_repository>(database());
+    if (!licenses_) {
+        auto repository = std::make_unique<license_repository>(database());
+        // Licences are read and issued on the host clock: it must not read earlier than a time already
+        // seen (fails closed, see clock_floor).
+        check_clock_floor(data_dir() / "clock-floor", cipher(), repository->latest_update(), now_seconds());
+        licenses_ = std::move(repository);
+    }
     return *licenses_;
 }
 

@@ -42,7 +42,7 @@ marketplace_signing_key load_signing_key(host_context& ctx)
         ctx.out().note(text);
         ctx.log().write(sdk::log_level::info, "host", text);
     }
-    return std::move(loaded.key);
+    return loaded.key;
 }
 
 connector_view ask_connector(host_context& ctx, std::string_view connector_id)

@@ -142,7 +142,7 @@ cli_host_services::read_oauth_app(std::string_view connector_id) const
                        ": expected {\"<connector id>\": {\"client_id\": \"...\", \"client_secret\": \"...\"}}");
         return std::nullopt;
     };
-    if (std::filesystem::file_size(file, ec) > 1024 * 1024)
+    if (std::filesystem::file_size(file, ec) > std::uintmax_t{1024} * 1024)
         return warn("is larger than 1 MiB");
     std::ifstream in(file, std::ios::binary);
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -193,7 +193,7 @@ void cli_host_services::notify_user(std::string_view text) noexcept
             }
             const std::string line = redactor_.redact(text) + "\n";
             std::lock_guard lock(terminal_mutex_);
-            std::fputs(line.c_str(), stderr);
+            (void)std::fputs(line.c_str(), stderr); // a closed standard error has nowhere to report to
         },
         [&](std::string_view why) { log_failure(log_, "notify_user failed", why); }, [] {});
 }
@@ -209,11 +209,11 @@ std::optional<std::string> cli_host_services::prompt_user(std::string_view quest
             }
             std::lock_guard lock(terminal_mutex_);
             const std::string line = redactor_.redact(question) + " ";
-            std::fputs(line.c_str(), stderr);
-            std::fflush(stderr);
+            (void)std::fputs(line.c_str(), stderr);
+            (void)std::fflush(stderr);
             std::string answer;
             if (!std::getline(std::cin, answer)) {
-                std::fputs("(no answer: end of input)\n", stderr); // so what follows starts on a line of its own
+                (void)std::fputs("(no answer: end of input)\n", stderr); // so what follows starts on a line of its own
                 return std::nullopt;
             }
             if (!answer.empty() && answer.back() == '\r')

@@ -54,6 +54,14 @@ bool license_repository::remove(std::string_view tenant, std::string_view connec
     return database_.changes() > 0;
 }
 
+std::optional<std::chrono::sys_seconds> license_repository::latest_update() const
+{
+    auto query = database_.prepare("SELECT MAX(updated_at) FROM licenses");
+    if (!query.step())
+        return std::nullopt;
+    return query.optional_instant(0);
+}
+
 std::vector<stored_license> license_repository::list(std::string_view tenant) const
 {
     auto query = database_.prepare(

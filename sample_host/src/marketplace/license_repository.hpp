@@ -36,6 +36,9 @@ public:
     // Whether a token was removed.
     bool remove(std::string_view tenant, std::string_view connector_id);
 
+    // The newest time a licence was stored, over every tenant; nullopt when none is held.
+    [[nodiscard]] std::optional<std::chrono::sys_seconds> latest_update() const;
+
     // Every stored licence of `tenant`, by connector id.
     [[nodiscard]] std::vector<stored_license> list(std::string_view tenant) const;
 

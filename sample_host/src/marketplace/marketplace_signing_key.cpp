@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t max_key_file_size = 64 * 1024;
+constexpr std::size_t max_key_file_size = std::size_t{64} * 1024;
 
 using connector_support::bio_ptr;
 using connector_support::pkey_ptr;
@@ -152,10 +152,7 @@ marketplace_signing_key::marketplace_signing_key(std::string pem, std::string_vi
     key_id_ = connector_sdk::license_key_id(public_key_);
 }
 
-marketplace_signing_key::marketplace_signing_key(const marketplace_signing_key& other)
-    : pem_(other.pem_), public_key_(other.public_key_), key_id_(other.key_id_)
-{
-}
+marketplace_signing_key::marketplace_signing_key(const marketplace_signing_key& other) = default;
 
 marketplace_signing_key::~marketplace_signing_key()
 {

@@ -2,6 +2,8 @@
 
 #include "security/secret_redactor.hpp"
 
+#include <connector_sdk/utf8_text.hpp>
+
 #include <boost/json.hpp>
 
 #include <ostream>
@@ -23,6 +25,37 @@ void redact_tree(boost::json::value& value, const secret_redactor& redactor)
     }
 }
 
+namespace {
+
+// Makes every string and key of the tree valid UTF-8 (each stray byte becomes U+FFFD): Boost.JSON
+// writes a string's bytes as they are, so a value that reached the host as invalid UTF-8 (a form
+// value refused for it, an argument, a file name) would otherwise make the document invalid JSON.
+void make_valid_utf8(boost::json::value& value)
+{
+    namespace utf8 = connector_sdk::utf8;
+    if (auto* text = value.if_string()) {
+        if (!utf8::is_valid(*text))
+            *text = utf8::made_valid(*text);
+    } else if (auto* array = value.if_array()) {
+        for (auto& item : *array)
+            make_valid_utf8(item);
+    } else if (auto* object = value.if_object()) {
+        bool keys_valid = true;
+        for (auto& member : *object) {
+            make_valid_utf8(member.value());
+            keys_valid = keys_valid && utf8::is_valid(member.key());
+        }
+        if (!keys_valid) {
+            boost::json::object valid;
+            for (auto& member : *object)
+                valid[utf8::made_valid(member.key())] = std::move(member.value());
+            *object = std::move(valid);
+        }
+    }
+}
+
+} // namespace
+
 console::console(std::ostream& out, std::ostream& err, const secret_redactor& redactor, bool json) noexcept
     : out_(out), err_(err), redactor_(redactor), json_(json)
 {
@@ -41,6 +74,7 @@ void console::flush()
 void console::document(boost::json::value doc)
 {
     redact_tree(doc, redactor_);
+    make_valid_utf8(doc);
     out_ << redactor_.redact(boost::json::serialize(doc)) << '\n';
 }
 

@@ -78,9 +78,13 @@ host_clock::host_clock(std::chrono::system_clock::time_point start)
 
 host_clock host_clock::from_environment()
 {
-    const char* value = std::getenv("SAMPLE_HOST_NOW");
+    const char* value = std::getenv("SAMPLE_HOST_NOW"); // NOLINT(concurrency-mt-unsafe): read before any thread starts
     if (value == nullptr || *value == '\0')
         return host_clock();
+    if (!test_clock_enabled)
+        throw usage_error("SAMPLE_HOST_NOW is set, but this sample_host was not built for testing (the testing aid "
+                          "exists only in builds configured with -DSAMPLE_HOST_TEST_CLOCK=ON): unset it; this host "
+                          "reads the system clock");
     auto start = parse_instant(value);
     if (!start)
         throw usage_error("SAMPLE_HOST_NOW=\"" + std::string(value) +

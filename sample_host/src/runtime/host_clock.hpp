@@ -1,5 +1,5 @@
-// The host's clock: the system clock, or — as a testing aid — a clock that starts at the instant in
-// SAMPLE_HOST_NOW, so licence and token expiry can be tested without sleeping.
+// The host's clock: the system clock, or — as a testing aid in builds made for testing only — a clock
+// that starts at the instant in SAMPLE_HOST_NOW, so licence and token expiry can be tested without sleeping.
 #pragma once
 
 #include <chrono>
@@ -14,6 +14,10 @@ namespace sample_host {
 // connector_support::utc_iso_text.)
 [[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_instant(std::string_view text);
 
+// Whether this build lets SAMPLE_HOST_NOW set the clock (CMake option SAMPLE_HOST_TEST_CLOCK: on in
+// the dev and asan presets the tests use, off in release builds).
+inline constexpr bool test_clock_enabled = SAMPLE_HOST_TEST_CLOCK != 0;
+
 class host_clock final {
 public:
     // The system clock.
@@ -21,7 +25,8 @@ public:
     // A clock that reads `start` now and advances in step with the system clock from there.
     explicit host_clock(std::chrono::system_clock::time_point start);
 
-    // From SAMPLE_HOST_NOW when set (throws usage_error when it cannot be parsed), else the system clock.
+    // From SAMPLE_HOST_NOW when set (throws usage_error when it cannot be parsed, or when this build
+    // was not made for testing: see test_clock_enabled), else the system clock.
     [[nodiscard]] static host_clock from_environment();
 
     [[nodiscard]] std::chrono::system_clock::time_point now() const noexcept;

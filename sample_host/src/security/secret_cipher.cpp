@@ -60,7 +60,7 @@ std::string secret_aad(std::string_view tenant, std::string_view connection, std
     return aad;
 }
 
-secret_cipher::secret_cipher(host_key key) : key_(std::move(key)) {}
+secret_cipher::secret_cipher(const host_key& key) : key_(key) {}
 
 sealed_value secret_cipher::seal(std::span<const std::uint8_t> plain, std::string_view aad) const
 {

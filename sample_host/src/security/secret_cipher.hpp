@@ -44,7 +44,7 @@ public:
     static constexpr std::size_t nonce_size = 12;
     static constexpr std::size_t tag_size = 16;
 
-    explicit secret_cipher(host_key key);
+    explicit secret_cipher(const host_key& key);
 
     [[nodiscard]] sealed_value seal(std::span<const std::uint8_t> plain, std::string_view aad) const;
 

@@ -138,6 +138,45 @@ BOOST_AUTO_TEST_CASE(a_secret_value_is_never_quoted)
     BOOST_TEST(c.problem == "must be a whole number between 0 and 9999");
 }
 
+// Text that is not UTF-8 is refused by position, in every kind of value that carries text, and a
+// secret's bytes are never part of the message.
+BOOST_AUTO_TEST_CASE(text_that_is_not_utf8_is_refused_by_position)
+{
+    const auto form = sample_form();
+    const std::string expected = "is not valid UTF-8 text (byte 3 is not part of a UTF-8 character): type it "
+                                 "again, or convert where it came from to UTF-8";
+    BOOST_TEST(convert_value(form[0], std::string("Bo\xffoks")).problem == expected);
+    const conversion secret = convert_value(form[4], std::string("pw\xe9-secret"));
+    BOOST_TEST(!secret.value.has_value());
+    BOOST_TEST(secret.problem == expected);
+    BOOST_TEST(convert_value(form[2], std::string("SA\xc0\xaf")).problem == expected); // overlong '/'
+    BOOST_TEST(convert_value(form[5], file_value{"c\xe9.pem", {1}})
+                   .problem.starts_with("is not valid UTF-8 file name (byte 2 "));
+    property_descriptor list = property_builder("Extra", "Extra", property_type::key_value_list);
+    BOOST_TEST(convert_value(list, key_value_pairs{{"a", "1"}, {"b", "ok\xed\xa0\x80"}}).problem ==
+               "has an entry (number 2) whose value " + expected); // a surrogate
+    // Well-formed text of every length passes unchanged (2-, 3- and 4-byte characters).
+    BOOST_TEST(std::get<std::string>(
+                   *convert_value(form[0], std::string("Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9a")).value) ==
+               "Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9a");
+}
+
+BOOST_AUTO_TEST_CASE(utf8_rules_follow_rfc_3629)
+{
+    for (const char* bad : {"\x80", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+                            "\xe2\x82", "\xff"})
+        BOOST_TEST(!utf8::is_valid(bad), bad);
+    for (const char* good : {"", "plain", "\xc2\x80", "\xed\x9f\xbf", "\xee\x80\x80", "\xf4\x8f\xbf\xbf"})
+        BOOST_TEST(utf8::is_valid(good), good);
+    BOOST_TEST(utf8::made_valid("a\xff"
+                                "b\xe2\x82") == "a\xef\xbf\xbd"
+                                                "b\xef\xbf\xbd\xef\xbf\xbd");
+    // Quoting for a message never passes on invalid bytes, and never cuts a character.
+    BOOST_TEST(ascii::quote_for_message("a\xff"
+                                        "b") == "'a?b'");
+    BOOST_TEST(ascii::quote_for_message("\xc3\xa9\xc3\xa9\xc3\xa9", 2) == "'\xc3\xa9\xc3\xa9...'");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(form_check)

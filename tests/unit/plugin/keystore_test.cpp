@@ -176,6 +176,48 @@ BOOST_AUTO_TEST_CASE(encrypted_private_keys_open_with_the_right_password)
     }
 }
 
+// An encrypted PKCS#8 key asking for 8,388,607 PBKDF2 iterations is refused before the password is
+// tried (it used to take seconds on every validation).
+BOOST_AUTO_TEST_CASE(an_encrypted_key_with_an_absurd_iteration_count_is_refused_at_once)
+{
+    openssl_queue_is_left_empty check;
+    const auto& p = the_pki();
+    const connector_support::pkey_ptr key = connector_support::read_pem_key(p.client.key_pem);
+    BOOST_TEST_REQUIRE(key != nullptr);
+    std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> info(EVP_PKEY2PKCS8(key.get()),
+                                                                                   &PKCS8_PRIV_KEY_INFO_free);
+    BOOST_TEST_REQUIRE(info != nullptr);
+    // 65,536 iterations, then raised to 8,388,607 in the DER (same length), as a hostile file would.
+    connector_support::x509_sig_ptr sealed(
+        PKCS8_encrypt(-1, EVP_aes_256_cbc(), "pw", 2, nullptr, 0, 65'536, info.get()));
+    BOOST_TEST_REQUIRE(sealed != nullptr);
+    unsigned char* der = nullptr;
+    const int length = i2d_X509_SIG(sealed.get(), &der);
+    BOOST_TEST_REQUIRE(length > 0);
+    std::string bytes(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+    OPENSSL_free(der);
+    const std::string count("\x02\x03\x01\x00\x00", 5);
+    const auto at = bytes.find(count);
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    bytes.replace(at, count.size(), std::string("\x02\x03\x7f\xff\xff", 5));
+    const connector_support::bio_ptr out(BIO_new(BIO_s_mem()));
+    BOOST_TEST_REQUIRE(PEM_write_bio(out.get(), "ENCRYPTED PRIVATE KEY", "",
+                                     reinterpret_cast<const unsigned char*>(bytes.data()),
+                                     static_cast<long>(bytes.size())) > 0);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(out.get(), &data);
+    const std::string bundle = p.client.cert_pem + std::string(data, static_cast<std::size_t>(size));
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = load(bundle, "pw", "client.pem");
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    BOOST_TEST(error_is(r, field::file,
+                        "Upload Keystore File ('client.pem') has an encrypted private key (block 2) asking for more "
+                        "key-derivation iterations"),
+               describe(r));
+    BOOST_TEST(took.count() < 500);
+}
+
 BOOST_AUTO_TEST_CASE(a_pem_without_certificates_is_refused)
 {
     openssl_queue_is_left_empty check;
@@ -335,6 +377,73 @@ BOOST_AUTO_TEST_CASE(an_absurd_iteration_count_is_refused_at_once)
     BOOST_TEST(describe(r).find("20000000") != std::string::npos, describe(r));
     BOOST_TEST(describe(r).find("export it again") != std::string::npos, describe(r));
     BOOST_TEST(took.count() < 500);
+}
+
+// A PKCS#12 file of the client identity whose certificate bag and shrouded key bag are encrypted with
+// 65,536 PBKDF2 iterations each (as `openssl pkcs12 -export -iter 65536` makes), with the `which`-th
+// of those two counts (0: the certificate bag, 1: the key bag) raised to 8,388,607 and the MAC made
+// again over the result, as a hostile exporter would.
+std::string pkcs12_with_a_huge_inner_iteration_count(int which)
+{
+    const auto& p = the_pki();
+    const connector_support::pkey_ptr key = connector_support::read_pem_key(p.client.key_pem);
+    const connector_support::bio_ptr cert_bio = connector_support::memory_bio(p.client.cert_pem);
+    const connector_support::x509_ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+    BOOST_TEST_REQUIRE((key && cert));
+    connector_support::pkcs12_ptr made(
+        PKCS12_create("pw", "hostile", key.get(), cert.get(), nullptr, 0, 0, 65'536, 0, 0));
+    BOOST_TEST_REQUIRE(made != nullptr);
+    unsigned char* der = nullptr;
+    const int length = i2d_PKCS12(made.get(), &der);
+    BOOST_TEST_REQUIRE(length > 0);
+    std::string bytes(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+    OPENSSL_free(der);
+
+    // INTEGER 65536 is 02 03 01 00 00; 02 03 7f ff ff is 8,388,607, of the same length.
+    const std::string count("\x02\x03\x01\x00\x00", 5);
+    std::size_t at = bytes.find(count);
+    for (int i = 0; i < which && at != std::string::npos; ++i)
+        at = bytes.find(count, at + 1);
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    bytes.replace(at, count.size(), std::string("\x02\x03\x7f\xff\xff", 5));
+
+    const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+    connector_support::pkcs12_ptr hostile(d2i_PKCS12(nullptr, &in, static_cast<long>(bytes.size())));
+    BOOST_TEST_REQUIRE(hostile != nullptr);
+    BOOST_TEST_REQUIRE(PKCS12_set_mac(hostile.get(), "pw", -1, nullptr, 0, 2048, nullptr) == 1);
+    der = nullptr;
+    const int hostile_length = i2d_PKCS12(hostile.get(), &der);
+    BOOST_TEST_REQUIRE(hostile_length > 0);
+    std::string result(reinterpret_cast<const char*>(der), static_cast<std::size_t>(hostile_length));
+    OPENSSL_free(der);
+    return result;
+}
+
+// The bags' own encryption is paid on every validation too: 8,388,607 PBKDF2 iterations in the
+// certificate bag or the key bag (several seconds each) are refused before any is derived.
+BOOST_AUTO_TEST_CASE(an_absurd_iteration_count_inside_is_refused_at_once)
+{
+    openssl_queue_is_left_empty check;
+    for (const int which : {0, 1}) {
+        BOOST_TEST_CONTEXT((which == 0 ? "certificate bag" : "key bag"))
+        {
+            const std::string hostile = pkcs12_with_a_huge_inner_iteration_count(which);
+            const auto started = std::chrono::steady_clock::now();
+            const auto r = load(hostile, "pw", "client.p12");
+            const auto took =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            BOOST_TEST(error_is(r, field::file,
+                                "Upload Keystore File ('client.p12') has encrypted contents (certificate or key "
+                                "bags) asking for more key-derivation iterations than the 1000000"),
+                       describe(r));
+            BOOST_TEST(describe(r).find("export it again") != std::string::npos, describe(r));
+            BOOST_TEST(took.count() < 500);
+        }
+    }
+    // The same file with its usual count still opens (the cap is not in the way of real files).
+    const auto& p = the_pki();
+    const auto fine = load(test_pki::make_pkcs12(&p.client, {}, "pw"), "pw");
+    BOOST_TEST(fine.has_value(), describe(fine));
 }
 
 BOOST_AUTO_TEST_CASE(a_truncated_file_is_not_recognised)

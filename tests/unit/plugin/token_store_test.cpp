@@ -182,6 +182,29 @@ BOOST_AUTO_TEST_CASE(a_corrupt_file_names_its_path_and_is_left_as_it_was)
                "{\"format\":\"sage-cloud-accounting/token-set/1\",\"refresh_token\":\"refresh-token-");
 }
 
+// A token file edited to hold a CR/LF (a header injection) or any other character outside RFC 6750's
+// b64token is refused on load, with a clear reason that never quotes the token.
+BOOST_AUTO_TEST_CASE(a_tampered_token_is_refused_on_load_without_quoting_it)
+{
+    test_support::temp_dir dir{"token-store"};
+    const fs::path file = dir / "books.json";
+    for (const auto& [member, replacement] :
+         {std::pair{std::string("access-token-1"), std::string("access-token-1\\r\\nX-Injected: 1")},
+          std::pair{std::string("refresh-token-1"), std::string("refresh-token-1 with spaces")},
+          std::pair{std::string("access-token-1"), std::string("access-token-1\\u00e9")}}) {
+        std::string json = sage::to_json(sample_set("client"));
+        json.replace(json.find(member), member.size(), replacement);
+        test_support::write_file(file, json);
+        auto store = sage::open_file_token_store(file);
+        const auto r = store->read("client");
+        BOOST_TEST_REQUIRE(!r.has_value(), replacement);
+        BOOST_TEST(why(r).find("holds characters a bearer token cannot have") != std::string::npos, why(r));
+        BOOST_TEST(why(r).find(file.string()) != std::string::npos, why(r));
+        BOOST_TEST(names_no_secret(why(r)), why(r));
+        BOOST_TEST(test_support::read_file(file) == json);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(another_clients_set_is_an_error_not_a_set)
 {
     test_support::temp_dir dir{"token-store"};
