@@ -7,7 +7,6 @@
 #include "e2e_support.hpp"
 
 #include <boost/json.hpp>
-#include <sqlite3.h>
 
 #include <sys/stat.h>
 
@@ -37,19 +36,6 @@ std::vector<std::string> names_listed(sample_host_runner& host)
     for (const auto& c : doc.at("connections").as_array())
         names.emplace_back(c.at("name").as_string());
     return names;
-}
-
-void sql(const std::filesystem::path& db_file, const std::string& statement)
-{
-    sqlite3* db = nullptr;
-    BOOST_REQUIRE(sqlite3_open(db_file.c_str(), &db) == SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &error);
-    const std::string why = error != nullptr ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, why);
 }
 
 unsigned mode_of(const std::filesystem::path& path)
@@ -174,7 +160,7 @@ BOOST_AUTO_TEST_CASE(check_reports_tampering_a_wrong_key_and_a_missing_key)
     BOOST_TEST(mode_of(host.data() / "host.key") == 0600u);
 
     const auto key = test_support::read_file(host.data() / "host.key");
-    sql(host.data() / "host.db", "UPDATE connection_fields SET value = zeroblob(length(value)) WHERE secret = 1");
+    run_sql(host.data() / "host.db", "UPDATE connection_fields SET value = zeroblob(length(value)) WHERE secret = 1");
     const auto tampered = host.run({"connections", "check", "Books"});
     BOOST_TEST(tampered.exit_code == 1, describe(tampered));
     BOOST_TEST(contains(tampered.err, "failed its integrity check"), describe(tampered));

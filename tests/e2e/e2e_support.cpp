@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <sqlite3.h>
+
 namespace e2e {
 
 sample_host_runner::sample_host_runner(std::filesystem::path plugins) : plugins_(std::move(plugins)) {}
@@ -63,6 +65,42 @@ std::string all_bytes_under(const std::filesystem::path& folder)
 std::string describe(const test_support::process_result& r)
 {
     return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
+
+namespace {
+
+sqlite3* open_database(const std::filesystem::path& db_file)
+{
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open(db_file.c_str(), &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+} // namespace
+
+void run_sql(const std::filesystem::path& db_file, const std::string& statement)
+{
+    sqlite3* db = open_database(db_file);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &error);
+    const std::string why = error != nullptr ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, why);
+}
+
+long long count_rows(const std::filesystem::path& db_file, const std::string& table)
+{
+    sqlite3* db = open_database(db_file);
+    sqlite3_stmt* query = nullptr;
+    const std::string sql = "SELECT COUNT(*) FROM " + table;
+    long long rows = -1;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &query, nullptr) == SQLITE_OK && sqlite3_step(query) == SQLITE_ROW)
+        rows = sqlite3_column_int64(query, 0);
+    sqlite3_finalize(query);
+    sqlite3_close(db);
+    return rows;
 }
 
 } // namespace e2e

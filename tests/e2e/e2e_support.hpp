@@ -49,4 +49,9 @@ private:
 // "stdout:\n...\nstderr:\n..." for assertion messages.
 [[nodiscard]] std::string describe(const test_support::process_result& r);
 
+// Runs SQL on a host's SQLite database (a test standing in for someone editing it behind the host).
+void run_sql(const std::filesystem::path& db_file, const std::string& statement);
+// The number of rows of `table`.
+[[nodiscard]] long long count_rows(const std::filesystem::path& db_file, const std::string& table);
+
 } // namespace e2e

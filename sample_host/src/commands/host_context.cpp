@@ -102,7 +102,7 @@ license_repository& host_context::licenses()
         auto repository = std::make_unique<license_repository>(database());
         // Licences are read and issued on the host clock: it must not read earlier than a time already
         // seen (fails closed, see clock_floor).
-        check_clock_floor(data_dir() / "clock-floor", cipher(), repository->latest_update(), now_seconds());
+        check_clock_floor(database(), cipher(), repository->latest_update(), now_seconds());
         licenses_ = std::move(repository);
     }
     return *licenses_;

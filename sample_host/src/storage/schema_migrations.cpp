@@ -248,10 +248,31 @@ CREATE TABLE host_key_in_use (
 );
 )sql";
 
-constexpr std::array<migration, 3> all_migrations{{
+// Version 4: the licence clock's floor (marketplace/clock_floor), sealed under the host key: one row
+// shared by every host of a fleet.
+constexpr std::string_view schema_v4 = R"sql(
+CREATE TABLE clock_floor (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed        BLOB NOT NULL,
+    nonce         BLOB NOT NULL,
+    key_id        TEXT NOT NULL
+);
+)sql";
+
+constexpr std::string_view schema_v4_postgresql = R"sql(
+CREATE TABLE clock_floor (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed        BYTEA NOT NULL,
+    nonce         BYTEA NOT NULL,
+    key_id        TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<migration, 4> all_migrations{{
     {1, "tenants, users, connections, connection_fields, licenses", schema_v1, schema_v1_postgresql},
     {2, "marketplace: trials_used, subscriptions, issued_licenses", schema_v2, schema_v2_postgresql},
     {3, "credential store: credentials, credential_leases, host_key_in_use", schema_v3, schema_v3_postgresql},
+    {4, "licence clock floor: clock_floor", schema_v4, schema_v4_postgresql},
 }};
 
 constexpr std::string_view version_table = R"sql(
