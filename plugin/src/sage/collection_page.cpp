@@ -208,7 +208,10 @@ connector_support::result<collection_page> parse_collection_page(std::string bod
 {
     const std::string subject = "Sage's answer for " + std::string(what);
     boost::system::error_code ec;
-    boost::json::value document = boost::json::parse(body, ec);
+    // The page's tree lives in one arena, freed at once: no allocation per value (a 300 KB page
+    // holds some 10,000 of them).
+    boost::json::monotonic_resource arena(body.size() * 2);
+    boost::json::value document = boost::json::parse(body, ec, &arena);
     if (ec)
         return fail(error_category::remote, subject + " is not valid JSON (" + ec.message() + ")");
     auto* envelope = document.if_object();
