@@ -165,16 +165,18 @@ describe('the web console in chromium', () => {
     const tile = admin_page.getByRole('article', { name: 'Sage Cloud Accounting' });
     await tile.getByLabel('Plan').selectOption('annual');
     await tile.getByRole('button', { name: 'Subscribe' }).click();
-    await tile.getByRole('status').filter({ hasText: /annual/i }).waitFor();
+    // Each wait names the server's headline: the progress line ("Renew…", "Cancel subscription…")
+    // is in the same status region and would match a looser pattern before the answer came back.
+    await tile.getByRole('status').filter({ hasText: /subscribed to .*\(annual/ }).waitFor();
     await tile.getByRole('button', { name: 'Renew' }).click();
-    await tile.getByRole('status').filter({ hasText: /renew/i }).waitFor();
+    await tile.getByRole('status').filter({ hasText: /Renewed the annual subscription/ }).waitFor();
     await tile.getByRole('button', { name: 'Cancel subscription' }).click();
     const dialog = admin_page.getByRole('dialog', { name: /Cancel the subscription/ });
     await dialog.getByRole('button', { name: 'Keep subscription' }).click();
     assert.equal(await dialog.count(), 0);
     await tile.getByRole('button', { name: 'Cancel subscription' }).click();
     await dialog.getByRole('button', { name: 'Cancel subscription' }).click();
-    await tile.getByRole('status').filter({ hasText: /cancel/i }).waitFor();
+    await tile.getByRole('status').filter({ hasText: /Cancelled the annual subscription/ }).waitFor();
     assert.equal(await tile.getByRole('button', { name: 'Cancel subscription' }).count(), 0, 'Cancel is still offered');
     await shot(admin_page, '03b-marketplace-subscription-cancelled');
     no_problems(admin_watch, 'subscription');
