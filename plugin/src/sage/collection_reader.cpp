@@ -67,6 +67,7 @@ struct collection_reader::page_answer {
     std::optional<sys_seconds> date;                   // Sage's clock
     std::string echoed_business;                       // X-Business of the answer
     std::uint64_t requested_page = 0;
+    std::string unparsed; // the body of an answer with a page, until parse()
 };
 
 collection_reader::collection_reader(reader_services& services, const entity_spec& entity,
@@ -308,7 +309,7 @@ private:
                     return;
                 page = next_++;
             }
-            page_answer answer = reader_.fetch(query_, page);
+            page_answer answer = reader_.request(query_, page); // parsed by the delivering thread
             {
                 const std::lock_guard lock(mutex_);
                 ready_.emplace(page, std::move(answer));
@@ -345,6 +346,7 @@ business_read_outcome collection_reader::read_by_page(read_phase phase)
 
     // Hands one page over; the outcome when the read ends with it.
     auto take = [&](page_answer& answer) -> std::optional<business_read_outcome> {
+        parse(answer);
         if (!answer.page)
             return failed(answer);
         const collection_page& page = *answer.page;
@@ -416,6 +418,26 @@ std::string collection_reader::query_for(read_phase phase, bool ordered) const
 
 collection_reader::page_answer collection_reader::fetch(const std::string& query, std::uint64_t page)
 {
+    page_answer answer = request(query, page);
+    parse(answer);
+    return answer;
+}
+
+void collection_reader::parse(page_answer& answer) const
+{
+    if (answer.page || answer.problem)
+        return;
+    auto parsed = parse_collection_page(std::move(answer.unparsed), entity_.name, entity_.key_field);
+    answer.unparsed = {};
+    if (!parsed) {
+        answer.problem = parsed.error();
+        return;
+    }
+    answer.page = std::move(*parsed);
+}
+
+collection_reader::page_answer collection_reader::request(const std::string& query, std::uint64_t page)
+{
     page_answer answer;
     answer.requested_page = page;
     http_request request;
@@ -478,12 +500,7 @@ collection_reader::page_answer collection_reader::fetch(const std::string& query
                           std::string(entity_.name) + " page " + std::to_string(page));
         return answer;
     }
-    auto parsed = parse_collection_page(std::move(response.body), entity_.name, entity_.key_field);
-    if (!parsed) {
-        answer.problem = parsed.error();
-        return answer;
-    }
-    answer.page = std::move(*parsed);
+    answer.unparsed = std::move(response.body);
     return answer;
 }
 
@@ -499,7 +516,7 @@ bool collection_reader::deliver_records(const collection_page& page)
     for (const auto& item : page.items) {
         ids.push_back(item.id);
         // Page reads: a record that slid from the page delivered last (a record was added before it).
-        if (std::find(previous_page_ids_.begin(), previous_page_ids_.end(), item.id) != previous_page_ids_.end())
+        if (std::binary_search(previous_page_ids_.begin(), previous_page_ids_.end(), item.id))
             continue;
         // Ordered reads: the anchor's records were delivered already (updated_or_created_since is inclusive).
         if (item.updated_at && run.anchor && *item.updated_at == *run.anchor &&
@@ -517,6 +534,7 @@ bool collection_reader::deliver_records(const collection_page& page)
         else
             batch.records.emplace_back(page.raw(item));
     }
+    std::sort(ids.begin(), ids.end());
     previous_page_ids_ = std::move(ids);
     counters_.pages += 1;
     counters_.records += batch.records.size();
@@ -541,7 +559,7 @@ bool collection_reader::deliver_deletions(const collection_page& page)
         if (item.deleted_at && *item.deleted_at > window && seen_deleted_.size() < max_seen_records)
             seen_deleted_.push_back({item.id, *item.deleted_at});
         // A deletion slid from the page delivered last, or one the previous read reported already.
-        if (std::find(previous_page_ids_.begin(), previous_page_ids_.end(), item.id) != previous_page_ids_.end())
+        if (std::binary_search(previous_page_ids_.begin(), previous_page_ids_.end(), item.id))
             continue;
         if (item.deleted_at &&
             std::any_of(business.seen_deleted.begin(), business.seen_deleted.end(),
@@ -549,6 +567,7 @@ bool collection_reader::deliver_deletions(const collection_page& page)
             continue;
         batch.ids.push_back(item.id);
     }
+    std::sort(ids.begin(), ids.end());
     previous_page_ids_ = std::move(ids);
     counters_.pages += 1;
     counters_.deletions += batch.ids.size();

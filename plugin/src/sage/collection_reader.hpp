@@ -91,6 +91,11 @@ private:
     [[nodiscard]] run_progress& run() noexcept { return *business_->run; }
     [[nodiscard]] business_read_outcome outcome(business_read_end end, connector_support::failure failure = {}) const;
 
+    // One request for a page, its body left unparsed (fetching threads only wait on the network).
+    [[nodiscard]] page_answer request(const std::string& query, std::uint64_t page);
+    // Parses the body a request brought back (nothing when the answer is parsed or failed already).
+    void parse(page_answer& answer) const;
+    // A request and its parse.
     [[nodiscard]] page_answer fetch(const std::string& query, std::uint64_t page);
     [[nodiscard]] std::string query_for(read_phase phase, bool ordered) const;
     // Ordered reads: items_per_page of the requests at the current anchor.
@@ -114,7 +119,7 @@ private:
     std::string business_id_;   // the business being read ("" until the lead's id is known)
     business_state lead_;       // the lead business's state until its id is known
     business_state* business_ = nullptr;
-    std::vector<std::string> previous_page_ids_; // page reads: ids of the page delivered last
+    std::vector<std::string> previous_page_ids_; // page reads: ids of the page delivered last, sorted
     std::vector<seen_record> seen_;              // delivered records within the lookback of the start
     bool seen_overflow_ = false;
     std::vector<seen_record> seen_deleted_; // deletions listed within the lookback of the start

@@ -72,6 +72,49 @@ BOOST_AUTO_TEST_CASE(answers_that_are_not_sages_are_refused_with_the_reason)
     check(many + "]}", "more than Sage ever sends");
 }
 
+BOOST_AUTO_TEST_CASE(the_envelope_and_keys_are_read_whatever_their_order_and_spelling)
+{
+    // $items_per_page (the /businesses spelling) before $itemsPerPage: the camel-case one wins either
+    // way; an integer key is its decimal text; escapes in a key's text and backslash runs before a
+    // quote do not lose the item's bounds; deeper members named like the wanted ones are not read.
+    const std::string body =
+        R"({"$items":[{"nested":{"id":"inner","updated_at":"2020-01-01T00:00:00Z"},"id":42,"note":"a\\"},)"
+        R"({"id":"c\u0033","note":"\\\"q\\\\\"","updated_at":"2026-12-01T10:00:00Z"}],)"
+        R"("$items_per_page":20,"$itemsPerPage":2,"$total":-1,"$page":1.0,"$next":{"href":"x"}})";
+    auto page = parse_collection_page(body, "contacts");
+    BOOST_TEST_REQUIRE(page.has_value(), page.error().message);
+    BOOST_TEST(*page->items_per_page == 2u);
+    BOOST_TEST(!page->total.has_value());
+    BOOST_TEST(!page->page.has_value());
+    BOOST_TEST(page->has_next);
+    BOOST_TEST_REQUIRE(page->items.size() == 2u);
+    BOOST_TEST(page->items[0].id == "42");
+    BOOST_TEST(!page->items[0].updated_at.has_value());
+    BOOST_TEST(page->raw(page->items[0]) ==
+               R"({"nested":{"id":"inner","updated_at":"2020-01-01T00:00:00Z"},"id":42,"note":"a\\"})");
+    BOOST_TEST(page->items[1].id == "c3");
+    BOOST_TEST(page->raw(page->items[1]) ==
+               R"({"id":"c\u0033","note":"\\\"q\\\\\"","updated_at":"2026-12-01T10:00:00Z"})");
+    BOOST_TEST(connector_support::iso8601_text(*page->items[1].updated_at) == "2026-12-01T10:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(a_second_items_list_a_container_key_or_trailing_bytes_are_refused)
+{
+    auto refused = [](const std::string& body, const std::string& reason) {
+        auto page = parse_collection_page(body, "contacts");
+        BOOST_TEST_REQUIRE(!page.has_value(), body);
+        BOOST_TEST(page.error().message.find(reason) != std::string::npos, page.error().message);
+    };
+    refused(R"({"$items":[{"id":"a"}],"$items":[{"id":"b"}]})", "no $items list");
+    refused(R"({"$items":[{"id":{"value":"a"}}]})", "without its key (id)");
+    refused(R"({"$items":[{"id":")" + std::string(300, 'a') + R"("}]})", "without its key (id)");
+    refused(R"({"$items":[{"id":"a"}]} {})", "not valid JSON");
+    refused(R"({"$items":[{"id":"a", "x": "\ud800"}]})", "not valid JSON");
+    refused(R"({"$items":[{"id":"a"},]})", "not valid JSON");
+    BOOST_TEST(parse_collection_page(" {\"$items\":[]}\r\n", "contacts").has_value());
+    refused(R"({"$items":[[{"id":"a"}]]})", "not an object");
+}
+
 BOOST_AUTO_TEST_CASE(instants_in_both_forms_sage_sends)
 {
     using connector_support::iso8601_text;
