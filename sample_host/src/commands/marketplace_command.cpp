@@ -85,6 +85,11 @@ namespace {
 // everything back. Its answer is kept in `view` for the report.
 marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
 {
+    // Before the marketplace's transaction: the move commits on its own before the file is deleted.
+    if (const auto moved = signing_keys(ctx).move_legacy_file()) {
+        ctx.out().note(*moved);
+        ctx.log().write(sdk::log_level::info, "host", *moved);
+    }
     return marketplace(
         ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
         [&ctx, &view](const issued_license& issued) -> connector_support::result<void> {

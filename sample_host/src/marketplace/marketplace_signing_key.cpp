@@ -267,15 +267,17 @@ std::optional<signing_key_store::key_material> signing_key_store::read_stored(co
     return key;
 }
 
-void signing_key_store::store(const secret_cipher& cipher, const key_material& key, std::string_view by)
+void signing_key_store::store(const secret_cipher& cipher, const key_material& key, std::string_view by, bool overwrite)
 {
     const sealed_value sealed = cipher.seal(
         std::span(reinterpret_cast<const std::uint8_t*>(key.pem.data()), key.pem.size()), signing_key_aad(key.key_id));
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     db_.prepare("INSERT INTO marketplace_signing_key (id, signing_key_id, sealed, nonce, key_id, updated_at, "
-                "updated_by) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET signing_key_id = "
-                "excluded.signing_key_id, sealed = excluded.sealed, nonce = excluded.nonce, key_id = "
-                "excluded.key_id, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+                "updated_by) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) " +
+                std::string(overwrite ? "DO UPDATE SET signing_key_id = excluded.signing_key_id, sealed = "
+                                        "excluded.sealed, nonce = excluded.nonce, key_id = excluded.key_id, "
+                                        "updated_at = excluded.updated_at, updated_by = excluded.updated_by"
+                                      : "DO NOTHING"))
         .bind(1, key.key_id)
         .bind_blob(2, sealed.ciphertext)
         .bind_blob(3, sealed.nonce)
@@ -328,51 +330,56 @@ std::string moved_note(const fs::path& file, const std::string& key_id, const da
 
 } // namespace
 
-signing_key_store::loaded signing_key_store::load()
+std::optional<std::string> signing_key_store::move_legacy_file()
 {
     const secret_cipher& cipher = cipher_(); // before any statement: its first use may write
     std::optional<key_material> legacy = read_legacy();
     if (!legacy)
-        if (auto current = read_stored(cipher))
-            return {marketplace_signing_key(std::move(current->pem), current->source), std::nullopt, std::nullopt};
-
-    std::optional<key_material> dev;
-    std::error_code ec;
-    if (!legacy && !dev_key_.empty() && fs::exists(dev_key_, ec))
-        dev.emplace(read_key_text(dev_key_, false), "the build's development signing key " + dev_key_.string());
-
-    std::optional<std::string> note;
-    std::optional<fs::path> imported_from;
-    transaction writing(db_); // so two hosts importing at once store one key, the first one's
-    std::optional<key_material> current = read_stored(cipher);
-    if (legacy) {
+        return std::nullopt;
+    std::string note;
+    {
+        transaction writing(db_); // so two hosts moving their files at once store one key
+        const std::optional<key_material> current = read_stored(cipher);
         if (!current) {
-            store(cipher, *legacy, "imported from " + legacy_file_.string());
+            store(cipher, *legacy, "imported from " + legacy_file_.string(), true);
             note = moved_note(legacy_file_, legacy->key_id, db_);
-            imported_from = legacy_file_;
-            current.emplace(std::string(legacy->pem), legacy->source);
         } else if (current->key_id != legacy->key_id) {
             throw host_error(conflict_message(db_, current->key_id, legacy_file_, legacy->key_id));
         } else {
             note = legacy_file_.string() + " held the marketplace signing key " + legacy->key_id + " already kept in " +
                    db_.location() + ": deleted the file";
         }
+        writing.commit();
     }
-    if (!current) {
-        if (!dev)
-            throw host_error("the marketplace has no signing key in " + db_.location() +
-                             ": an administrator imports the marketplace's Ed25519 private key with `sample_host "
-                             "marketplace init --signing-key FILE`");
-        store(cipher, *dev, "this build's development key");
-        note = "imported this build's development signing key (" + dev->key_id + ") from " + dev_key_.string() +
+    remove_legacy(); // only once the key is committed
+    return note;
+}
+
+signing_key_store::loaded signing_key_store::load()
+{
+    const secret_cipher& cipher = cipher_(); // before any statement: its first use may write
+    if (auto current = read_stored(cipher))
+        return {marketplace_signing_key(std::move(current->pem), current->source), std::nullopt, std::nullopt};
+
+    std::error_code ec;
+    if (dev_key_.empty() || !fs::exists(dev_key_, ec))
+        throw host_error("the marketplace has no signing key in " + db_.location() +
+                         ": an administrator imports the marketplace's Ed25519 private key with `sample_host "
+                         "marketplace init --signing-key FILE`");
+    const key_material dev(read_key_text(dev_key_, false), "the build's development signing key " + dev_key_.string());
+    // Stored unless another host stored a key meanwhile: whichever is stored is the one to sign with.
+    store(cipher, dev, "this build's development key", false);
+    std::optional<key_material> current = read_stored(cipher);
+    if (!current)
+        throw host_error(in_database(db_) + " vanished while it was being stored: retry");
+    std::optional<std::string> note;
+    std::optional<fs::path> imported_from;
+    if (current->key_id == dev.key_id) {
+        note = "imported this build's development signing key (" + dev.key_id + ") from " + dev_key_.string() +
                " into " + db_.location() +
                "; a real marketplace imports its own with `sample_host marketplace init --signing-key FILE`";
         imported_from = dev_key_;
-        current.emplace(std::string(dev->pem), dev->source);
     }
-    writing.commit();
-    if (legacy)
-        remove_legacy();
     return {marketplace_signing_key(std::move(current->pem), current->source), note, imported_from};
 }
 
@@ -396,7 +403,7 @@ signing_key_store::import_result signing_key_store::import(const fs::path& sourc
     }
     if (legacy) {
         if (!current && result.outcome != import_outcome::replaced) {
-            store(cipher, *legacy, "imported from " + legacy_file_.string());
+            store(cipher, *legacy, "imported from " + legacy_file_.string(), true);
             result.note = moved_note(legacy_file_, legacy->key_id, db_);
             current.emplace(std::string(legacy->pem), legacy->source);
         } else if (current && current->key_id != legacy->key_id && !(replace && legacy->key_id == incoming.key_id)) {
@@ -423,7 +430,7 @@ signing_key_store::import_result signing_key_store::import(const fs::path& sourc
         result.outcome = import_outcome::replaced;
         result.previous_key_id = current->key_id;
     }
-    store(cipher, incoming, by);
+    store(cipher, incoming, by, true);
     writing.commit();
     if (legacy)
         remove_legacy();

@@ -3,7 +3,7 @@
 // one. An administrator imports one with `sample_host marketplace init --signing-key FILE`; a
 // development build imports the throw-away key its build generated (CONNECTOR_DEV_SIGNING_KEY) on
 // first need (the first host to do so wins; the others use the key stored). A key left in a data folder
-// by an older host (<data>/marketplace/signing-key.pem) is moved into the database on first need. Key
+// by an older host (<data>/marketplace/signing-key.pem) is moved into the database before use. Key
 // material is never printed or logged: messages name files and key ids only.
 #pragma once
 
@@ -66,17 +66,24 @@ public:
     // The id of the key stored, without opening it; nullopt when none is.
     [[nodiscard]] std::optional<std::string> stored_key_id();
 
+    // Moves a key an older sample_host left in the data folder into the database, in a transaction of
+    // its own, then deletes the file (only once the key is committed): call it before load(), outside
+    // any transaction. A note saying what was done, or nullopt when there was no file. Refused (the
+    // file stays), naming both key ids and the remedy, when the database holds another key; and, as
+    // the file was always kept, when it can be read by others or is not a regular file.
+    std::optional<std::string> move_legacy_file();
+
     struct loaded {
         marketplace_signing_key key;
-        // What this call moved into the database, for the command to say (key ids and files only):
-        // the data folder's legacy key file, or the build's development key.
+        // Set when this call stored the build's development key: what to say, and where it came from.
         std::optional<std::string> note;
         std::optional<std::filesystem::path> imported_from;
     };
-    // The key stored. Moves a legacy key file in first (refused, naming both key ids and the remedy,
-    // when the database holds another key). With none stored, imports the development key if it
-    // exists; otherwise throws host_error naming `sample_host marketplace init --signing-key FILE`.
-    // Throws host_error (secret_error) when the stored key was sealed with another host key or altered.
+    // The key stored. With none stored, stores the development key if it exists, unless another host
+    // stored a key meanwhile (the key stored is the one returned, so every host signs with the same);
+    // otherwise throws host_error naming `sample_host marketplace init --signing-key FILE`. Meant to
+    // run inside the marketplace's write transaction, so a refused request stores nothing. Throws
+    // host_error (secret_error) when the stored key was sealed with another host key or was altered.
     [[nodiscard]] loaded load();
 
     enum class import_outcome : std::uint8_t { imported, unchanged, replaced };
@@ -93,7 +100,8 @@ public:
 private:
     struct key_material;
     [[nodiscard]] std::optional<key_material> read_stored(const secret_cipher& cipher);
-    void store(const secret_cipher& cipher, const key_material& key, std::string_view by);
+    // Stores `key`; without `overwrite`, a key already stored stays.
+    void store(const secret_cipher& cipher, const key_material& key, std::string_view by, bool overwrite);
     [[nodiscard]] std::optional<key_material> read_legacy() const;
     void remove_legacy() const;
 

@@ -1,6 +1,7 @@
 // marketplace_signing_key / signing_key_store, on SQLite and, registered a second time, on PostgreSQL:
 // the key lives in the host database sealed under the host key (bound to its key id), never in a data
-// folder; the build's dev key is imported on first need, the first host to do so winning; without one
+// folder; the build's dev key is imported on first need, the first host to do so winning (also when
+// each imports inside its own write transaction, as the marketplace does); without one
 // the refusal names `marketplace init`; a legacy <data>/marketplace/signing-key.pem is moved into the
 // database and deleted (unchanged when the same key is there, refused naming both key ids when another
 // is); import refuses anything but an Ed25519 private key (RSA, EC, a public key, an encrypted key, a
@@ -268,11 +269,12 @@ BOOST_AUTO_TEST_CASE(a_legacy_key_file_is_moved_into_the_database_and_deleted)
     const std::string pem = connector_sdk::generate_license_signing_key();
     const fs::path file = legacy(data, pem);
     auto keys = store(); // no dev key: the legacy file is what is used
-    const auto loaded = keys.load();
-    BOOST_TEST(loaded.key.key_id() == key_id_of(pem));
-    BOOST_REQUIRE(loaded.note.has_value());
-    BOOST_TEST(contains(*loaded.note, file.string()), *loaded.note);
-    BOOST_TEST(contains(*loaded.note, key_id_of(pem)), *loaded.note);
+    const auto note = keys.move_legacy_file();
+    BOOST_REQUIRE(note.has_value());
+    BOOST_TEST(contains(*note, file.string()), *note);
+    BOOST_TEST(contains(*note, key_id_of(pem)), *note);
+    BOOST_TEST(keys.load().key.key_id() == key_id_of(pem));
+    BOOST_TEST(!keys.move_legacy_file().has_value()); // nothing left to move
     BOOST_TEST(!fs::exists(file));
     BOOST_TEST(!fs::exists(data / "marketplace")); // the folder held only the key
     check_no_key_material_stored(pem);
@@ -282,8 +284,8 @@ BOOST_AUTO_TEST_CASE(a_legacy_key_file_is_moved_into_the_database_and_deleted)
     const fs::path other_file = legacy(other_data, pem);
     auto other_db = open();
     auto other = store_for(*other_db, other_data);
-    const auto same = other.load();
-    BOOST_TEST(same.key.key_id() == key_id_of(pem));
+    BOOST_TEST(other.move_legacy_file().has_value());
+    BOOST_TEST(other.load().key.key_id() == key_id_of(pem));
     BOOST_TEST(!fs::exists(other_file));
     BOOST_TEST(!fs::exists(other_data / "marketplace"));
 
@@ -293,7 +295,7 @@ BOOST_AUTO_TEST_CASE(a_legacy_key_file_is_moved_into_the_database_and_deleted)
     const fs::path third_file = legacy(third_data, stray);
     test_support::write_file(third_data / "marketplace" / "notes.txt", "kept");
     auto third = store_for(*db, third_data);
-    const std::string message = refusal_of<host_error>([&] { (void)third.load(); });
+    const std::string message = refusal_of<host_error>([&] { (void)third.move_legacy_file(); });
     BOOST_TEST(contains(message, key_id_of(pem)), message);
     BOOST_TEST(contains(message, key_id_of(stray)), message);
     BOOST_TEST(contains(message, third_file.string()), message);
@@ -318,7 +320,7 @@ BOOST_AUTO_TEST_CASE(a_legacy_key_file_others_can_read_or_a_symbolic_link_is_ref
     const fs::path file = legacy(data, pem);
     fs::permissions(file, fs::perms(0644));
     auto keys = store();
-    const std::string message = refusal_of<host_error>([&] { (void)keys.load(); });
+    const std::string message = refusal_of<host_error>([&] { (void)keys.move_legacy_file(); });
     BOOST_TEST(contains(message, "chmod 600"), message);
     for (const auto& line : body_lines(pem))
         BOOST_TEST(!contains(message, line));
@@ -329,7 +331,7 @@ BOOST_AUTO_TEST_CASE(a_legacy_key_file_others_can_read_or_a_symbolic_link_is_ref
     test_support::write_file(dir / "elsewhere.pem", pem);
     fs::permissions(dir / "elsewhere.pem", fs::perms(0600));
     fs::create_symlink(dir / "elsewhere.pem", file);
-    const std::string link = refusal_of<host_error>([&] { (void)keys.load(); });
+    const std::string link = refusal_of<host_error>([&] { (void)keys.move_legacy_file(); });
     BOOST_TEST(contains(link, file.string()), link);
     BOOST_TEST(!keys.stored_key_id().has_value());
 }
@@ -350,8 +352,15 @@ BOOST_AUTO_TEST_CASE(hosts_importing_their_dev_keys_at_once_all_sign_with_the_fi
                 auto connection = open();
                 const fs::path host_data = dir / ("host-" + std::to_string(i));
                 fs::create_directories(host_data);
-                used[i] =
-                    store_for(*connection, host_data, dir / ("dev-" + std::to_string(i) + ".pem")).load().key.key_id();
+                // Half of them inside a write transaction, as the marketplace loads the key.
+                auto keys = store_for(*connection, host_data, dir / ("dev-" + std::to_string(i) + ".pem"));
+                if (i % 2 == 0) {
+                    transaction writing(*connection);
+                    used[i] = keys.load().key.key_id();
+                    writing.commit();
+                } else {
+                    used[i] = keys.load().key.key_id();
+                }
             } catch (const std::exception& e) {
                 errors[i] = e.what();
             }
