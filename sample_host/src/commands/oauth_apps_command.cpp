@@ -213,7 +213,7 @@ int run_list(host_context& ctx, const oauth_apps_options& options)
         for (const auto& e : entries)
             list.push_back(json::object{{"connector_id", e.connector_id},
                                         {"client_id", e.client_id},
-                                        {"client_secret", "set (sealed, never shown)"},
+                                        {"client_secret_set", true},
                                         {"updated_at", utc_iso_text(e.updated_at)},
                                         {"updated_by", e.updated_by}});
         ctx.out().document(json::object{{"oauth_apps", std::move(list)}});
