@@ -77,6 +77,18 @@ std::map<std::string, oauth_app, std::less<>> parse_legacy_file(const fs::path& 
     boost::system::error_code parse_error;
     json::value doc = json::parse(text, parse_error);
     wipe(text);
+    // The parsed document holds the secrets too: wiped however this function ends.
+    struct wipe_document {
+        json::value& doc;
+        ~wipe_document()
+        {
+            if (auto* object = doc.if_object())
+                for (auto& [connector_id, entry] : *object)
+                    if (auto* app = entry.if_object())
+                        if (auto* secret = app->if_contains("client_secret"); secret != nullptr && secret->is_string())
+                            OPENSSL_cleanse(secret->get_string().data(), secret->get_string().size());
+        }
+    } guard{doc};
     if (parse_error || !doc.is_object())
         throw malformed("is not a JSON object");
     std::map<std::string, oauth_app, std::less<>> apps;
@@ -91,11 +103,6 @@ std::map<std::string, oauth_app, std::less<>> parse_legacy_file(const fs::path& 
         apps.emplace(std::string(connector_id),
                      oauth_app(std::string(id->get_string()), std::string(secret->get_string())));
     }
-    // The parsed document held the secrets too.
-    for (auto& [connector_id, entry] : doc.get_object())
-        if (auto* object = entry.if_object())
-            if (auto* secret = object->if_contains("client_secret"); secret != nullptr && secret->is_string())
-                OPENSSL_cleanse(secret->get_string().data(), secret->get_string().size());
     return apps;
 }
 

@@ -3,7 +3,8 @@
 // bound to connector and client id (a blob copied to another row does not open; another host key is
 // refused with the remedy); a legacy oauth_apps.json moved into the database and deleted, the same
 // content from a second host counted once, a conflicting app refused naming both client ids with the
-// file kept, and a malformed file refused without repeating any secret.
+// file kept, hosts moving the same file at once storing it once, and a malformed file refused without
+// repeating any secret.
 #define BOOST_TEST_MODULE oauth_app_store
 #include <boost/test/unit_test.hpp>
 
@@ -17,6 +18,7 @@
 #include "test_database.hpp"
 
 #include <chrono>
+#include <thread>
 
 using namespace sample_host;
 namespace fs = std::filesystem;
@@ -175,6 +177,44 @@ BOOST_AUTO_TEST_CASE(a_conflicting_legacy_file_is_refused_naming_both_and_kept)
     const std::string rotated = refusal_of<host_error>([&] { (void)apps.import_legacy_file(file, t0); });
     BOOST_TEST(contains(rotated, "another client secret"), rotated);
     BOOST_TEST(!contains(rotated, "rotated-secret"), rotated);
+}
+
+BOOST_AUTO_TEST_CASE(hosts_moving_the_same_file_at_once_store_each_app_once)
+{
+    const std::string legacy = R"({"sage": {"client_id": "app-1", "client_secret": "legacy-secret-1"},)"
+                               R"( "demo": {"client_id": "demo-app", "client_secret": "legacy-secret-2"}})";
+    constexpr int host_count = 4;
+    std::vector<std::size_t> imported(host_count);
+    std::vector<std::size_t> unchanged(host_count);
+    std::vector<std::string> errors(host_count);
+    std::vector<std::thread> hosts;
+    for (int i = 0; i < host_count; ++i) {
+        const fs::path file = dir / ("data-" + std::to_string(i)) / "oauth_apps.json";
+        test_support::write_file(file, legacy);
+        hosts.emplace_back([&, i, file] {
+            try {
+                auto connection = open();
+                oauth_app_store host(*connection, [this]() -> const secret_cipher& { return cipher; });
+                const auto moved = host.import_legacy_file(file, t0);
+                imported[static_cast<std::size_t>(i)] = moved->imported.size();
+                unchanged[static_cast<std::size_t>(i)] = moved->unchanged.size();
+            } catch (const std::exception& e) {
+                errors[static_cast<std::size_t>(i)] = e.what();
+            }
+        });
+    }
+    for (auto& h : hosts)
+        h.join();
+    std::size_t total_imported = 0;
+    for (std::size_t i = 0; i < host_count; ++i) {
+        BOOST_TEST(errors[i].empty(), errors[i]);
+        BOOST_TEST(imported[i] + unchanged[i] == 2u);
+        total_imported += imported[i];
+        BOOST_TEST(!fs::exists(dir / ("data-" + std::to_string(i)) / "oauth_apps.json"));
+    }
+    BOOST_TEST(total_imported == 2u);
+    BOOST_TEST(apps.list().size() == 2u);
+    BOOST_TEST(apps.find("sage")->client_secret == "legacy-secret-1");
 }
 
 BOOST_AUTO_TEST_CASE(a_malformed_legacy_file_is_refused_without_repeating_a_secret)
