@@ -3,7 +3,8 @@
 // administrator starts the trial and TEST works, the host clock (SAMPLE_HOST_NOW) moved past the
 // trial's end plus grace refuses it again, a subscription makes it work; a second trial is refused
 // even after the plugin folder was moved away and back; a user gets the marketplace sentence for
-// every marketplace command and for TEST before licensing; renew/cancel; importing signing keys.
+// every marketplace command and for TEST before licensing; renew/cancel; importing signing keys into
+// the host database (never a data folder), and moving a key an older host left in the data folder.
 //
 // Each data folder's host clock only moves forward: the connector refuses a clock set back.
 #define BOOST_TEST_MODULE e2e_marketplace
@@ -18,8 +19,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-
-#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
@@ -54,13 +53,6 @@ std::map<std::string, std::string> at(sys_seconds t, std::map<std::string, std::
 {
     more["SAMPLE_HOST_NOW"] = std::to_string(t.time_since_epoch().count());
     return more;
-}
-
-mode_t mode_of(const fs::path& p)
-{
-    struct stat info {};
-    BOOST_REQUIRE(::lstat(p.c_str(), &info) == 0);
-    return info.st_mode & 07777;
 }
 
 // The key id of the throw-away key this build generated, which the connector trusts.
@@ -199,9 +191,10 @@ BOOST_AUTO_TEST_CASE(unlicensed_then_trial_then_expired_then_subscribed)
     BOOST_TEST(std::string(licence.at("license_id").as_string()).rfind("lic-", 0) == 0u);
     BOOST_TEST(trial.at("connector_license").at("state").as_string() == "trial_active");
     BOOST_TEST(trial.at("connector_license").at("days_left").as_int64() == 30);
-    // The signing key was put in the data folder, private.
-    BOOST_TEST(mode_of(host.data() / "marketplace") == 0700u);
-    BOOST_TEST(mode_of(host.data() / "marketplace" / "signing-key.pem") == 0600u);
+    // The signing key was put in the host database, sealed: not in the data folder.
+    BOOST_TEST(count_rows(host.data() / "host.db", "marketplace_signing_key") == 1);
+    BOOST_TEST(!fs::exists(host.data() / "marketplace"));
+    BOOST_TEST(!contains(all_bytes_under(host.data()), "PRIVATE KEY"));
 
     // 3. TEST works.
     const auto trial_test = run_test(host, t0 + hours(1));
@@ -283,7 +276,7 @@ BOOST_AUTO_TEST_CASE(a_user_gets_the_marketplace_sentence_for_marketplace_comman
         BOOST_TEST(doc.at("exit_code").as_int64() == 1);
     }
     // Nothing was issued or imported.
-    BOOST_TEST(!fs::exists(host.data() / "marketplace"));
+    BOOST_TEST(count_rows(host.data() / "host.db", "marketplace_signing_key") == 0);
     BOOST_TEST(license_state(host, t0 + seconds(3)) == "none");
 
     // TEST before licensing: the same sentence, from the connector.
@@ -455,7 +448,7 @@ BOOST_AUTO_TEST_CASE(init_refuses_a_non_ed25519_key_and_a_key_the_connector_does
     const auto rsa = host.run({"marketplace", "init", "--signing-key", (keys / "rsa.pem").string()}, at(t0));
     BOOST_TEST(rsa.exit_code == 1, describe(rsa));
     BOOST_TEST(contains(rsa.err, "not an Ed25519 key"), describe(rsa));
-    BOOST_TEST(!fs::exists(host.data() / "marketplace" / "signing-key.pem"));
+    BOOST_TEST(count_rows(host.data() / "host.db", "marketplace_signing_key") == 0);
 
     // An Ed25519 key the connector was not built to trust: imported, but no licence is issued with it.
     test_support::write_file(keys / "other.pem", connector_sdk::generate_license_signing_key());
@@ -463,7 +456,8 @@ BOOST_AUTO_TEST_CASE(init_refuses_a_non_ed25519_key_and_a_key_the_connector_does
         host.run_json({"marketplace", "init", "--signing-key", (keys / "other.pem").string()}, 0, at(t0));
     BOOST_TEST(imported.at("outcome").as_string() == "imported");
     BOOST_TEST(imported.at("key_id").as_string() != dev_key_id());
-    BOOST_TEST(mode_of(host.data() / "marketplace" / "signing-key.pem") == 0600u);
+    BOOST_TEST(count_rows(host.data() / "host.db", "marketplace_signing_key") == 1);
+    BOOST_TEST(!fs::exists(host.data() / "marketplace"));
     const auto untrusted = host.run({"marketplace", "start-trial", sage_id}, at(t0 + seconds(1)));
     BOOST_TEST(untrusted.exit_code == 1, describe(untrusted));
     BOOST_TEST(contains(untrusted.err, "does not accept the licence"), describe(untrusted));
@@ -484,6 +478,44 @@ BOOST_AUTO_TEST_CASE(init_refuses_a_non_ed25519_key_and_a_key_the_connector_does
     BOOST_TEST(trial.at("connector_license").at("state").as_string() == "trial_active");
     BOOST_TEST(!contains(host.transcript(), "PRIVATE KEY"));
     BOOST_TEST(!contains(host.transcript(), test_support::read_file(keys / "other.pem").substr(28, 40)));
+}
+
+BOOST_AUTO_TEST_CASE(a_key_an_older_host_left_in_the_data_folder_is_moved_into_the_database)
+{
+    private_plugins plugins;
+    sample_host_runner host(plugins.dir.path());
+    const fs::path dev = fs::path(CONNECTOR_TEST_BINARY_DIR) / "marketplace-dev" / "signing-key.pem";
+    const fs::path legacy = host.data() / "marketplace" / "signing-key.pem";
+    const std::string pem = test_support::read_file(dev);
+    test_support::write_file(legacy, pem);
+    fs::permissions(host.data() / "marketplace", fs::perms(0700));
+    fs::permissions(legacy, fs::perms(0600));
+
+    const auto trial = host.run({"marketplace", "start-trial", sage_id}, at(t0));
+    BOOST_TEST(trial.exit_code == 0, describe(trial));
+    BOOST_TEST(contains(trial.err, "moved the marketplace signing key " + dev_key_id() + " from " + legacy.string()),
+               describe(trial));
+    BOOST_TEST(!fs::exists(legacy));
+    BOOST_TEST(!fs::exists(host.data() / "marketplace"));
+    BOOST_TEST(count_rows(host.data() / "host.db", "marketplace_signing_key") == 1);
+    const std::string stored = all_bytes_under(host.data());
+    BOOST_TEST(!contains(stored, "PRIVATE KEY"));
+    BOOST_TEST(!contains(stored, pem.substr(28, 40)));
+    BOOST_TEST(!contains(host.transcript(), pem.substr(28, 40)));
+
+    // A different key left behind later (a restored backup of the data folder) is refused, naming both.
+    const std::string other = connector_sdk::generate_license_signing_key();
+    test_support::write_file(legacy, other);
+    fs::permissions(legacy, fs::perms(0600));
+    const std::string other_id = connector_sdk::license_key_id(connector_sdk::license_public_key(other));
+    const auto refused = host.run({"marketplace", "subscribe", sage_id, "--plan", "monthly"}, at(t0 + seconds(1)));
+    BOOST_TEST(refused.exit_code == 1, describe(refused));
+    BOOST_TEST(contains(refused.err, dev_key_id()), describe(refused));
+    BOOST_TEST(contains(refused.err, other_id), describe(refused));
+    BOOST_TEST(contains(refused.err, "delete " + legacy.string()), describe(refused));
+    BOOST_TEST(contains(refused.err, "--replace"), describe(refused));
+    BOOST_TEST(fs::exists(legacy));
+    BOOST_TEST(!contains(host.transcript(), other.substr(28, 40)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -31,12 +31,12 @@ constexpr const char* global_footer =
     "  BROWSER              the program(s) that open a sign-in address (oauth authorize, TEST), else xdg-open\n"
     "                       when DISPLAY or WAYLAND_DISPLAY is set; see `sample_host oauth authorize --help`\n"
     "Data folder: host.db (SQLite, unless --database names another: tenants, users, connections,\n"
-    "licences, the marketplace's records, credentials and leases, the licence clock's sealed floor),\n"
+    "licences, the marketplace's records and signing key, the default OAuth apps (`oauth-apps`),\n"
+    "credentials and leases, the licence clock's sealed floor),\n"
     "host.key (mode 0600, unless --host-key names another: the AES-256-GCM key that seals saved\n"
-    "secrets, credentials and the clock floor),\n"
-    "logs/host.log, state/<tenant>/<connector>/,\n"
-    "oauth_apps.json (optional: {\"<connector id>\": {\"client_id\", \"client_secret\"}}),\n"
-    "marketplace/signing-key.pem (mode 0600: the Ed25519 key that signs the licences it issues).\n"
+    "secrets, credentials, OAuth app secrets, the signing key and the clock floor),\n"
+    "logs/host.log, state/<tenant>/<connector>/. An oauth_apps.json or marketplace/signing-key.pem an\n"
+    "older sample_host kept there is moved into the database, and deleted, on first need.\n"
     "Exit codes: 0 ok, 1 refused/unavailable/invalid/not found, 2 usage error.";
 
 // CLI11 lists unexpected arguments verbatim; one of them may be a secret that lost its option, so
@@ -113,6 +113,7 @@ std::unique_ptr<CLI::App> make_app(global_options& globals, command_action& chos
     add_users_command(*app, chosen);
     add_marketplace_command(*app, chosen);
     add_oauth_command(*app, chosen);
+    add_oauth_apps_command(*app, chosen);
     add_data_commands(*app, chosen);
     add_sync_command(*app, chosen);
     for (const command_installer install : more_commands)

@@ -23,7 +23,8 @@ void add_users_command(CLI::App& app, command_action& chosen);       // add, lis
 void add_marketplace_command(CLI::App& app,
                              command_action& chosen);          // start-trial, subscribe, renew, cancel, status, init
 void add_oauth_command(CLI::App& app, command_action& chosen); // authorize, status, revoke
-void add_data_commands(CLI::App& app, command_action& chosen); // entities, schema, read
-void add_sync_command(CLI::App& app, command_action& chosen);  // sync
+void add_oauth_apps_command(CLI::App& app, command_action& chosen); // set, list, remove
+void add_data_commands(CLI::App& app, command_action& chosen);      // entities, schema, read
+void add_sync_command(CLI::App& app, command_action& chosen);       // sync
 
 } // namespace sample_host

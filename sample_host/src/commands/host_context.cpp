@@ -12,6 +12,7 @@
 #include "storage/credential_vault.hpp"
 #include "storage/database_url.hpp"
 #include "storage/host_key_record.hpp"
+#include "storage/oauth_app_store.hpp"
 #include "storage/schema_migrations.hpp"
 #include "storage/user_directory.hpp"
 #include <connector_support/phase_timer.hpp>
@@ -180,6 +181,28 @@ credential_vault& host_context::credentials()
     return *credentials_;
 }
 
+oauth_app_store& host_context::oauth_apps()
+{
+    if (!oauth_apps_) {
+        auto store =
+            std::make_unique<oauth_app_store>(database(), [this]() -> const secret_cipher& { return cipher(); });
+        if (const auto moved = store->import_legacy_file(data_dir() / "oauth_apps.json", now_seconds())) {
+            std::string ids;
+            for (const auto& list : {moved->imported, moved->unchanged})
+                for (const auto& id : list)
+                    ids += (ids.empty() ? "" : ", ") + id;
+            const std::string text = "moved the default OAuth apps of " + moved->file.string() + " (" +
+                                     (ids.empty() ? std::string("none listed") : ids) + ") into " +
+                                     database_location().display +
+                                     " (client secrets sealed under the host key) and deleted the file";
+            console_.note(text);
+            log().write(connector_sdk::log_level::info, "host", text);
+        }
+        oauth_apps_ = std::move(store);
+    }
+    return *oauth_apps_;
+}
+
 const user_account& host_context::acting_user()
 {
     if (!acting_user_) {
@@ -214,7 +237,8 @@ plugin_registry& host_context::plugins()
                         credential_owner{tenant, std::string(connector_id)}, database_location().display, log());
                 return std::make_unique<cli_host_services>(
                     host_services_scope{tenant, std::string(connector_id), data_dir(), interactive_}, clock_, log(),
-                    licenses(), redactor_, std::move(credentials));
+                    licenses(), redactor_, [this]() -> oauth_app_store& { return oauth_apps(); },
+                    std::move(credentials));
             });
     }
     return *plugins_;

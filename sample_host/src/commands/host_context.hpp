@@ -26,6 +26,7 @@ class license_repository;
 class plugin_registry;
 class secret_cipher;
 class credential_vault;
+class oauth_app_store;
 class database;
 struct database_url;
 class user_directory;
@@ -72,6 +73,10 @@ public:
     [[nodiscard]] const secret_cipher& cipher();
     // The credentials connectors keep in the host (credential_store.v1).
     [[nodiscard]] credential_vault& credentials();
+    // The host's default OAuth apps. The first use moves a legacy <data>/oauth_apps.json into the
+    // database and deletes it, saying so (oauth_app_store::import_legacy_file); throws host_error when
+    // that is refused (the file stays).
+    [[nodiscard]] oauth_app_store& oauth_apps();
     // Whether connectors are offered credential_store.v1: --credentials, else SAMPLE_HOST_CREDENTIALS,
     // else host (yes); connector: no, they keep their tokens themselves. Throws usage_error otherwise.
     [[nodiscard]] bool host_keeps_credentials() const;
@@ -102,6 +107,7 @@ private:
     std::unique_ptr<connection_store> connections_;
     std::unique_ptr<secret_cipher> cipher_;
     std::unique_ptr<credential_vault> credentials_;
+    std::unique_ptr<oauth_app_store> oauth_apps_;
     std::unique_ptr<user_account> acting_user_;
     std::unique_ptr<plugin_registry> plugins_;
     bool interactive_ = true;

@@ -25,8 +25,8 @@ enum class licence_action : std::uint8_t { start_trial, subscribe, renew, cancel
 // What the connector itself says about the tenant's licence, or why it could not be loaded to ask it.
 using connector_view = connector_support::result<connector_sdk::license_status>;
 
-// The marketplace signing key of the data folder (a development build imports its throw-away key on
-// first use, and says so).
+// The marketplace signing key kept in the host database (a development build imports its throw-away
+// key on first use, and a legacy key file is moved in; either says so).
 [[nodiscard]] marketplace_signing_key load_signing_key(host_context& ctx);
 // The connector's check_license for the acting user's tenant (the connector stays loaded in `ctx`).
 [[nodiscard]] connector_view ask_connector(host_context& ctx, std::string_view connector_id);

@@ -1,7 +1,7 @@
 // `sample_host marketplace start-trial|subscribe|renew|cancel|status|init`: the sample host as the
 // marketplace. Administrators start a tenant's trial, subscribe, renew and cancel; each issues a
-// licence signed with the marketplace key (<data>/marketplace/signing-key.pem) and stores it where
-// the host hands it to the connector. Anyone else gets the marketplace sentence.
+// licence signed with the marketplace key (kept sealed in the host database) and stores it where the
+// host hands it to the connector. Anyone else gets the marketplace sentence.
 #include "commands/commands.hpp"
 
 #include "commands/host_context.hpp"
@@ -13,6 +13,8 @@
 #include "output/host_log.hpp"
 #include "output/json_output.hpp"
 #include "runtime/host_error.hpp"
+#include "security/secret_cipher.hpp"
+#include "storage/database_url.hpp"
 #include "storage/user_directory.hpp"
 
 #include <CLI/CLI.hpp>
@@ -30,17 +32,23 @@ namespace sample_host {
 
 namespace sdk = connector_sdk;
 
+namespace {
+
+signing_key_store signing_keys(host_context& ctx)
+{
+    return signing_key_store(
+        ctx.database(), [&ctx]() -> const secret_cipher& { return ctx.cipher(); }, ctx.data_dir(),
+        build_dev_signing_key());
+}
+
+} // namespace
+
 marketplace_signing_key load_signing_key(host_context& ctx)
 {
-    const signing_key_store store(ctx.data_dir(), build_dev_signing_key());
-    auto loaded = store.load();
-    if (loaded.imported_dev_key) {
-        const std::string text =
-            "imported this build's development signing key (" + loaded.key.key_id() + ") from " +
-            loaded.imported_dev_key->string() + " into " + store.file().string() +
-            "; a real marketplace imports its own with `sample_host marketplace init --signing-key FILE`";
-        ctx.out().note(text);
-        ctx.log().write(sdk::log_level::info, "host", text);
+    auto loaded = signing_keys(ctx).load();
+    if (loaded.note) {
+        ctx.out().note(*loaded.note);
+        ctx.log().write(sdk::log_level::info, "host", *loaded.note);
     }
     return loaded.key;
 }
@@ -77,6 +85,11 @@ namespace {
 // everything back. Its answer is kept in `view` for the report.
 marketplace make_issuing_marketplace(host_context& ctx, connector_view& view)
 {
+    // Before the marketplace's transaction: the move commits on its own before the file is deleted.
+    if (const auto moved = signing_keys(ctx).move_legacy_file()) {
+        ctx.out().note(*moved);
+        ctx.log().write(sdk::log_level::info, "host", *moved);
+    }
     return marketplace(
         ctx.database(), ctx.licenses(), [&ctx] { return load_signing_key(ctx); },
         [&ctx, &view](const issued_license& issued) -> connector_support::result<void> {
@@ -501,30 +514,34 @@ int run_init(host_context& ctx, const marketplace_options& options)
     if (ctx.acting_user().tenant != default_tenant)
         throw host_error("only an administrator of the \"default\" tenant (the host's operators) can set the "
                          "marketplace signing key: it signs the licences of every tenant");
-    const signing_key_store store(ctx.data_dir(), build_dev_signing_key());
-    const auto result = store.import(options.signing_key, options.replace);
+    auto store = signing_keys(ctx);
+    const auto result = store.import(options.signing_key, options.replace, ctx.acting_user().name);
+    if (result.note) {
+        ctx.out().note(*result.note);
+        ctx.log().write(sdk::log_level::info, "host", *result.note);
+    }
+    const std::string where = ctx.database_location().display;
     std::string outcome;
     std::string text;
     switch (result.outcome) {
     case signing_key_store::import_outcome::imported:
         outcome = "imported";
-        text =
-            "imported the marketplace signing key " + result.key_id + " into " + store.file().string() + " (mode 0600)";
+        text = "imported the marketplace signing key " + result.key_id + " into " + where +
+               " (sealed under the host key; every host of the fleet signs with it)";
         break;
     case signing_key_store::import_outcome::unchanged:
         outcome = "unchanged";
-        text = "the marketplace signing key " + result.key_id + " is already in place in " + store.file().string();
+        text = "the marketplace signing key " + result.key_id + " is already the one kept in " + where;
         break;
     case signing_key_store::import_outcome::replaced:
         outcome = "replaced";
         text = "replaced the marketplace signing key " + result.previous_key_id + " with " + result.key_id + " in " +
-               store.file().string() + " (mode 0600); licences signed with " + result.previous_key_id +
-               " stay valid until they end";
+               where + "; licences signed with " + result.previous_key_id + " stay valid until they end";
         break;
     }
     ctx.log().write(sdk::log_level::info, "host", text + " (by " + ctx.acting_user().name + ")");
     if (ctx.out().json()) {
-        json::object doc{{"outcome", outcome}, {"key_id", result.key_id}, {"file", store.file().string()}};
+        json::object doc{{"outcome", outcome}, {"key_id", result.key_id}, {"database", where}};
         doc["previous_key_id"] =
             result.previous_key_id.empty() ? json::value(nullptr) : json::value(result.previous_key_id);
         ctx.out().document(std::move(doc));
@@ -572,9 +589,12 @@ void add_marketplace_command(CLI::App& app, command_action& chosen)
         "and the signing key of the licences it issues");
     group->require_subcommand(1);
     group->footer(
-        "Every licence is signed with <data>/marketplace/signing-key.pem (Ed25519, mode 0600, folder 0700). When it "
-        "is missing, a development build imports the throw-away key its build generated; otherwise an "
-        "administrator imports one with `marketplace init --signing-key FILE`. A licence belongs to the acting "
+        "Every licence is signed with the marketplace signing key (Ed25519), kept in the host database sealed under "
+        "the host key, so every host of a fleet signs with the same one. When there is none, a development build "
+        "imports the throw-away key its build generated (the first host to do so wins); otherwise an "
+        "administrator imports one with `marketplace init --signing-key FILE`. A key an older sample_host left in "
+        "<data>/marketplace/signing-key.pem is moved into the database, and the file deleted, on first need. A licence "
+        "belongs to the acting "
         "administrator's tenant; times come from the host clock (SAMPLE_HOST_NOW). Anyone who is not an "
         "administrator gets: \"Please request your administrator to start a trial or subscribe to the Premium "
         "<connector> connector.\" (exit 1).");
@@ -629,9 +649,10 @@ void add_marketplace_command(CLI::App& app, command_action& chosen)
     auto* init =
         add_action(*group, chosen, options, "init",
                    "Import the marketplace signing key (administrators of the \"default\" tenant only)", run_init);
-    init->add_option("--signing-key", options->signing_key,
-                     "An Ed25519 private key in PEM form (e.g. from `openssl genpkey -algorithm ed25519`); it is "
-                     "copied to <data>/marketplace/signing-key.pem with mode 0600 and never printed")
+    init->add_option(
+            "--signing-key", options->signing_key,
+            "An Ed25519 private key in PEM form (e.g. from `openssl genpkey -algorithm ed25519`); it is "
+            "stored in the host database sealed under the host key, and never printed; the file is left as it is")
         ->required()
         ->type_name("FILE");
     init->add_flag("--replace", options->replace,

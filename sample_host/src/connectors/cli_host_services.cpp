@@ -9,14 +9,11 @@
 
 #include <connector_support/guarded.hpp>
 
-#include <boost/json.hpp>
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/parse_query.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -65,9 +62,9 @@ void log_failure(host_log& log, std::string_view what, std::string_view why, std
 
 cli_host_services::cli_host_services(host_services_scope scope, const host_clock& clock, host_log& log,
                                      const license_repository& licenses, secret_redactor& redactor,
-                                     std::unique_ptr<host_credential_store> credentials)
+                                     oauth_app_source oauth_apps, std::unique_ptr<host_credential_store> credentials)
     : scope_(std::move(scope)), clock_(clock), log_(log), licenses_(licenses), redactor_(redactor),
-      credentials_(std::move(credentials))
+      oauth_apps_(std::move(oauth_apps)), credentials_(std::move(credentials))
 {
 }
 
@@ -132,35 +129,13 @@ cli_host_services::default_oauth_app(std::string_view connector_id) const noexce
 std::optional<connector_sdk::oauth_app_credentials>
 cli_host_services::read_oauth_app(std::string_view connector_id) const
 {
-    const std::filesystem::path file = scope_.data_dir / "oauth_apps.json";
-    std::error_code ec;
-    if (!std::filesystem::exists(file, ec))
+    if (!oauth_apps_)
         return std::nullopt;
-    const auto warn = [&](const std::string& why) {
-        log_.write(connector_sdk::log_level::warning, "host",
-                   file.string() + " " + why +
-                       ": expected {\"<connector id>\": {\"client_id\": \"...\", \"client_secret\": \"...\"}}");
+    std::optional<oauth_app> app = oauth_apps_().find(connector_id);
+    if (!app)
         return std::nullopt;
-    };
-    if (std::filesystem::file_size(file, ec) > std::uintmax_t{1024} * 1024)
-        return warn("is larger than 1 MiB");
-    std::ifstream in(file, std::ios::binary);
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    boost::system::error_code parse_error;
-    const boost::json::value doc = boost::json::parse(text, parse_error);
-    if (parse_error || !doc.is_object())
-        return warn("is not a JSON object");
-    const boost::json::value* app = doc.get_object().if_contains(connector_id);
-    if (app == nullptr)
-        return std::nullopt;
-    const auto* object = app->if_object();
-    const boost::json::value* id = object != nullptr ? object->if_contains("client_id") : nullptr;
-    const boost::json::value* secret = object != nullptr ? object->if_contains("client_secret") : nullptr;
-    if (id == nullptr || secret == nullptr || !id->is_string() || !secret->is_string())
-        return warn("has no string client_id and client_secret for " + std::string(connector_id));
-    connector_sdk::oauth_app_credentials credentials{std::string(id->get_string()), std::string(secret->get_string())};
-    redactor_.add(credentials.client_secret);
-    return credentials;
+    redactor_.add(app->client_secret);
+    return connector_sdk::oauth_app_credentials{app->client_id, app->client_secret};
 }
 
 bool cli_host_services::open_browser(std::string_view url) noexcept

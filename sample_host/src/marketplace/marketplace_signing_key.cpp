@@ -2,12 +2,15 @@
 
 #include "runtime/host_error.hpp"
 #include "security/private_file.hpp"
+#include "security/secret_cipher.hpp"
+#include "storage/database.hpp"
 
 #include <connector_support/openssl_handles.hpp>
 
 #include <openssl/crypto.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include <fcntl.h>
@@ -180,101 +183,257 @@ fs::path build_dev_signing_key()
     return fs::path(SAMPLE_HOST_DEV_SIGNING_KEY);
 }
 
-signing_key_store::signing_key_store(fs::path data_dir, fs::path dev_key)
-    : data_dir_(std::move(data_dir)), folder_(data_dir_ / "marketplace"), file_(folder_ / "signing-key.pem"),
-      dev_key_(std::move(dev_key))
-{
-}
+// A key with its id, as stored or about to be: the PEM is wiped when it goes.
+struct signing_key_store::key_material {
+    std::string key_id;
+    std::string pem; // PKCS#8, as normalized_ed25519_private_key writes it
+    std::string source;
 
-bool signing_key_store::present() const
-{
-    struct stat info {};
-    return ::lstat(file_.c_str(), &info) == 0;
-}
-
-void signing_key_store::ensure_folder() const
-{
-    struct stat info {};
-    if (::lstat(folder_.c_str(), &info) != 0) {
-        if (errno != ENOENT)
-            throw host_error("cannot inspect " + folder_.string() + ": " + errno_text(errno));
-        if (::mkdir(folder_.c_str(), 0700) != 0 && errno != EEXIST)
-            throw host_error("cannot create the folder " + folder_.string() + ": " + errno_text(errno) +
-                             ": check the permissions of the data folder " + data_dir_.string());
-        if (::lstat(folder_.c_str(), &info) != 0)
-            throw host_error("cannot inspect " + folder_.string() + ": " + errno_text(errno));
+    key_material(std::string pem_text, std::string_view from) : source(from)
+    {
+        wipe_on_exit guard{pem_text};
+        const marketplace_signing_key key(pem_text, from);
+        key_id = key.key_id();
+        pem = normalized_ed25519_private_key(pem_text, from);
     }
-    if (!S_ISDIR(info.st_mode))
-        throw host_error(folder_.string() + " is not a folder (the marketplace keeps its signing key there): move it "
-                                            "away");
-    // mkdir applies the umask, and an older folder may have been opened up: it must be exactly 0700.
-    if ((info.st_mode & 07777) != 0700 && ::chmod(folder_.c_str(), 0700) != 0)
-        throw host_error("cannot make " + folder_.string() + " private (mode 0700): " + errno_text(errno));
+    key_material(const key_material&) = delete;
+    key_material& operator=(const key_material&) = delete;
+    key_material(key_material&& other) noexcept = default;
+    key_material& operator=(key_material&& other) noexcept
+    {
+        wipe(pem);
+        key_id = std::move(other.key_id);
+        pem = std::move(other.pem);
+        source = std::move(other.source);
+        return *this;
+    }
+    ~key_material() { wipe(pem); }
+};
+
+signing_key_store::signing_key_store(database& db, cipher_source cipher, fs::path data_dir, fs::path dev_key)
+    : db_(db), cipher_(std::move(cipher)), legacy_folder_(data_dir / "marketplace"),
+      legacy_file_(legacy_folder_ / "signing-key.pem"), dev_key_(std::move(dev_key))
+{
 }
 
-bool signing_key_store::write_key(const std::string& pem, bool replace) const
+namespace {
+
+std::string in_database(const database& db)
 {
-    ensure_folder();
-    return publish_private_file(file_, std::span(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()),
-                                replace ? publish_mode::replace : publish_mode::keep_existing,
-                                "the marketplace signing key");
+    return "the marketplace signing key in " + db.location();
 }
 
-signing_key_store::loaded signing_key_store::load() const
+} // namespace
+
+std::optional<std::string> signing_key_store::stored_key_id()
 {
-    std::optional<fs::path> imported;
-    if (!present())
-        imported = import_dev_key();
-    else
-        ensure_folder();
-    std::string text = read_key_text(file_, true);
-    return {marketplace_signing_key(std::move(text), "the marketplace signing key " + file_.string()), imported};
+    auto query = db_.prepare("SELECT signing_key_id FROM marketplace_signing_key WHERE id = 1");
+    if (!query.step())
+        return std::nullopt;
+    return query.text(0);
 }
 
-std::optional<fs::path> signing_key_store::import_dev_key() const
+std::optional<signing_key_store::key_material> signing_key_store::read_stored(const secret_cipher& cipher)
 {
+    auto query = db_.prepare("SELECT signing_key_id, sealed, nonce, key_id FROM marketplace_signing_key WHERE id = 1");
+    if (!query.step())
+        return std::nullopt;
+    const std::string key_id = query.text(0);
+    const sealed_value sealed{query.blob(2), query.blob(1), query.text(3)};
+    query.reset();
+    std::vector<std::uint8_t> plain;
+    try {
+        plain = cipher.open(sealed, signing_key_aad(key_id), in_database(db_));
+    } catch (const secret_error& e) {
+        if (e.why() == secret_error::reason::wrong_key)
+            throw secret_error(e.why(), in_database(db_) + " (" + key_id + ") was sealed with another host key (id " +
+                                            sealed.key_id + ") than " + cipher.key().file().string() + " (id " +
+                                            cipher.key().id() +
+                                            "): give this host the fleet's host key file (--host-key FILE or "
+                                            "SAMPLE_HOST_KEY), or restore the key this database was sealed with");
+        throw secret_error(e.why(), in_database(db_) + " (" + key_id +
+                                        ") failed its integrity check: the database was altered or the value was "
+                                        "copied from another row. Restore the database from a backup, or import "
+                                        "the key again with `sample_host marketplace init --signing-key FILE "
+                                        "--replace`");
+    }
+    std::string pem(plain.begin(), plain.end());
+    OPENSSL_cleanse(plain.data(), plain.size());
+    key_material key(std::move(pem), in_database(db_));
+    if (key.key_id != key_id)
+        throw host_error(in_database(db_) + " names key id " + key_id + " but holds " + key.key_id +
+                         ": restore the database from a backup, or import the key again with `sample_host marketplace "
+                         "init --signing-key FILE --replace`");
+    return key;
+}
+
+void signing_key_store::store(const secret_cipher& cipher, const key_material& key, std::string_view by, bool overwrite)
+{
+    const sealed_value sealed = cipher.seal(
+        std::span(reinterpret_cast<const std::uint8_t*>(key.pem.data()), key.pem.size()), signing_key_aad(key.key_id));
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    db_.prepare("INSERT INTO marketplace_signing_key (id, signing_key_id, sealed, nonce, key_id, updated_at, "
+                "updated_by) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) " +
+                std::string(overwrite ? "DO UPDATE SET signing_key_id = excluded.signing_key_id, sealed = "
+                                        "excluded.sealed, nonce = excluded.nonce, key_id = excluded.key_id, "
+                                        "updated_at = excluded.updated_at, updated_by = excluded.updated_by"
+                                      : "DO NOTHING"))
+        .bind(1, key.key_id)
+        .bind_blob(2, sealed.ciphertext)
+        .bind_blob(3, sealed.nonce)
+        .bind(4, sealed.key_id)
+        .bind(5, now)
+        .bind(6, by)
+        .run();
+}
+
+std::optional<signing_key_store::key_material> signing_key_store::read_legacy() const
+{
+    struct stat info {};
+    if (::lstat(legacy_file_.c_str(), &info) != 0) {
+        if (errno == ENOENT)
+            return std::nullopt;
+        throw host_error("cannot inspect " + legacy_file_.string() + ": " + errno_text(errno));
+    }
+    return key_material(read_key_text(legacy_file_, true), "the marketplace signing key " + legacy_file_.string());
+}
+
+void signing_key_store::remove_legacy() const
+{
+    // Another host sharing this data folder may have removed it first.
+    if (::unlink(legacy_file_.c_str()) != 0 && errno != ENOENT)
+        throw host_error("moved the marketplace signing key into " + db_.location() + " but cannot delete " +
+                         legacy_file_.string() + " (" + errno_text(errno) +
+                         "): delete it, as it holds the private key in plain text");
+    // The folder held only the key; anything else in it stays (and so does the folder).
+    (void)::rmdir(legacy_folder_.c_str());
+}
+
+namespace {
+
+std::string conflict_message(const database& db, const std::string& stored_id, const fs::path& file,
+                             const std::string& file_id)
+{
+    return in_database(db) + " (" + stored_id + ") differs from the key " + file.string() + " holds (" + file_id +
+           "), left in this data folder by an older sample_host: nothing was changed. To keep the database's key "
+           "(which every host of the fleet signs with), delete " +
+           file.string() +
+           "; to sign with the file's key instead, move it out of the data folder and run "
+           "`sample_host marketplace init --signing-key MOVED-FILE --replace`";
+}
+
+std::string moved_note(const fs::path& file, const std::string& key_id, const database& db)
+{
+    return "moved the marketplace signing key " + key_id + " from " + file.string() + " into " + db.location() +
+           " (sealed under the host key) and deleted the file";
+}
+
+} // namespace
+
+std::optional<std::string> signing_key_store::move_legacy_file()
+{
+    const secret_cipher& cipher = cipher_(); // before any statement: its first use may write
+    std::optional<key_material> legacy = read_legacy();
+    if (!legacy)
+        return std::nullopt;
+    std::string note;
+    {
+        transaction writing(db_); // so two hosts moving their files at once store one key
+        const std::optional<key_material> current = read_stored(cipher);
+        if (!current) {
+            store(cipher, *legacy, "imported from " + legacy_file_.string(), true);
+            note = moved_note(legacy_file_, legacy->key_id, db_);
+        } else if (current->key_id != legacy->key_id) {
+            throw host_error(conflict_message(db_, current->key_id, legacy_file_, legacy->key_id));
+        } else {
+            note = legacy_file_.string() + " held the marketplace signing key " + legacy->key_id + " already kept in " +
+                   db_.location() + ": deleted the file";
+        }
+        writing.commit();
+    }
+    remove_legacy(); // only once the key is committed
+    return note;
+}
+
+signing_key_store::loaded signing_key_store::load()
+{
+    const secret_cipher& cipher = cipher_(); // before any statement: its first use may write
+    if (auto current = read_stored(cipher))
+        return {marketplace_signing_key(std::move(current->pem), current->source), std::nullopt, std::nullopt};
+
     std::error_code ec;
     if (dev_key_.empty() || !fs::exists(dev_key_, ec))
-        throw host_error("the marketplace has no signing key (" + file_.string() +
-                         " does not exist): an administrator imports the marketplace's Ed25519 private key "
-                         "with `sample_host marketplace init --signing-key FILE`");
-    std::string text = read_key_text(dev_key_, false);
-    wipe_on_exit guard{text};
-    std::string pem = normalized_ed25519_private_key(text, "the build's development signing key " + dev_key_.string());
-    wipe_on_exit pem_guard{pem};
-    if (!write_key(pem, false))
-        return std::nullopt; // another process put a key in place meanwhile: that one is read
-    return dev_key_;
+        throw host_error("the marketplace has no signing key in " + db_.location() +
+                         ": an administrator imports the marketplace's Ed25519 private key with `sample_host "
+                         "marketplace init --signing-key FILE`");
+    const key_material dev(read_key_text(dev_key_, false), "the build's development signing key " + dev_key_.string());
+    // Stored unless another host stored a key meanwhile: whichever is stored is the one to sign with.
+    store(cipher, dev, "this build's development key", false);
+    std::optional<key_material> current = read_stored(cipher);
+    if (!current)
+        throw host_error(in_database(db_) + " vanished while it was being stored: retry");
+    std::optional<std::string> note;
+    std::optional<fs::path> imported_from;
+    if (current->key_id == dev.key_id) {
+        note = "imported this build's development signing key (" + dev.key_id + ") from " + dev_key_.string() +
+               " into " + db_.location() +
+               "; a real marketplace imports its own with `sample_host marketplace init --signing-key FILE`";
+        imported_from = dev_key_;
+    }
+    return {marketplace_signing_key(std::move(current->pem), current->source), note, imported_from};
 }
 
-signing_key_store::import_result signing_key_store::import(const fs::path& source, bool replace) const
+signing_key_store::import_result signing_key_store::import(const fs::path& source, bool replace, std::string_view by)
 {
-    std::string text = read_key_text(source, false);
-    wipe_on_exit guard{text};
-    const marketplace_signing_key incoming(text, source.string());
-    std::string pem = normalized_ed25519_private_key(text, source.string());
-    wipe_on_exit pem_guard{pem};
+    const key_material incoming(read_key_text(source, false), source.string());
+    const secret_cipher& cipher = cipher_();
+    std::optional<key_material> legacy = read_legacy();
 
-    import_result result{import_outcome::imported, incoming.key_id(), {}};
-    if (present()) {
-        std::string current_text = read_key_text(file_, true);
-        const marketplace_signing_key current(std::move(current_text), "the marketplace signing key " + file_.string());
-        if (current.key_id() == incoming.key_id()) {
-            ensure_folder();
+    import_result result{import_outcome::imported, incoming.key_id, {}, std::nullopt};
+    transaction writing(db_);
+    std::optional<key_material> current;
+    try {
+        current = read_stored(cipher);
+    } catch (const secret_error& e) {
+        // A stored key that no longer opens (altered) may be replaced; another host key may not.
+        if (!replace || e.why() == secret_error::reason::wrong_key)
+            throw;
+        result.outcome = import_outcome::replaced;
+        result.previous_key_id = stored_key_id().value_or("unreadable");
+    }
+    if (legacy) {
+        if (!current && result.outcome != import_outcome::replaced) {
+            store(cipher, *legacy, "imported from " + legacy_file_.string(), true);
+            result.note = moved_note(legacy_file_, legacy->key_id, db_);
+            current.emplace(std::string(legacy->pem), legacy->source);
+        } else if (current && current->key_id != legacy->key_id && !(replace && legacy->key_id == incoming.key_id)) {
+            throw host_error(conflict_message(db_, current->key_id, legacy_file_, legacy->key_id));
+        }
+    }
+    if (current) {
+        if (current->key_id == incoming.key_id) {
             result.outcome = import_outcome::unchanged;
+            writing.commit(); // a legacy key moved in above
+            if (legacy)
+                remove_legacy();
             return result;
         }
         if (!replace)
-            throw host_error("the marketplace already has a signing key (" + current.key_id() + ") in " +
-                             file_.string() + "; " + source.string() + " holds another one (" + incoming.key_id() +
-                             "). Licences already issued stay valid only where the connector trusts " +
-                             current.key_id() + ": pass --replace to use the new key anyway");
+            throw host_error(
+                (result.note
+                     ? "the marketplace signing key " + legacy_file_.string() + " (left by an older sample_host)"
+                     : in_database(db_)) +
+                " is another key (" + current->key_id + ") than " + source.string() + " (" + incoming.key_id +
+                "). Licences already issued stay valid only where the "
+                "connector trusts " +
+                current->key_id + ": pass --replace to use the new key anyway");
         result.outcome = import_outcome::replaced;
-        result.previous_key_id = current.key_id();
+        result.previous_key_id = current->key_id;
     }
-    if (!write_key(pem, replace))
-        throw host_error("another process put a signing key in " + file_.string() +
-                         " at the same moment: run the command again to compare");
+    store(cipher, incoming, by, true);
+    writing.commit();
+    if (legacy)
+        remove_legacy();
     return result;
 }
 

@@ -60,6 +60,21 @@ std::string secret_aad(std::string_view tenant, std::string_view connection, std
     return aad;
 }
 
+std::string oauth_app_aad(std::string_view connector_id, std::string_view client_id)
+{
+    std::string aad = "sample_host oauth app v1";
+    append_field(aad, connector_id);
+    append_field(aad, client_id);
+    return aad;
+}
+
+std::string signing_key_aad(std::string_view signing_key_id)
+{
+    std::string aad = "sample_host marketplace-signing-key v1";
+    append_field(aad, signing_key_id);
+    return aad;
+}
+
 secret_cipher::secret_cipher(const host_key& key) : key_(key) {}
 
 sealed_value secret_cipher::seal(std::span<const std::uint8_t> plain, std::string_view aad) const

@@ -39,6 +39,14 @@ private:
 [[nodiscard]] std::string credential_aad(std::string_view tenant, std::string_view connector_id,
                                          std::string_view connection);
 
+// The associated data of the host's default OAuth app for a connector: its client secret opens only
+// for that connector and client id.
+[[nodiscard]] std::string oauth_app_aad(std::string_view connector_id, std::string_view client_id);
+
+// The associated data of the marketplace's licence signing key: it opens only as the signing key
+// whose key id its row names.
+[[nodiscard]] std::string signing_key_aad(std::string_view signing_key_id);
+
 class secret_cipher final {
 public:
     static constexpr std::size_t nonce_size = 12;

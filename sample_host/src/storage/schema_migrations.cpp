@@ -268,11 +268,58 @@ CREATE TABLE clock_floor (
 );
 )sql";
 
-constexpr std::array<migration, 4> all_migrations{{
+// Version 5: what the host kept in each data folder until now, shared by the fleet instead. The
+// marketplace's licence signing key (one row: its key id in plain text, the PEM sealed under the host
+// key and bound to that key id), and the host's default OAuth app per connector (the client id in
+// plain text, the client secret sealed and bound to connector and client id).
+constexpr std::string_view schema_v5 = R"sql(
+CREATE TABLE marketplace_signing_key (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    signing_key_id  TEXT NOT NULL,
+    sealed          BLOB NOT NULL,
+    nonce           BLOB NOT NULL,
+    key_id          TEXT NOT NULL,
+    updated_at      BIGINT NOT NULL,
+    updated_by      TEXT NOT NULL
+);
+CREATE TABLE oauth_apps (
+    connector_id    TEXT PRIMARY KEY NOT NULL,
+    client_id       TEXT NOT NULL,
+    client_secret   BLOB NOT NULL,
+    nonce           BLOB NOT NULL,
+    key_id          TEXT NOT NULL,
+    updated_at      BIGINT NOT NULL,
+    updated_by      TEXT NOT NULL
+);
+)sql";
+
+constexpr std::string_view schema_v5_postgresql = R"sql(
+CREATE TABLE marketplace_signing_key (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    signing_key_id  TEXT NOT NULL,
+    sealed          BYTEA NOT NULL,
+    nonce           BYTEA NOT NULL,
+    key_id          TEXT NOT NULL,
+    updated_at      BIGINT NOT NULL,
+    updated_by      TEXT NOT NULL
+);
+CREATE TABLE oauth_apps (
+    connector_id    TEXT PRIMARY KEY NOT NULL,
+    client_id       TEXT NOT NULL,
+    client_secret   BYTEA NOT NULL,
+    nonce           BYTEA NOT NULL,
+    key_id          TEXT NOT NULL,
+    updated_at      BIGINT NOT NULL,
+    updated_by      TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<migration, 5> all_migrations{{
     {1, "tenants, users, connections, connection_fields, licenses", schema_v1, schema_v1_postgresql},
     {2, "marketplace: trials_used, subscriptions, issued_licenses", schema_v2, schema_v2_postgresql},
     {3, "credential store: credentials, credential_leases, host_key_in_use", schema_v3, schema_v3_postgresql},
     {4, "licence clock floor: clock_floor", schema_v4, schema_v4_postgresql},
+    {5, "host secrets shared by a fleet: marketplace_signing_key, oauth_apps", schema_v5, schema_v5_postgresql},
 }};
 
 constexpr std::string_view version_table = R"sql(

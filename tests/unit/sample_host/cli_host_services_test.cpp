@@ -1,5 +1,6 @@
 // cli_host_services and the host clock: SAMPLE_HOST_NOW parsing, the clock it starts, the state
-// folder (mode 0700), tenant and licence token, the host's OAuth app file, the log (levels, masking),
+// folder (mode 0700), tenant and licence token, the host's default OAuth app (from the database, its
+// secret sealed; one sealed under another host key is refused and logged), the log (levels, masking),
 // and the terminal services that must never block without a person (prompt at end of input).
 #define BOOST_TEST_MODULE cli_host_services
 #include <boost/test/unit_test.hpp>
@@ -14,6 +15,7 @@
 #include "security/secret_cipher.hpp"
 #include "security/secret_redactor.hpp"
 #include "storage/credential_vault.hpp"
+#include "storage/oauth_app_store.hpp"
 #include "storage/schema_migrations.hpp"
 #include "storage/sqlite_database.hpp"
 #include "storage/user_directory.hpp"
@@ -56,7 +58,15 @@ struct services_fixture {
     secret_redactor redactor;
     host_log log{data / "logs" / "host.log", false, redactor};
     host_clock clock{at(2027, 1, 31)};
-    cli_host_services services{{"default", "demo", data.path()}, clock, log, licenses, redactor};
+    secret_cipher cipher{load_or_create_host_key(data / "host.key")};
+    oauth_app_store apps{db, [this]() -> const secret_cipher& { return cipher; }};
+    cli_host_services services{{"default", "demo", data.path()},
+                               clock,
+                               log,
+                               licenses,
+                               redactor,
+                               [this]() -> oauth_app_store& {
+            return apps; }};
 
     services_fixture()
     {
@@ -151,11 +161,10 @@ BOOST_AUTO_TEST_CASE(a_failing_service_answers_nothing_and_logs_why)
     BOOST_TEST(text.find("[error] host: cannot read the licence of demo: ") != std::string::npos, text);
 }
 
-BOOST_AUTO_TEST_CASE(the_default_oauth_app_is_read_from_oauth_apps_json)
+BOOST_AUTO_TEST_CASE(the_default_oauth_app_comes_from_the_database_and_its_secret_is_masked)
 {
     BOOST_TEST(!services.default_oauth_app("demo").has_value());
-    test_support::write_file(data / "oauth_apps.json",
-                             R"({"demo": {"client_id": "host-app", "client_secret": "host-app-secret"}})");
+    apps.put("demo", oauth_app("host-app", "host-app-secret"), "admin", floor<seconds>(clock.now()));
     const auto app = services.default_oauth_app("demo");
     BOOST_REQUIRE(app.has_value());
     BOOST_TEST(app->client_id == "host-app");
@@ -163,11 +172,24 @@ BOOST_AUTO_TEST_CASE(the_default_oauth_app_is_read_from_oauth_apps_json)
     BOOST_TEST(!services.default_oauth_app("other").has_value());
     // The host's secret is now masked wherever the host prints.
     BOOST_TEST(redactor.redact("x host-app-secret y") == "x ******** y");
+    // A data folder's oauth_apps.json is no longer read here: host_context moves it into the database.
+    test_support::write_file(data / "oauth_apps.json", R"({"other": {"client_id": "a", "client_secret": "b"}})");
+    BOOST_TEST(!services.default_oauth_app("other").has_value());
+}
 
-    test_support::write_file(data / "oauth_apps.json", R"({"demo": {"client_id": 5}})");
+BOOST_AUTO_TEST_CASE(an_app_sealed_under_another_host_key_is_refused_and_logged_without_its_secret)
+{
+    test_support::temp_dir elsewhere{"other-host-key"};
+    const secret_cipher other{load_or_create_host_key(elsewhere / "host.key")};
+    oauth_app_store(db, [&]() -> const secret_cipher& {
+        return other;
+    }).put("demo", oauth_app("host-app", "sealed-elsewhere-secret"), "admin", floor<seconds>(clock.now()));
     BOOST_TEST(!services.default_oauth_app("demo").has_value());
-    test_support::write_file(data / "oauth_apps.json", "not json");
-    BOOST_TEST(!services.default_oauth_app("demo").has_value());
+    const std::string text = test_support::read_file(data / "logs" / "host.log");
+    BOOST_TEST(text.find("default_oauth_app failed") != std::string::npos, text);
+    BOOST_TEST(text.find("another host key") != std::string::npos, text);
+    BOOST_TEST(text.find("--host-key") != std::string::npos, text);
+    BOOST_TEST(text.find("sealed-elsewhere-secret") == std::string::npos, text);
 }
 
 BOOST_AUTO_TEST_CASE(log_lines_carry_their_level_and_never_a_known_secret)
@@ -257,17 +279,13 @@ BOOST_AUTO_TEST_CASE(without_a_store_no_service_is_offered)
 
 BOOST_AUTO_TEST_CASE(the_store_is_offered_for_the_scope_s_tenant_and_connector_only)
 {
-    std::unique_ptr<secret_cipher> cipher;
-    credential_vault vault(db, [&]() -> const secret_cipher& {
-        if (!cipher)
-            cipher = std::make_unique<secret_cipher>(load_or_create_host_key(data / "host.key"));
-        return *cipher;
-    });
+    credential_vault vault(db, [&]() -> const secret_cipher& { return cipher; });
     cli_host_services with_store{{"default", "demo", data.path()},
                                  clock,
                                  log,
                                  licenses,
                                  redactor,
+                                 {},
                                  std::make_unique<host_credential_store>([&]() -> credential_vault& { return vault; },
                                                                          credential_owner{"default", "demo"},
                                                                          db.location(), log)};

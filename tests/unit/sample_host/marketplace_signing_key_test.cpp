@@ -1,15 +1,24 @@
-// marketplace_signing_key / signing_key_store: the key lives at <data>/marketplace/signing-key.pem
-// with mode 0600 in a 0700 folder whatever the umask; the build's dev key is imported on first need;
-// without one the refusal names `marketplace init`; import refuses anything but an Ed25519 private
-// key (RSA, EC, a public key, an encrypted key, a certificate, garbage), a different key without
-// --replace, a key file others can read, and a symbolic link; no message ever repeats key material.
+// marketplace_signing_key / signing_key_store, on SQLite and, registered a second time, on PostgreSQL:
+// the key lives in the host database sealed under the host key (bound to its key id), never in a data
+// folder; the build's dev key is imported on first need, the first host to do so winning (also when
+// each imports inside its own write transaction, as the marketplace does); without one
+// the refusal names `marketplace init`; a legacy <data>/marketplace/signing-key.pem is moved into the
+// database and deleted (unchanged when the same key is there, refused naming both key ids when another
+// is); import refuses anything but an Ed25519 private key (RSA, EC, a public key, an encrypted key, a
+// certificate, garbage) and a different key without --replace; a key sealed under another host key or
+// altered is refused with the remedy; no message ever repeats key material.
 #define BOOST_TEST_MODULE marketplace_signing_key
 #include <boost/test/unit_test.hpp>
 
 #include "marketplace/marketplace_signing_key.hpp"
 #include "refusal.hpp"
 #include "runtime/host_error.hpp"
+#include "security/host_key.hpp"
+#include "security/secret_cipher.hpp"
+#include "storage/database.hpp"
+#include "storage/schema_migrations.hpp"
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 #include <connector_sdk/license.hpp>
 
@@ -19,6 +28,7 @@
 
 #include <chrono>
 #include <sstream>
+#include <thread>
 
 using namespace sample_host;
 namespace fs = std::filesystem;
@@ -26,13 +36,6 @@ namespace fs = std::filesystem;
 using test_support::refusal_of;
 
 namespace {
-
-mode_t mode_of(const fs::path& p)
-{
-    struct stat info {};
-    BOOST_REQUIRE(::lstat(p.c_str(), &info) == 0);
-    return info.st_mode & 07777;
-}
 
 using connector_support::bio_ptr;
 using connector_support::pkey_ptr;
@@ -99,69 +102,109 @@ bool contains(const std::string& text, std::string_view part)
     return text.find(part) != std::string::npos;
 }
 
-// Every test runs with a permissive umask, so modes come from the code, not from the environment.
+std::string key_id_of(const std::string& pem)
+{
+    return connector_sdk::license_key_id(connector_sdk::license_public_key(pem));
+}
+
+// A host's view: a data folder, the shared test database and host key. Every test runs with a
+// permissive umask, so modes come from the code, not from the environment.
 struct umask_fixture {
     mode_t previous = ::umask(0);
     ~umask_fixture() { ::umask(previous); }
     test_support::temp_dir dir{"signing-key"};
     fs::path data = dir / "data";
+    std::unique_ptr<database> db = open();
+    std::unique_ptr<secret_cipher> cipher = std::make_unique<secret_cipher>(load_or_create_host_key(dir / "host.key"));
+
     umask_fixture() { fs::create_directories(data); }
+
+    std::unique_ptr<database> open()
+    {
+        auto opened = test_database::open(dir.path());
+        migrate(*opened, host_migrations());
+        return opened;
+    }
+
+    signing_key_store store_for(database& on, const fs::path& data_dir, const fs::path& dev = {})
+    {
+        return signing_key_store(
+            on, [this]() -> const secret_cipher& { return *cipher; }, data_dir, dev);
+    }
+    signing_key_store store(const fs::path& dev = {}) { return store_for(*db, data, dev); }
+
+    // A legacy key file as an older sample_host kept it.
+    fs::path legacy(const fs::path& data_dir, const std::string& pem)
+    {
+        fs::create_directories(data_dir / "marketplace");
+        fs::permissions(data_dir / "marketplace", fs::perms(0700));
+        test_support::write_file(data_dir / "marketplace" / "signing-key.pem", pem);
+        fs::permissions(data_dir / "marketplace" / "signing-key.pem", fs::perms(0600));
+        return data_dir / "marketplace" / "signing-key.pem";
+    }
+
+    void check_no_key_material_stored(const std::string& pem)
+    {
+        const std::string stored = test_database::stored_bytes(dir.path());
+        for (const auto& line : body_lines(pem))
+            BOOST_TEST(!contains(stored, line));
+        BOOST_TEST(!contains(stored, "PRIVATE KEY"));
+        BOOST_TEST(!fs::exists(data / "marketplace"));
+    }
 };
 
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(signing_key_store_suite, umask_fixture)
 
-BOOST_AUTO_TEST_CASE(the_dev_key_is_imported_on_first_need_with_mode_0600_in_a_0700_folder)
+BOOST_AUTO_TEST_CASE(the_dev_key_is_imported_into_the_database_on_first_need_sealed)
 {
     const std::string dev_pem = connector_sdk::generate_license_signing_key();
     test_support::write_file(dir / "build" / "signing-key.pem", dev_pem);
-    const signing_key_store store(data, dir / "build" / "signing-key.pem");
-    BOOST_TEST(store.file() == data / "marketplace" / "signing-key.pem");
-    BOOST_TEST(!store.present());
+    auto keys = store(dir / "build" / "signing-key.pem");
+    BOOST_TEST(!keys.stored_key_id().has_value());
 
-    const auto loaded = store.load();
-    BOOST_REQUIRE(loaded.imported_dev_key.has_value());
-    BOOST_TEST(*loaded.imported_dev_key == dir / "build" / "signing-key.pem");
-    BOOST_TEST(loaded.key.key_id() == connector_sdk::license_key_id(connector_sdk::license_public_key(dev_pem)));
-    BOOST_TEST(mode_of(store.folder()) == 0700u);
-    BOOST_TEST(mode_of(store.file()) == 0600u);
-    BOOST_TEST(connector_sdk::license_public_key(test_support::read_file(store.file())) ==
-               connector_sdk::license_public_key(dev_pem));
+    const auto loaded = keys.load();
+    BOOST_REQUIRE(loaded.imported_from.has_value());
+    BOOST_TEST(*loaded.imported_from == dir / "build" / "signing-key.pem");
+    BOOST_REQUIRE(loaded.note.has_value());
+    BOOST_TEST(contains(*loaded.note, "development signing key"), *loaded.note);
+    BOOST_TEST(loaded.key.key_id() == key_id_of(dev_pem));
+    BOOST_TEST((keys.stored_key_id() == loaded.key.key_id()));
+    check_no_key_material_stored(dev_pem);
 
-    // Later loads read the key in place; the dev key is not imported again.
-    const auto again = store.load();
-    BOOST_TEST(!again.imported_dev_key.has_value());
+    // Later loads read the key stored; the dev key is not imported again.
+    const auto again = keys.load();
+    BOOST_TEST(!again.imported_from.has_value());
+    BOOST_TEST(!again.note.has_value());
     BOOST_TEST(again.key.key_id() == loaded.key.key_id());
 }
 
 BOOST_AUTO_TEST_CASE(without_a_key_or_dev_key_the_refusal_names_marketplace_init)
 {
     for (const fs::path& dev : {fs::path(), dir / "no-such-dev-key.pem"}) {
-        const signing_key_store store(data, dev);
-        const std::string message = refusal_of<host_error>([&] { (void)store.load(); });
+        auto keys = store(dev);
+        const std::string message = refusal_of<host_error>([&] { (void)keys.load(); });
         BOOST_TEST(contains(message, "sample_host marketplace init --signing-key FILE"), message);
-        BOOST_TEST(contains(message, store.file().string()), message);
-        BOOST_TEST(!store.present());
+        BOOST_TEST(contains(message, db->location()), message);
+        BOOST_TEST(!keys.stored_key_id().has_value());
     }
 }
 
-BOOST_AUTO_TEST_CASE(import_writes_mode_0600_and_is_idempotent)
+BOOST_AUTO_TEST_CASE(import_stores_the_key_sealed_and_is_idempotent)
 {
     const std::string pem = connector_sdk::generate_license_signing_key();
     test_support::write_file(dir / "key.pem", pem);
     fs::permissions(dir / "key.pem", fs::perms(0644)); // the source's own mode does not matter
-    const signing_key_store store(data, {});
-    const auto first = store.import(dir / "key.pem", false);
+    auto keys = store();
+    const auto first = keys.import(dir / "key.pem", false, "admin");
     BOOST_TEST((first.outcome == signing_key_store::import_outcome::imported));
-    BOOST_TEST(first.key_id == connector_sdk::license_key_id(connector_sdk::license_public_key(pem)));
-    BOOST_TEST(mode_of(store.folder()) == 0700u);
-    BOOST_TEST(mode_of(store.file()) == 0600u);
-    BOOST_TEST(store.load().key.key_id() == first.key_id);
+    BOOST_TEST(first.key_id == key_id_of(pem));
+    BOOST_TEST(keys.load().key.key_id() == first.key_id);
+    check_no_key_material_stored(pem);
 
-    const auto second = store.import(dir / "key.pem", false);
+    const auto second = keys.import(dir / "key.pem", false, "admin");
     BOOST_TEST((second.outcome == signing_key_store::import_outcome::unchanged));
-    BOOST_TEST(mode_of(store.file()) == 0600u);
 }
 
 BOOST_AUTO_TEST_CASE(a_different_key_is_replaced_only_when_asked)
@@ -170,19 +213,19 @@ BOOST_AUTO_TEST_CASE(a_different_key_is_replaced_only_when_asked)
     const std::string second_pem = connector_sdk::generate_license_signing_key();
     test_support::write_file(dir / "first.pem", first_pem);
     test_support::write_file(dir / "second.pem", second_pem);
-    const signing_key_store store(data, {});
-    const auto first = store.import(dir / "first.pem", false);
+    auto keys = store();
+    const auto first = keys.import(dir / "first.pem", false, "admin");
 
-    const std::string message = refusal_of<host_error>([&] { (void)store.import(dir / "second.pem", false); });
+    const std::string message = refusal_of<host_error>([&] { (void)keys.import(dir / "second.pem", false, "admin"); });
     BOOST_TEST(contains(message, "--replace"), message);
-    BOOST_TEST(store.load().key.key_id() == first.key_id);
+    BOOST_TEST(contains(message, first.key_id), message);
+    BOOST_TEST(keys.load().key.key_id() == first.key_id);
 
-    const auto replaced = store.import(dir / "second.pem", true);
+    const auto replaced = keys.import(dir / "second.pem", true, "admin");
     BOOST_TEST((replaced.outcome == signing_key_store::import_outcome::replaced));
     BOOST_TEST(replaced.previous_key_id == first.key_id);
-    BOOST_TEST(store.load().key.key_id() == replaced.key_id);
+    BOOST_TEST(keys.load().key.key_id() == replaced.key_id);
     BOOST_TEST(replaced.key_id != first.key_id);
-    BOOST_TEST(mode_of(store.file()) == 0600u);
 }
 
 BOOST_AUTO_TEST_CASE(import_refuses_anything_but_an_ed25519_private_key)
@@ -204,51 +247,156 @@ BOOST_AUTO_TEST_CASE(import_refuses_anything_but_an_ed25519_private_key)
         {"garbage.pem", "this is not a key at all\n", "is not a PEM file"},
         {"empty.pem", "", "is not a PEM file"},
     };
-    const signing_key_store store(data, {});
+    auto keys = store();
     for (const auto& c : cases) {
         test_support::write_file(dir / c.name, c.pem);
-        const std::string message = refusal_of<host_error>([&] { (void)store.import(dir / c.name, false); });
+        const std::string message = refusal_of<host_error>([&] { (void)keys.import(dir / c.name, false, "admin"); });
         BOOST_TEST(contains(message, c.expected), c.name << ": " << message);
         BOOST_TEST(contains(message, c.name), c.name << ": " << message);
         for (const auto& line : body_lines(c.pem))
             BOOST_TEST(!contains(message, line), c.name << " repeats key material: " << message);
-        BOOST_TEST(!store.present(), c.name);
+        BOOST_TEST(!keys.stored_key_id().has_value(), c.name);
     }
     // A refused import leaves a key in place untouched.
     test_support::write_file(dir / "good.pem", ed25519);
-    const auto good = store.import(dir / "good.pem", false);
-    (void)refusal_of<host_error>([&] { (void)store.import(dir / "rsa.pem", true); });
-    BOOST_TEST(store.load().key.key_id() == good.key_id);
+    const auto good = keys.import(dir / "good.pem", false, "admin");
+    (void)refusal_of<host_error>([&] { (void)keys.import(dir / "rsa.pem", true, "admin"); });
+    BOOST_TEST(keys.load().key.key_id() == good.key_id);
 }
 
-BOOST_AUTO_TEST_CASE(a_key_file_others_can_read_is_refused_and_a_loose_folder_is_tightened)
+BOOST_AUTO_TEST_CASE(a_legacy_key_file_is_moved_into_the_database_and_deleted)
 {
     const std::string pem = connector_sdk::generate_license_signing_key();
-    test_support::write_file(dir / "key.pem", pem);
-    const signing_key_store store(data, {});
-    (void)store.import(dir / "key.pem", false);
+    const fs::path file = legacy(data, pem);
+    auto keys = store(); // no dev key: the legacy file is what is used
+    const auto note = keys.move_legacy_file();
+    BOOST_REQUIRE(note.has_value());
+    BOOST_TEST(contains(*note, file.string()), *note);
+    BOOST_TEST(contains(*note, key_id_of(pem)), *note);
+    BOOST_TEST(keys.load().key.key_id() == key_id_of(pem));
+    BOOST_TEST(!keys.move_legacy_file().has_value()); // nothing left to move
+    BOOST_TEST(!fs::exists(file));
+    BOOST_TEST(!fs::exists(data / "marketplace")); // the folder held only the key
+    check_no_key_material_stored(pem);
 
-    fs::permissions(store.folder(), fs::perms(0755));
-    (void)store.load();
-    BOOST_TEST(mode_of(store.folder()) == 0700u);
+    // Another host of the fleet with the same legacy key: nothing changes, its file goes too.
+    const fs::path other_data = dir / "other-data";
+    const fs::path other_file = legacy(other_data, pem);
+    auto other_db = open();
+    auto other = store_for(*other_db, other_data);
+    BOOST_TEST(other.move_legacy_file().has_value());
+    BOOST_TEST(other.load().key.key_id() == key_id_of(pem));
+    BOOST_TEST(!fs::exists(other_file));
+    BOOST_TEST(!fs::exists(other_data / "marketplace"));
 
-    fs::permissions(store.file(), fs::perms(0644));
-    const std::string message = refusal_of<host_error>([&] { (void)store.load(); });
+    // A third host's legacy file holds another key: refused, naming both, the file and the remedy.
+    const std::string stray = connector_sdk::generate_license_signing_key();
+    const fs::path third_data = dir / "third-data";
+    const fs::path third_file = legacy(third_data, stray);
+    test_support::write_file(third_data / "marketplace" / "notes.txt", "kept");
+    auto third = store_for(*db, third_data);
+    const std::string message = refusal_of<host_error>([&] { (void)third.move_legacy_file(); });
+    BOOST_TEST(contains(message, key_id_of(pem)), message);
+    BOOST_TEST(contains(message, key_id_of(stray)), message);
+    BOOST_TEST(contains(message, third_file.string()), message);
+    BOOST_TEST(contains(message, "--replace"), message);
+    for (const auto& line : body_lines(stray))
+        BOOST_TEST(!contains(message, line));
+    BOOST_TEST(fs::exists(third_file));
+    BOOST_TEST((keys.stored_key_id() == key_id_of(pem)));
+
+    // The remedy: init with the file's key and --replace moves the file's key in (and the file goes).
+    const auto replaced = third.import(third_file, true, "admin");
+    BOOST_TEST((replaced.outcome == signing_key_store::import_outcome::replaced));
+    BOOST_TEST(replaced.key_id == key_id_of(stray));
+    BOOST_TEST(!fs::exists(third_file));
+    BOOST_TEST(fs::exists(third_data / "marketplace" / "notes.txt")); // not ours to delete
+    BOOST_TEST(keys.load().key.key_id() == key_id_of(stray));
+}
+
+BOOST_AUTO_TEST_CASE(a_legacy_key_file_others_can_read_or_a_symbolic_link_is_refused_and_kept)
+{
+    const std::string pem = connector_sdk::generate_license_signing_key();
+    const fs::path file = legacy(data, pem);
+    fs::permissions(file, fs::perms(0644));
+    auto keys = store();
+    const std::string message = refusal_of<host_error>([&] { (void)keys.move_legacy_file(); });
     BOOST_TEST(contains(message, "chmod 600"), message);
     for (const auto& line : body_lines(pem))
         BOOST_TEST(!contains(message, line));
-}
+    BOOST_TEST(fs::exists(file));
+    BOOST_TEST(!keys.stored_key_id().has_value());
 
-BOOST_AUTO_TEST_CASE(a_symbolic_link_in_place_of_the_key_is_refused)
-{
-    const std::string pem = connector_sdk::generate_license_signing_key();
+    fs::remove(file);
     test_support::write_file(dir / "elsewhere.pem", pem);
     fs::permissions(dir / "elsewhere.pem", fs::perms(0600));
-    const signing_key_store store(data, {});
-    fs::create_directories(store.folder());
-    fs::create_symlink(dir / "elsewhere.pem", store.file());
-    const std::string message = refusal_of<host_error>([&] { (void)store.load(); });
-    BOOST_TEST(contains(message, store.file().string()), message);
+    fs::create_symlink(dir / "elsewhere.pem", file);
+    const std::string link = refusal_of<host_error>([&] { (void)keys.move_legacy_file(); });
+    BOOST_TEST(contains(link, file.string()), link);
+    BOOST_TEST(!keys.stored_key_id().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(hosts_importing_their_dev_keys_at_once_all_sign_with_the_first_one_stored)
+{
+    std::vector<std::string> dev_pems;
+    for (int i = 0; i < 4; ++i) {
+        dev_pems.push_back(connector_sdk::generate_license_signing_key());
+        test_support::write_file(dir / ("dev-" + std::to_string(i) + ".pem"), dev_pems.back());
+    }
+    std::vector<std::string> used(dev_pems.size());
+    std::vector<std::string> errors(dev_pems.size());
+    std::vector<std::thread> hosts;
+    for (std::size_t i = 0; i < dev_pems.size(); ++i)
+        hosts.emplace_back([&, i] {
+            try {
+                auto connection = open();
+                const fs::path host_data = dir / ("host-" + std::to_string(i));
+                fs::create_directories(host_data);
+                // Half of them inside a write transaction, as the marketplace loads the key.
+                auto keys = store_for(*connection, host_data, dir / ("dev-" + std::to_string(i) + ".pem"));
+                if (i % 2 == 0) {
+                    transaction writing(*connection);
+                    used[i] = keys.load().key.key_id();
+                    writing.commit();
+                } else {
+                    used[i] = keys.load().key.key_id();
+                }
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        });
+    for (auto& h : hosts)
+        h.join();
+    for (std::size_t i = 0; i < used.size(); ++i) {
+        BOOST_TEST(errors[i].empty(), errors[i]);
+        BOOST_TEST(used[i] == used[0]);
+    }
+    BOOST_TEST((store().stored_key_id() == used[0]));
+}
+
+BOOST_AUTO_TEST_CASE(a_key_sealed_under_another_host_key_or_altered_is_refused_with_the_remedy)
+{
+    const std::string pem = connector_sdk::generate_license_signing_key();
+    test_support::write_file(dir / "key.pem", pem);
+    (void)store().import(dir / "key.pem", false, "admin");
+
+    test_support::temp_dir elsewhere{"another-host-key"};
+    const secret_cipher other(load_or_create_host_key(elsewhere / "host.key"));
+    auto wrong = signing_key_store(*db, [&]() -> const secret_cipher& { return other; }, data, {});
+    const std::string message = refusal_of<host_error>([&] { (void)wrong.load(); });
+    BOOST_TEST(contains(message, "another host key"), message);
+    BOOST_TEST(contains(message, "--host-key"), message);
+    BOOST_TEST(contains(message, key_id_of(pem)), message);
+
+    // The sealed key moved to another key id (a row edited by hand) fails its integrity check.
+    db->execute("UPDATE marketplace_signing_key SET signing_key_id = 'mk-0000000000000000'");
+    const std::string altered = refusal_of<host_error>([&] { (void)store().load(); });
+    BOOST_TEST(contains(altered, "integrity check"), altered);
+    BOOST_TEST(contains(altered, "--replace"), altered);
+    // ...and --replace is the way out.
+    const auto replaced = store().import(dir / "key.pem", true, "admin");
+    BOOST_TEST((replaced.outcome == signing_key_store::import_outcome::replaced));
+    BOOST_TEST(store().load().key.key_id() == key_id_of(pem));
 }
 
 BOOST_AUTO_TEST_CASE(a_loaded_key_signs_licences_its_public_half_verifies)

@@ -44,9 +44,9 @@ BOOST_AUTO_TEST_CASE(a_new_database_gets_every_table)
     BOOST_TEST(schema_version(db) == 0);
     migrate(db, host_migrations());
     BOOST_TEST(schema_version(db) == host_migrations().back().version);
-    for (const char* table :
-         {"tenants", "users", "connections", "connection_fields", "licenses", "trials_used", "subscriptions",
-          "issued_licenses", "credentials", "credential_leases", "host_key_in_use", "schema_version"})
+    for (const char* table : {"tenants", "users", "connections", "connection_fields", "licenses", "trials_used",
+                              "subscriptions", "issued_licenses", "credentials", "credential_leases", "host_key_in_use",
+                              "clock_floor", "marketplace_signing_key", "oauth_apps", "schema_version"})
         BOOST_TEST(table_exists(db, table), table);
 }
 
