@@ -6,8 +6,8 @@
 // invalid_grant; TESTs SIGKILLed while they hold the lease, mid-refresh, hold the others up for the
 // lease's TTL only, and lose nothing but the documented window.
 //
-// FLEET_WAVES (5), FLEET_TESTS_PER_WAVE (8) and FLEET_KILL_ROUNDS (20 per engine; rounds on different
-// connections share a lease TTL, a few seconds per batch) scale it.
+// FLEET_WAVES (5), FLEET_TESTS_PER_WAVE (8), FLEET_KILL_ROUNDS (20 per engine; rounds on different
+// connections share a lease TTL) and FLEET_KILLS_AT_ONCE (10 at most per shared TTL) scale it.
 #define BOOST_TEST_MODULE fleet_refresh
 #include <boost/test/unit_test.hpp>
 
@@ -47,9 +47,8 @@ constexpr auto lease_ttl = std::chrono::seconds(timeout_seconds) + 5s;
 // An access token of 5 s is refreshed when a fifth of its life is left: 4 s after it was issued.
 constexpr auto until_stale = 4500ms;
 // Victims on further connections are killed while the first one's lease has more than this left, up to
-// ten (their others, three each, then start at once: thirty host processes on two cores).
+// FLEET_KILLS_AT_ONCE (10: their others, three each, then start at once, thirty host processes).
 constexpr auto lease_left_for_others = 2s;
-constexpr std::size_t most_victims_at_once = 10;
 
 std::string seconds_text(std::chrono::steady_clock::duration d)
 {
@@ -118,10 +117,12 @@ kill_round kill_a_lease_holder_mid_refresh(fleet_driver& f, std::size_t round, c
 // set and falls back to the refresh token in its form; the two others use what it stored. So each
 // round costs exactly one invalid_grant and one more refresh, and every TEST after the kill is
 // available. Victims are killed one after another until the first one's lease has 2 s left (or ten are
-// dead), then the others of all of them start: several rounds share one TTL, and every lease still holds its others up.
+// dead, FLEET_KILLS_AT_ONCE), then the others of all of them start: several rounds share one TTL, and every lease still
+// holds its others up.
 void killed_lease_holders_hold_the_others_up_for_the_ttl_only(fleet_driver& f)
 {
     const auto rounds = static_cast<std::size_t>(setting("FLEET_KILL_ROUNDS", 20));
+    const auto most_victims_at_once = static_cast<std::size_t>(setting("FLEET_KILLS_AT_ONCE", 10));
     const std::size_t hosts = fleet_driver::host_count;
     std::vector<std::string> connections;
     for (std::size_t round = 0; round < rounds; ++round)
