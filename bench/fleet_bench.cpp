@@ -1,23 +1,23 @@
-// A fleet's figures (printed, never asserted): three sample_host data folders on one throw-away
-// PostgreSQL database and one host key, the Sage sandbox issuing access tokens that live 5 s, the
-// connector keeping its tokens in the host's credential store.
-//   1. TESTs per second across the fleet: CONCURRENCY `sample_host test` processes kept running for
-//      SECONDS, spread over the hosts; refreshes per expiry from the sandbox's counters (the first TEST
-//      finds no token, then one is due every 4 s: a fifth of its life before it ends);
-//   2. the lease's cost per refresh: the store's round trips around one refresh (acquire lease, read,
-//      compare-and-set, release) against the plain read every TEST makes, medians over 300 rounds, on
-//      PostgreSQL and on SQLite.
-// Usage: fleet_bench [SECONDS (30)] [CONCURRENCY (6)]; needs the dev or bench build's sample_host,
-// plugins and sage_sandbox (run from anywhere).
+// A fleet's figures (printed, never asserted), driven by tests/support/fleet_driver as the fleet tests
+// are: three sample_host data folders on one database and one host key, the Sage sandbox issuing access
+// tokens that live 5 s, the connector keeping its tokens in the host's credential store.
+//   - TESTs per second across the fleet: CONCURRENCY `sample_host test` processes kept running for
+//     SECONDS, spread over the hosts, on a throw-away PostgreSQL database and on one SQLite file;
+//     refreshes per expiry from the sandbox's counters (the first TEST finds no token, then one is due
+//     every 4 s: a fifth of its life before it ends);
+//   - the lease's cost per refresh: the store's round trips around one refresh (acquire lease, read,
+//     compare-and-set, release) against the plain read every TEST makes, medians over 300 rounds, on
+//     both engines.
+// Without PostgreSQL installed it says so and measures SQLite only.
+// Usage: fleet_bench [SECONDS (20)] [CONCURRENCY (6)] [--json FILE (the figures as one JSON object)];
+// needs the build's sample_host, plugins and sage_sandbox (bench/run.sh --only fleet builds and runs it).
+#include "fleet_driver.hpp"
 #include "postgresql_server.hpp"
-#include "process.hpp"
-#include "sandbox_process.hpp"
 #include "security/host_key.hpp"
 #include "security/secret_cipher.hpp"
 #include "storage/credential_vault.hpp"
 #include "storage/database_url.hpp"
 #include "storage/schema_migrations.hpp"
-#include "temp_dir.hpp"
 
 #include <boost/json.hpp>
 
@@ -27,95 +27,51 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 namespace json = boost::json;
 using namespace std::chrono;
+using test_support::fleet_driver;
 
 namespace {
 
-struct fleet {
-    test_support::postgresql_server& server;
-    test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX,
-                                       {"--port", "0", "--records", "5", "--access-token-lifetime", "5"}};
-    test_support::temp_dir shared{"fleet-bench"};
-    std::string database = server.create_database();
-    std::filesystem::path key_file = shared / "fleet.key";
-    std::vector<std::filesystem::path> data;
-    std::string client_id;
-    std::string client_secret;
+// The connector's default Timeout: the lease the fleet's TESTs take is the one users get.
+constexpr int timeout_seconds = 60;
 
-    explicit fleet(test_support::postgresql_server& s) : server(s)
-    {
-        std::string key(32, '\0');
-        std::ifstream("/dev/urandom", std::ios::binary).read(key.data(), 32);
-        std::ofstream(key_file, std::ios::binary) << key;
-        ::chmod(key_file.c_str(), 0600);
-        for (int i = 0; i < 3; ++i)
-            data.push_back(shared / ("host-" + std::to_string(i)));
-        const auto& client = sage.info().at("clients").as_array().at(0).as_object();
-        client_id = std::string(client.at("client_id").as_string());
-        client_secret = std::string(client.at("client_secret").as_string());
-        const auto trial = test_support::run_process({CONNECTOR_TEST_SAMPLE_HOST, "--data", data[0].string(),
-                                                      "marketplace", "start-trial", "sage-cloud-accounting"},
-                                                     options({}));
-        if (trial.exit_code != 0)
-            throw std::runtime_error("start-trial failed: " + trial.err);
-    }
-
-    test_support::process_options options(std::map<std::string, std::string> extra) const
-    {
-        test_support::process_options o;
-        o.unset_environment = {"SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA", "SAMPLE_HOST_USER", "SAMPLE_HOST_NOW"};
-        extra["SAMPLE_HOST_DATABASE"] = server.url(database);
-        extra["SAMPLE_HOST_KEY"] = key_file.string();
-        o.environment = std::move(extra);
-        return o;
-    }
-
-    test_support::started_process start_test(std::size_t host) const
-    {
-        const auto minted = json::parse(sage.control("/tokens", R"({"client_id":")" + client_id + R"("})"));
-        auto o = options({{"FLEET_CLIENT_SECRET", client_secret},
-                          {"FLEET_REFRESH_TOKEN", std::string(minted.at("refresh_token").as_string())}});
-        return test_support::start_process(
-            {CONNECTOR_TEST_SAMPLE_HOST,
-             "--data",
-             data[host].string(),
-             "test",
-             "sage-cloud-accounting",
-             "--set",
-             "ConnectionName=Books",
-             "--set",
-             "InitiateOAuth=REFRESH",
-             "--set",
-             "ClientId=" + client_id,
-             "--secret-env",
-             "ClientSecret=FLEET_CLIENT_SECRET",
-             "--secret-env",
-             "RefreshToken=FLEET_REFRESH_TOKEN",
-             "--file",
-             "KeystoreFile=" + sage.text("ca_file"),
-             "--set",
-             "AuthorizeURL=" + sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1",
-             "--set",
-             "TokenURL=" + sage.text("token_url"),
-             "--set",
-             "ApiBaseURL=" + sage.text("api_base_url")},
-            o, false);
-    }
-
-    std::int64_t counter(const char* name) const
-    {
-        const auto c = json::parse(sage.control("/counters")).as_object();
-        return c.contains(name) ? c.at(name).to_number<std::int64_t>() : 0;
-    }
+struct fleet_figures {
+    double seconds = 0;
+    int available = 0;
+    int failed = 0;
+    std::int64_t refreshes = 0;
+    double expiries = 0;
+    std::int64_t invalid_grant = 0;
 };
+
+// CONCURRENCY TESTs kept running for `run_for`, round-robin over the hosts.
+fleet_figures run_fleet(const fleet_driver& f, seconds run_for, std::size_t concurrency)
+{
+    f.reset_counters();
+    fleet_figures out;
+    const auto started = steady_clock::now();
+    const auto end = started + run_for;
+    std::vector<test_support::started_process> running;
+    std::size_t next_host = 0;
+    while (steady_clock::now() < end || !running.empty()) {
+        while (steady_clock::now() < end && running.size() < concurrency)
+            running.push_back(f.start_test(next_host++));
+        (fleet_driver::finish(running.front()).available() ? out.available : out.failed)++;
+        running.erase(running.begin());
+    }
+    out.seconds = duration<double>(steady_clock::now() - started).count();
+    out.refreshes = f.counter("refreshes");
+    out.invalid_grant = f.counter("invalid_grant");
+    // The first TEST finds no token (one refresh), then one is due every 4 s.
+    out.expiries = 1.0 + std::floor(out.seconds / 4.0);
+    return out;
+}
 
 double median_ms(std::vector<double> samples)
 {
@@ -123,8 +79,13 @@ double median_ms(std::vector<double> samples)
     return samples.empty() ? 0 : samples[samples.size() / 2];
 }
 
+struct lease_figures {
+    double read_ms = 0;
+    double refresh_ms = 0;
+};
+
 // Medians of one plain read, and of the store's work around one refresh, on `url`.
-std::pair<double, double> lease_cost(const sample_host::database_url& url, const std::filesystem::path& key_file)
+lease_figures lease_cost(const sample_host::database_url& url, const std::filesystem::path& key_file)
 {
     using namespace sample_host;
     auto db = open_database(url);
@@ -150,52 +111,91 @@ std::pair<double, double> lease_cost(const sample_host::database_url& url, const
     return {median_ms(reads), median_ms(refreshes)};
 }
 
+void print_fleet(const char* engine, std::size_t concurrency, const fleet_figures& r)
+{
+    std::printf("fleet of 3 hosts on %s, %zu TESTs at a time for %.1f s (5 s access tokens):\n", engine, concurrency,
+                r.seconds);
+    std::printf("  TESTs per second across the fleet   %8.2f  (%d available, %d failed)\n", r.available / r.seconds,
+                r.available, r.failed);
+    std::printf("  refreshes per expiry                %8.2f  (%lld refreshes, %.0f expiries, %lld invalid_grant)\n",
+                static_cast<double>(r.refreshes) / r.expiries, static_cast<long long>(r.refreshes), r.expiries,
+                static_cast<long long>(r.invalid_grant));
+}
+
+void add_fleet(json::object& out, const std::string& engine, const fleet_figures& r)
+{
+    out["fleet_" + engine + "_seconds"] = std::round(r.seconds * 10) / 10;
+    out["fleet_" + engine + "_tests_per_second"] = std::round(r.available / r.seconds * 100) / 100;
+    out["fleet_" + engine + "_tests_available"] = r.available;
+    out["fleet_" + engine + "_tests_failed"] = r.failed;
+    out["fleet_" + engine + "_refreshes_per_expiry"] =
+        std::round(static_cast<double>(r.refreshes) / r.expiries * 100) / 100;
+    out["fleet_" + engine + "_invalid_grant"] = r.invalid_grant;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    const int seconds_to_run = argc > 1 ? std::max(5, std::atoi(argv[1])) : 30;
-    const std::size_t concurrency = argc > 2 ? static_cast<std::size_t>(std::max(1, std::atoi(argv[2]))) : 6;
-    try {
-        test_support::postgresql_server server;
-        fleet f(server);
-        (void)f.sage.control("/counters/reset", "{}");
-        const auto started = steady_clock::now();
-        const auto end = started + seconds(seconds_to_run);
-        std::vector<test_support::started_process> running;
-        std::size_t next_host = 0;
-        int done = 0;
-        int failed = 0;
-        while (steady_clock::now() < end || !running.empty()) {
-            while (steady_clock::now() < end && running.size() < concurrency)
-                running.push_back(f.start_test(next_host++ % 3));
-            auto& p = running.front();
-            ::close(p.output);
-            ::close(p.error);
-            (test_support::wait_for_exit(p.pid) == 0 ? done : failed)++;
-            running.erase(running.begin());
+    std::vector<std::string> numbers;
+    std::string json_file;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--json" && i + 1 < argc)
+            json_file = argv[++i];
+        else if (arg == "-h" || arg == "--help") {
+            std::printf("usage: fleet_bench [SECONDS (20)] [CONCURRENCY (6)] [--json FILE]\n");
+            return 0;
+        } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos)
+            numbers.push_back(arg);
+        else {
+            std::fprintf(stderr, "fleet_bench: unknown argument '%s' (see --help)\n", arg.c_str());
+            return 2;
         }
-        const double elapsed = duration<double>(steady_clock::now() - started).count();
-        const auto refreshes = f.counter("refreshes");
-        // The first TEST finds no token (one refresh), then one is due every 4 s (a fifth of its 5 s life
-        // before it ends).
-        const double expiries = 1.0 + std::floor(elapsed / 4.0);
-        std::printf("fleet of 3 hosts on PostgreSQL, %zu TESTs at a time for %.1f s (5 s access tokens):\n",
-                    concurrency, elapsed);
-        std::printf("  TESTs per second across the fleet   %8.2f  (%d available, %d failed)\n", done / elapsed, done,
-                    failed);
-        std::printf("  refreshes per expiry                %8.2f  (%lld refreshes, %.0f expiries, %lld "
-                    "invalid_grant)\n",
-                    static_cast<double>(refreshes) / expiries, static_cast<long long>(refreshes), expiries,
-                    static_cast<long long>(f.counter("invalid_grant")));
+    }
+    const seconds run_for(numbers.size() > 0 ? std::max(5, std::atoi(numbers[0].c_str())) : 20);
+    const std::size_t concurrency =
+        numbers.size() > 1 ? static_cast<std::size_t>(std::max(1, std::atoi(numbers[1].c_str()))) : 6;
+    try {
+        json::object figures{{"fleet_concurrency", concurrency}};
+        std::optional<lease_figures> pg_lease;
+        std::unique_ptr<test_support::postgresql_server> server;
+        if (test_support::postgresql_available()) {
+            server = std::make_unique<test_support::postgresql_server>();
+            const fleet_driver f(server->url(server->create_database()), timeout_seconds);
+            const auto r = run_fleet(f, run_for, concurrency);
+            print_fleet("PostgreSQL", concurrency, r);
+            add_fleet(figures, "postgresql", r);
+            pg_lease = lease_cost(sample_host::database_url::parse(server->url(server->create_database()), "bench"),
+                                  f.key_file());
+        } else {
+            std::fprintf(stderr, "fleet_bench: PostgreSQL is not installed (no initdb under /usr/lib/postgresql/*/bin;"
+                                 " Debian: apt-get install postgresql): skipping the fleet on PostgreSQL\n");
+        }
+        const fleet_driver f({}, timeout_seconds);
+        const auto r = run_fleet(f, run_for, concurrency);
+        print_fleet("one SQLite file", concurrency, r);
+        add_fleet(figures, "sqlite", r);
+        const auto sq_lease = lease_cost(sample_host::database_url::sqlite_file(f.folder() / "bench.db"), f.key_file());
 
-        const auto [pg_read, pg_refresh] =
-            lease_cost(sample_host::database_url::parse(server.url(server.create_database()), "bench"), f.key_file);
-        const auto [sq_read, sq_refresh] =
-            lease_cost(sample_host::database_url::sqlite_file(f.shared / "bench.db"), f.key_file);
+        if (pg_lease) {
+            figures["lease_postgresql_read_ms"] = std::round(pg_lease->read_ms * 1000) / 1000;
+            figures["lease_postgresql_refresh_ms"] = std::round(pg_lease->refresh_ms * 1000) / 1000;
+        }
+        figures["lease_sqlite_read_ms"] = std::round(sq_lease.read_ms * 1000) / 1000;
+        figures["lease_sqlite_refresh_ms"] = std::round(sq_lease.refresh_ms * 1000) / 1000;
         std::printf("the lease's cost per refresh (store round trips, medians of 300):\n");
-        std::printf("  PostgreSQL  read %6.3f ms   lease+read+CAS+release %6.3f ms\n", pg_read, pg_refresh);
-        std::printf("  SQLite      read %6.3f ms   lease+read+CAS+release %6.3f ms\n", sq_read, sq_refresh);
+        if (pg_lease)
+            std::printf("  PostgreSQL  read %6.3f ms   lease+read+CAS+release %6.3f ms\n", pg_lease->read_ms,
+                        pg_lease->refresh_ms);
+        std::printf("  SQLite      read %6.3f ms   lease+read+CAS+release %6.3f ms\n", sq_lease.read_ms,
+                    sq_lease.refresh_ms);
+        if (!json_file.empty()) {
+            std::ofstream out(json_file);
+            out << json::serialize(figures) << '\n';
+            if (!out)
+                throw std::runtime_error("cannot write " + json_file);
+        }
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "fleet_bench: %s\n", e.what());

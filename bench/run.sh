@@ -19,37 +19,46 @@
 # beforehand) with --parallel --parallel-max 1 and 4, with 0 and 50 ms of latency injected per page;
 # requests made / minimal requests from the sandbox's counters; peak memory (max RSS) of a
 # 1,000,000-record read against a 100,000-record read.
-# Usage: bench/run.sh [-n RUNS] [--read-runs N] [--only test|read] [--json]
-#   (default 20 TEST rounds, 3 read rounds; --json: one JSON object on standard output)
+# And a fleet (fleet_bench, docs/fleet.md): three hosts on one throw-away PostgreSQL database (skipped,
+# saying so, when PostgreSQL is not installed) and on one SQLite file, 6 `sample_host test` processes
+# at a time for --fleet-seconds each: TESTs per second across the fleet, refreshes per expiry, and the
+# lease's cost per refresh (the store's round trips around one refresh against a plain read).
+# Usage: bench/run.sh [-n RUNS] [--read-runs N] [--fleet-seconds S] [--only test|read|fleet] [--json]
+#   (default 20 TEST rounds, 3 read rounds, 20 s per fleet; --json: one JSON object on standard output)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
 runs=20
 read_runs=3
+fleet_seconds=20
 only=all
 json=false
 while (($#)); do
   case $1 in
     -n) runs=$2; shift 2 ;;
     --read-runs) read_runs=$2; shift 2 ;;
+    --fleet-seconds) fleet_seconds=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --json) json=true; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "-n wants a positive number of runs, not '$runs'" >&2; exit 2; }
 [[ $read_runs =~ ^[1-9][0-9]*$ ]] || { echo "--read-runs wants a positive number of runs, not '$read_runs'" >&2; exit 2; }
-[[ $only == all || $only == test || $only == read ]] || { echo "--only takes test or read, not '$only'" >&2; exit 2; }
+[[ $fleet_seconds =~ ^[1-9][0-9]*$ ]] || { echo "--fleet-seconds wants a positive number of seconds, not '$fleet_seconds'" >&2; exit 2; }
+[[ $only == all || $only == test || $only == read || $only == fleet ]] ||
+  { echo "--only takes test, read or fleet, not '$only'" >&2; exit 2; }
 
 system_bundle=/etc/ssl/certs/ca-certificates.crt
 [[ -r $system_bundle ]] || { echo "error: $system_bundle is missing: install ca-certificates" >&2; exit 1; }
 
 ensure_packages
 say "building (bench)"
+use_ccache
 [[ -f $root/build/bench/build.ninja ]] || cmake --preset bench -S "$root" >/dev/null
 cmake --build --preset bench --parallel "$(nproc)" --target sample_host sage_cloud_accounting sage_sandbox \
-  connector_bench >&2
+  connector_bench fleet_bench >&2
 
 bin=$root/build/bench
 work=$(mktemp -d "${TMPDIR:-/tmp}/sage-bench-XXXXXX")
@@ -63,6 +72,22 @@ cleanup() {
 trap cleanup EXIT
 
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]])' "$1"; }
+# A figures file (JSON) printed as --json wants it: one object, with the date.
+print_json() { python3 -c 'import json,sys,time; d={"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}; d.update(json.load(open(sys.argv[1]))); print(json.dumps(d, indent=2))' "$1"; }
+
+# ---- a fleet: its own PostgreSQL server and sandboxes (fleet_bench), before this script's sandbox ----
+# fleet.txt (the text section) and fleet.json (merged into --json).
+if [[ $only == all || $only == fleet ]]; then
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ||
+    say "PostgreSQL is not installed (Debian: apt-get install postgresql): the fleet on PostgreSQL is skipped"
+  say "a fleet of 3 hosts on PostgreSQL and on one SQLite file, 6 TESTs at a time for $fleet_seconds s each"
+  "$bin/bench/fleet_bench" "$fleet_seconds" 6 --json "$work/fleet.json" >"$work/fleet-text.txt"
+  { echo; cat "$work/fleet-text.txt"; } >"$work/fleet.txt"
+  if [[ $only == fleet ]]; then
+    if $json; then print_json "$work/fleet.json"; else cat "$work/fleet.txt"; fi
+    exit 0
+  fi
+fi
 # Microseconds since the epoch, from bash itself: no process is started to read the clock.
 now_us() { local t=${EPOCHREALTIME/./}; printf '%s' "$t"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -212,11 +237,7 @@ if [[ $only != test ]]; then
   read_bench
 fi
 if [[ $only == read ]]; then
-  if $json; then
-    python3 -c 'import json,sys,time; d={"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}; d.update(json.load(open(sys.argv[1]))); print(json.dumps(d, indent=2))' "$work/read.json"
-  else
-    cat "$work/read.txt"
-  fi
+  if $json; then print_json "$work/read.json"; else cat "$work/read.txt"; fi
   exit 0
 fi
 say "$runs rounds of: curl; sample_host test; sample_host describe; first TEST in a long-lived host;"
@@ -411,6 +432,9 @@ result = {
 read_figures = os.path.join(work, "read.json")
 if os.path.exists(read_figures):
     result.update(json.load(open(read_figures)))
+fleet_figures = os.path.join(work, "fleet.json")
+if os.path.exists(fleet_figures):
+    result.update(json.load(open(fleet_figures)))
 if as_json:
     print(json.dumps(result, indent=2))
     sys.exit(0)
@@ -433,4 +457,6 @@ for label, ms in first_phases:
     print(f"  {label:<72} {ms:8.2f} ms")
 if os.path.exists(read_figures):
     print(open(os.path.join(work, "read.txt")).read(), end="")
+if os.path.exists(fleet_figures):
+    print(open(os.path.join(work, "fleet.txt")).read(), end="")
 PY

@@ -1,34 +1,30 @@
 // A fleet refreshing Sage tokens: three sample_host processes' data folders on one PostgreSQL database
 // and one host key (and, a second time, on one SQLite file: several processes on one machine), the
 // connector keeping its tokens in the host's credential store, against the Sage sandbox issuing access
-// tokens that live 5 s. Waves of concurrent TESTs spread across the hosts spend exactly one refresh per
-// expiry (the sandbox's counters are the ground truth) and never meet invalid_grant; a TEST SIGKILLed
-// while it holds the lease, mid-refresh, holds the others up for the lease's TTL only.
+// tokens that live 5 s (tests/support/fleet_driver). Waves of concurrent TESTs spread across the hosts
+// spend exactly one refresh per expiry (the sandbox's counters are the ground truth) and never meet
+// invalid_grant; TESTs SIGKILLed while they hold the lease, mid-refresh, hold the others up for the
+// lease's TTL only, and lose nothing but the documented window.
 //
-// FLEET_WAVES (5), FLEET_TESTS_PER_WAVE (8) and FLEET_KILL_ROUNDS (2; each costs the lease's TTL,
-// Timeout + 10 s) scale it.
+// FLEET_WAVES (5), FLEET_TESTS_PER_WAVE (8), FLEET_KILL_ROUNDS (20 per engine; rounds on different
+// connections share a lease TTL) and FLEET_KILLS_AT_ONCE (10 at most per shared TTL) scale it.
 #define BOOST_TEST_MODULE fleet_refresh
 #include <boost/test/unit_test.hpp>
 
 #include "e2e_support.hpp"
+#include "fleet_driver.hpp"
 #include "postgresql_server.hpp"
-#include "sandbox_process.hpp"
 
-#include <boost/json.hpp>
-
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <thread>
-
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace e2e;
 using namespace std::chrono_literals;
-namespace json = boost::json;
+using test_support::fleet_driver;
+using test_support::fleet_test_result;
 
 namespace {
 
@@ -44,127 +40,36 @@ test_support::postgresql_server& server()
     return instance;
 }
 
-struct fleet {
-    test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX,
-                                       {"--port", "0", "--records", "5", "--access-token-lifetime", "5"}};
-    test_support::temp_dir shared{"fleet-refresh"};
-    std::filesystem::path key_file = shared / "fleet.key";
-    std::string database_name; // PostgreSQL
-    std::string database_url;
-    std::vector<std::unique_ptr<sample_host_runner>> hosts;
-    std::string client_id;
-    std::string client_secret;
+// Every TEST's Timeout, and the lease the connector takes for it: Timeout + 5 s (lease_ttl_for,
+// plugin/src/oauth/token_manager.cpp; docs/fleet.md).
+constexpr int timeout_seconds = 2;
+constexpr auto lease_ttl = std::chrono::seconds(timeout_seconds) + 5s;
+// An access token of 5 s is refreshed when a fifth of its life is left: 4 s after it was issued.
+constexpr auto until_stale = 4500ms;
+// Victims on further connections are killed while the first one's lease has more than this left, up to
+// FLEET_KILLS_AT_ONCE (10: their others, three each, then start at once, thirty host processes).
+constexpr auto lease_left_for_others = 2s;
 
-    explicit fleet(bool on_postgresql)
-    {
-        std::string key(32, '\0');
-        std::ifstream("/dev/urandom", std::ios::binary).read(key.data(), 32);
-        test_support::write_file(key_file, key);
-        ::chmod(key_file.c_str(), 0600);
-        if (on_postgresql)
-            database_name = server().create_database();
-        database_url = on_postgresql ? server().url(database_name) : "sqlite:" + (shared / "fleet.db").string();
-        for (int i = 0; i < 3; ++i)
-            hosts.push_back(std::make_unique<sample_host_runner>());
-        const auto& client = sage.info().at("clients").as_array().at(0).as_object();
-        client_id = std::string(client.at("client_id").as_string());
-        client_secret = std::string(client.at("client_secret").as_string());
-        const auto trial = hosts[0]->run({"marketplace", "start-trial", sage_id}, environment({}));
-        BOOST_TEST_REQUIRE(trial.exit_code == 0, describe(trial));
-    }
-
-    std::map<std::string, std::string> environment(std::map<std::string, std::string> extra) const
-    {
-        extra["SAMPLE_HOST_DATABASE"] = database_url;
-        extra["SAMPLE_HOST_KEY"] = key_file.string();
-        return extra;
-    }
-
-    // A refresh token of its own for one TEST: the seed the connector uses only while the store is empty.
-    std::string fresh_refresh_token() const
-    {
-        const auto minted = json::parse(sage.control("/tokens", R"({"client_id":")" + client_id + R"("})"));
-        return std::string(minted.at("refresh_token").as_string());
-    }
-
-    std::vector<std::string> test_argv(int host) const
-    {
-        return {CONNECTOR_TEST_SAMPLE_HOST,
-                "--plugins",
-                hosts[static_cast<std::size_t>(host)]->plugins().string(),
-                "--data",
-                hosts[static_cast<std::size_t>(host)]->data().string(),
-                "test",
-                sage_id,
-                "--set",
-                "ConnectionName=Books",
-                "--set",
-                "InitiateOAuth=REFRESH",
-                "--set",
-                "ClientId=" + client_id,
-                "--secret-env",
-                "ClientSecret=FLEET_CLIENT_SECRET",
-                "--secret-env",
-                "RefreshToken=FLEET_REFRESH_TOKEN",
-                "--file",
-                "KeystoreFile=" + sage.text("ca_file"),
-                "--set",
-                "Timeout=2",
-                "--set",
-                "AuthorizeURL=" + sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1",
-                "--set",
-                "TokenURL=" + sage.text("token_url"),
-                "--set",
-                "ApiBaseURL=" + sage.text("api_base_url")};
-    }
-
-    test_support::started_process start_test(int host) const
-    {
-        test_support::process_options options;
-        options.unset_environment = {
-            "SAMPLE_HOST_PLUGINS", "SAMPLE_HOST_DATA", "SAMPLE_HOST_USER", "SAMPLE_HOST_NOW", "DISPLAY",
-            "WAYLAND_DISPLAY",     "BROWSER"};
-        options.environment =
-            environment({{"FLEET_CLIENT_SECRET", client_secret}, {"FLEET_REFRESH_TOKEN", fresh_refresh_token()}});
-        return test_support::start_process(test_argv(host), options, false);
-    }
-
-    json::object counters() const { return json::parse(sage.control("/counters")).as_object(); }
-    std::int64_t counter(const char* name) const
-    {
-        const auto c = counters();
-        return c.contains(name) ? c.at(name).to_number<std::int64_t>() : 0;
-    }
-};
-
-// Waits for a started TEST; its exit status and standard output.
-std::pair<int, std::string> finish_test(test_support::started_process& p)
+std::string seconds_text(std::chrono::steady_clock::duration d)
 {
-    std::string out;
-    char buffer[4096];
-    for (ssize_t n; (n = ::read(p.output, buffer, sizeof buffer)) > 0;)
-        out.append(buffer, static_cast<std::size_t>(n));
-    ::close(p.output);
-    ::close(p.error);
-    return {test_support::wait_for_exit(p.pid), out};
+    return std::to_string(std::chrono::duration<double>(d).count()) + " s";
 }
 
-void waves_of_tests_refresh_once_per_expiry(fleet& f)
+void waves_of_tests_refresh_once_per_expiry(fleet_driver& f)
 {
     const int waves = setting("FLEET_WAVES", 5);
     const int per_wave = setting("FLEET_TESTS_PER_WAVE", 8);
-    (void)f.sage.control("/counters/reset", "{}");
+    f.reset_counters();
     int available = 0;
     for (int wave = 0; wave < waves; ++wave) {
         if (wave > 0)
-            std::this_thread::sleep_for(4500ms); // the access token is stale 4 s after it was issued
+            std::this_thread::sleep_for(until_stale);
         std::vector<test_support::started_process> running;
         for (int i = 0; i < per_wave; ++i)
-            running.push_back(f.start_test(i % 3));
-        for (auto& p : running) {
-            const auto [status, out] = finish_test(p);
-            BOOST_TEST(status == 0, "wave " << wave << ": " << out);
-            available += (status == 0 && first_line(out) == "connection available") ? 1 : 0;
+            running.push_back(f.start_test(static_cast<std::size_t>(i)));
+        for (const auto& r : fleet_driver::finish_all(running)) {
+            BOOST_TEST(r.available(), "wave " << wave << ": " << r.out << r.err);
+            available += r.available() ? 1 : 0;
         }
     }
     BOOST_TEST(available == waves * per_wave);
@@ -174,70 +79,164 @@ void waves_of_tests_refresh_once_per_expiry(fleet& f)
                                         << " expiries, " << f.counter("invalid_grant") << " invalid_grant");
 }
 
+// A victim killed mid-refresh: its connection, and when the lease it held ends at the earliest.
+struct kill_round {
+    std::string connection;
+    std::chrono::steady_clock::time_point lease_end;
+};
+
+// One round on `connection`: the victim takes the connection's lease to refresh its stale token, Sage
+// receives the refresh (and rotates the refresh token) but would answer only after 30 s, and the victim
+// is SIGKILLed as soon as Sage has its request, verified to hold the lease, well within its Timeout.
+kill_round kill_a_lease_holder_mid_refresh(fleet_driver& f, std::size_t round, const std::string& connection)
+{
+    const std::int64_t before = f.counter("refreshes");
+    f.delay_token_answers(1, 30s);
+    auto victim = f.start_test(round, connection);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (f.counter("refreshes") == before && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
+    const auto measured = std::chrono::steady_clock::now(); // the lease ends no sooner than this + its time left
+    const auto leases = f.leases_held();
+    test_support::kill_process_group(victim.pid);
+    const fleet_test_result r = fleet_driver::finish(victim);
+    BOOST_TEST_REQUIRE(r.status == 128 + SIGKILL,
+                       connection << ": the victim ended before it was killed: " << r.out << r.err);
+    BOOST_TEST_REQUIRE(f.counter("refreshes") == before + 1, connection << ": the victim's refresh never reached Sage");
+    const auto held = leases.find(connection);
+    BOOST_TEST_REQUIRE((held != leases.end()), connection << ": the victim held no lease when killed");
+    BOOST_TEST((held->second <= lease_ttl),
+               connection << ": a lease of " << held->second.count() << " ms left, longer than the TTL");
+    return {connection, measured + held->second};
+}
+
+// Rounds on connections of their own: each victim is killed mid-refresh holding its connection's lease
+// (above). Then three TESTs start on each connection, one on each host: they wait for the lease to run
+// out; one of them refreshes with the stored refresh token, which Sage has spent (the documented
+// window: Sage rotated, the answer reached nobody), meets invalid_grant, reads again, finds no newer
+// set and falls back to the refresh token in its form; the two others use what it stored. So each
+// round costs exactly one invalid_grant and one more refresh, and every TEST after the kill is
+// available. Victims are killed one after another until the first one's lease has 2 s left (or ten are
+// dead, FLEET_KILLS_AT_ONCE), then the others of all of them start: several rounds share one TTL, and every lease still
+// holds its others up.
+void killed_lease_holders_hold_the_others_up_for_the_ttl_only(fleet_driver& f)
+{
+    const auto rounds = static_cast<std::size_t>(setting("FLEET_KILL_ROUNDS", 20));
+    const auto most_victims_at_once = static_cast<std::size_t>(setting("FLEET_KILLS_AT_ONCE", 10));
+    const std::size_t hosts = fleet_driver::host_count;
+    std::vector<std::string> connections;
+    for (std::size_t round = 0; round < rounds; ++round)
+        connections.push_back("Killed " + std::to_string(round + 1));
+
+    // Every connection gets a stored token set first (its seed, refreshed); it is stale 4 s later.
+    for (std::size_t first = 0; first < rounds; first += 10) {
+        std::vector<test_support::started_process> running;
+        for (std::size_t round = first; round < std::min(rounds, first + 10); ++round)
+            running.push_back(f.start_test(round, connections[round]));
+        for (const auto& r : fleet_driver::finish_all(running))
+            BOOST_TEST_REQUIRE(r.available(), "a first TEST: " << r.out << r.err);
+    }
+    std::this_thread::sleep_for(until_stale);
+    f.reset_counters();
+
+    std::size_t done = 0;
+    std::size_t batches = 0;
+    std::size_t available_after = 0;
+    auto longest_wait = std::chrono::steady_clock::duration::zero();
+    while (done < rounds) {
+        ++batches;
+        std::vector<kill_round> killed;
+        while (
+            done < rounds && killed.size() < most_victims_at_once &&
+            (killed.empty() || std::chrono::steady_clock::now() + lease_left_for_others < killed.front().lease_end)) {
+            killed.push_back(kill_a_lease_holder_mid_refresh(f, done, connections[done]));
+            ++done;
+        }
+
+        const auto others_started = std::chrono::steady_clock::now();
+        std::vector<test_support::started_process> others;
+        for (const auto& k : killed)
+            for (std::size_t host = 0; host < hosts; ++host)
+                others.push_back(f.start_test(host, k.connection));
+        const auto results = fleet_driver::finish_all(others);
+        for (std::size_t i = 0; i < killed.size(); ++i) {
+            const kill_round& k = killed[i];
+            auto earliest = std::chrono::steady_clock::time_point::max();
+            auto latest = std::chrono::steady_clock::time_point::min();
+            for (std::size_t host = 0; host < hosts; ++host) {
+                const fleet_test_result& r = results[i * hosts + host];
+                BOOST_TEST(r.available(), k.connection << ", host " << host << ": " << r.out << r.err);
+                available_after += r.available() ? 1U : 0U;
+                earliest = std::min(earliest, r.ended);
+                latest = std::max(latest, r.ended);
+            }
+            // The lease still held them up when they started, nobody got a token under it, and nobody
+            // was held up beyond the TTL and the waiters' patience after it (5 s, then they give up):
+            // what the dead holder costs the others is its lease's TTL, not more.
+            BOOST_TEST((k.lease_end > others_started),
+                       k.connection << ": the lease had run out before the others started");
+            BOOST_TEST((earliest >= k.lease_end - 100ms), k.connection << ": a TEST got a token "
+                                                                       << seconds_text(k.lease_end - earliest)
+                                                                       << " before the killed holder's lease ran out");
+            BOOST_TEST((latest - others_started < lease_ttl + 5s),
+                       k.connection << ": the last TEST ended " << seconds_text(latest - others_started)
+                                    << " after the others started (lease TTL " << lease_ttl.count() << " s)");
+            longest_wait = std::max(longest_wait, latest - others_started);
+        }
+        // The exact accounting, so far: every victim's refresh (rotated, never answered), then per
+        // connection one invalid_grant on the spent refresh token and one refresh from a form's own
+        // refresh token. Nothing else is lost, and no lease is left behind.
+        BOOST_TEST(f.counter("refreshes") == static_cast<std::int64_t>(2 * done));
+        BOOST_TEST(f.counter("invalid_grant") == static_cast<std::int64_t>(done));
+        BOOST_TEST(f.leases_held().empty(), "every lease was given back or ran out");
+    }
+    BOOST_TEST(available_after == hosts * rounds);
+    BOOST_TEST_MESSAGE(rounds << " lease holders SIGKILLed mid-refresh in " << batches << " batches (lease TTL "
+                              << lease_ttl.count() << " s): " << available_after << " of " << hosts * rounds
+                              << " TESTs after them available, the longest after waiting " << seconds_text(longest_wait)
+                              << "; " << f.counter("invalid_grant") << " invalid_grant, " << f.counter("refreshes")
+                              << " refreshes");
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(postgresql_fleet_refreshes_once_per_expiry)
 {
-    fleet f(true);
+    const std::string database = server().create_database();
+    fleet_driver f(server().url(database), timeout_seconds);
     waves_of_tests_refresh_once_per_expiry(f);
     // Nothing in plain text: not in the database, not in any data folder.
-    const std::string dump = server().dump(f.database_name);
-    BOOST_TEST(!contains(dump, f.client_secret));
+    const std::string dump = server().dump(database);
+    BOOST_TEST(!contains(dump, f.client_secret()));
     BOOST_TEST(!contains(dump, "refresh_token"));
     BOOST_TEST(!contains(dump, "access_token"));
-    for (const auto& host : f.hosts) {
-        const std::string bytes = all_bytes_under(host->data());
-        BOOST_TEST(!contains(bytes, f.client_secret));
+    for (std::size_t host = 0; host < fleet_driver::host_count; ++host) {
+        const std::string bytes = all_bytes_under(f.host_data(host));
+        BOOST_TEST(!contains(bytes, f.client_secret()));
         BOOST_TEST(!contains(bytes, "refresh_token"));
     }
 }
 
 BOOST_AUTO_TEST_CASE(sqlite_processes_refresh_once_per_expiry)
 {
-    fleet f(false);
+    fleet_driver f({}, timeout_seconds);
     waves_of_tests_refresh_once_per_expiry(f);
+    const auto file = f.folder() / "fleet.db";
     const std::string bytes =
-        test_support::read_file(f.shared / "fleet.db") +
-        (std::filesystem::exists(f.shared / "fleet.db-wal") ? test_support::read_file(f.shared / "fleet.db-wal") : "");
+        test_support::read_file(file) +
+        (std::filesystem::exists(file.string() + "-wal") ? test_support::read_file(file.string() + "-wal") : "");
     BOOST_TEST(!contains(bytes, "refresh_token"));
-    BOOST_TEST(!contains(bytes, f.client_secret));
+    BOOST_TEST(!contains(bytes, f.client_secret()));
 }
 
-BOOST_AUTO_TEST_CASE(a_test_killed_holding_the_lease_holds_the_others_up_for_the_ttl_only)
+BOOST_AUTO_TEST_CASE(postgresql_tests_killed_holding_the_lease_hold_the_others_up_for_the_ttl_only)
 {
-    fleet f(true);
-    const int rounds = setting("FLEET_KILL_ROUNDS", 2);
-    // A first TEST stores a token set.
-    auto first = f.start_test(0);
-    BOOST_TEST_REQUIRE(finish_test(first).first == 0);
-    for (int round = 0; round < rounds; ++round) {
-        std::this_thread::sleep_for(4500ms); // stale again
-        (void)f.sage.control("/counters/reset", "{}");
-        // The token endpoint answers after 30 s: the victim holds the lease while it waits, and is killed.
-        (void)f.sage.control("/faults", R"({"endpoint":"token","kind":"delay","delay_ms":30000,"count":1})");
-        auto victim = f.start_test(round % 3);
-        const auto deadline = std::chrono::steady_clock::now() + 20s;
-        while (f.counter("refreshes") == 0 && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(50ms);
-        BOOST_TEST_REQUIRE(f.counter("refreshes") == 1); // the victim's refresh reached Sage
-        test_support::kill_process_group(victim.pid);
-        (void)finish_test(victim);
+    fleet_driver f(server().url(server().create_database()), timeout_seconds);
+    killed_lease_holders_hold_the_others_up_for_the_ttl_only(f);
+}
 
-        const auto started = std::chrono::steady_clock::now();
-        std::vector<test_support::started_process> others;
-        for (int i = 1; i <= 3; ++i)
-            others.push_back(f.start_test((round + i) % 3));
-        for (auto& p : others) {
-            const auto [status, out] = finish_test(p);
-            BOOST_TEST(status == 0, "round " << round << ": " << out);
-        }
-        const auto waited = std::chrono::steady_clock::now() - started;
-        BOOST_TEST(waited < 12s + 10s, "round " << round << ": the others needed "
-                                                << std::chrono::duration_cast<std::chrono::seconds>(waited).count()
-                                                << " s (lease TTL: Timeout 2 s + 10 s)");
-        // Sage rotated the victim's token but the answer never arrived: the documented window. The
-        // others meet it at most once, then fall back to their own refresh token, and one refresh follows.
-        BOOST_TEST(f.counter("invalid_grant") <= 1);
-        BOOST_TEST(f.counter("refreshes") <= 3);
-    }
+BOOST_AUTO_TEST_CASE(sqlite_processes_killed_holding_the_lease_hold_the_others_up_for_the_ttl_only)
+{
+    fleet_driver f({}, timeout_seconds);
+    killed_lease_holders_hold_the_others_up_for_the_ttl_only(f);
 }

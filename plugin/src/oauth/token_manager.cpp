@@ -32,8 +32,16 @@ bool token_manager::fresh_enough(const token_set& set) const
 
 std::chrono::milliseconds lease_ttl_for(std::chrono::seconds timeout)
 {
-    // The refresh request may take the whole Timeout; the margin covers reading and storing around it.
-    return timeout + std::chrono::seconds(10);
+    // The lease must outlive what its holder does under it. The refresh request is bounded by the
+    // Timeout as a whole (the HTTP client gives an operation one deadline across connecting, TLS,
+    // writing and reading; a token POST is never retried). Around it the holder makes two store calls,
+    // a read before and the compare-and-set after: single-row statements that take milliseconds
+    // (fleet_bench: under a millisecond for the lease, both calls and the release), and 5 s leaves room
+    // for a loaded database or a stalled process. A holder slower than that still loses no token set:
+    // compare-and-set keeps the newer one (store_rotated), and a waiter that took the lease meanwhile
+    // and meets invalid_grant reads the store again before asking anyone to sign in (refresh_leased).
+    // A dead holder keeps the others waiting no longer than this.
+    return timeout + std::chrono::seconds(5);
 }
 
 connector_support::failure token_manager::nothing_stored() const

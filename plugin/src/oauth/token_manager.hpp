@@ -25,9 +25,9 @@ struct token_manager_options {
     std::chrono::seconds skew{45};
     // How long to wait for another refresh (thread or process) before giving up.
     std::chrono::milliseconds lock_patience{std::chrono::seconds(90)};
-    // The host's credential store: how long a refresh lease lasts (the connection's Timeout and a
-    // margin). A waiter gives up when the lease has been held this long and a little more.
-    std::chrono::milliseconds lease_ttl{std::chrono::seconds(70)};
+    // The host's credential store: how long a refresh lease lasts (lease_ttl_for: the connection's
+    // Timeout and a margin). A waiter gives up when the lease has been held this long and a little more.
+    std::chrono::milliseconds lease_ttl{std::chrono::seconds(65)};
 };
 
 // The lease for a connection whose requests time out after `timeout`: the whole refresh fits in it.
