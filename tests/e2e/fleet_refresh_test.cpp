@@ -61,9 +61,17 @@ void waves_of_tests_refresh_once_per_expiry(fleet_driver& f)
     const int per_wave = setting("FLEET_TESTS_PER_WAVE", 8);
     f.reset_counters();
     int available = 0;
+    // A wave normally ends well inside one token's fresh life: one refresh each. On a starved machine
+    // (asan, a loaded CI) a wave can outlast it, and its later TESTs rightly refresh the token that
+    // went stale meanwhile: such a wave is allowed one more refresh per fresh life it spanned, never
+    // one for two TESTs that saw the same stale token (invalid_grant stays 0 either way).
+    const auto fresh_life = until_stale - 500ms;
+    std::int64_t allowed = 0;
+    std::string durations;
     for (int wave = 0; wave < waves; ++wave) {
         if (wave > 0)
             std::this_thread::sleep_for(until_stale);
+        const auto started = std::chrono::steady_clock::now();
         std::vector<test_support::started_process> running;
         for (int i = 0; i < per_wave; ++i)
             running.push_back(f.start_test(static_cast<std::size_t>(i)));
@@ -71,12 +79,20 @@ void waves_of_tests_refresh_once_per_expiry(fleet_driver& f)
             BOOST_TEST(r.available(), "wave " << wave << ": " << r.out << r.err);
             available += r.available() ? 1 : 0;
         }
+        const auto took = std::chrono::steady_clock::now() - started;
+        allowed += 1 + static_cast<std::int64_t>(took / fresh_life);
+        durations += (durations.empty() ? "" : ", ") + seconds_text(took);
     }
+    const std::int64_t refreshes = f.counter("refreshes");
     BOOST_TEST(available == waves * per_wave);
-    BOOST_TEST(f.counter("refreshes") == waves); // exactly one refresh per expiry, across the fleet
+    BOOST_TEST(refreshes >= waves); // every expiry was refreshed
+    BOOST_TEST(refreshes <= allowed, "at most one refresh per expiry across the fleet; waves took " << durations);
+    if (allowed == waves)
+        BOOST_TEST(refreshes == waves); // exactly one refresh per expiry
     BOOST_TEST(f.counter("invalid_grant") == 0);
-    BOOST_TEST_MESSAGE(waves * per_wave << " TESTs on 3 hosts: " << f.counter("refreshes") << " refreshes for " << waves
-                                        << " expiries, " << f.counter("invalid_grant") << " invalid_grant");
+    BOOST_TEST_MESSAGE(waves * per_wave << " TESTs on 3 hosts: " << refreshes << " refreshes for " << allowed
+                                        << " expiries (waves took " << durations << "), " << f.counter("invalid_grant")
+                                        << " invalid_grant");
 }
 
 // A victim killed mid-refresh: its connection, and when the lease it held ends at the earliest.
