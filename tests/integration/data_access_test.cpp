@@ -12,6 +12,8 @@
 #include <connector_sdk/data_access.hpp>
 
 #include <fake_host_services.hpp>
+#include <module_sandbox.hpp>
+#include <sandbox_form.hpp>
 #include <sdk_printing.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
@@ -19,14 +21,11 @@
 #include <boost/json.hpp>
 
 #include <chrono>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <set>
 
 using connector_sdk::error_category;
-using connector_sdk::file_value;
 using connector_sdk::form_values;
 using connector_sdk::read_request;
 using connector_sdk::read_result;
@@ -41,26 +40,19 @@ constexpr std::size_t lead_records = 45;  // of every entity of the lead busines
 constexpr std::size_t lead_contacts = 53; // not a multiple of any page size tried
 constexpr std::size_t other_records = 4;  // of every entity of the other business
 
-struct sandbox_owner {
-    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
-    sandbox_owner()
-    {
-        sage_sandbox::sandbox_options options;
-        options.records = lead_records;
-        options.contacts = lead_contacts;
-        options.other_business_records = other_records;
-        instance = std::make_unique<sage_sandbox::sandbox>(options);
-        instance->start();
-    }
-    ~sandbox_owner() { instance.reset(); }
-};
-
-file_value file_of(const std::filesystem::path& path)
+// The module's sandbox (test_support::module_sandbox), with the record counts above.
+sage_sandbox::sandbox_options module_options()
 {
-    std::ifstream in(path, std::ios::binary);
-    std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return {path.filename().string(), std::move(bytes)};
+    sage_sandbox::sandbox_options options;
+    options.records = lead_records;
+    options.contacts = lead_contacts;
+    options.other_business_records = other_records;
+    return options;
 }
+
+struct sandbox_owner : test_support::module_sandbox {
+    sandbox_owner() : module_sandbox(module_options()) {}
+};
 
 std::string id_of(std::string_view record)
 {
@@ -144,7 +136,7 @@ private:
 };
 
 struct fixture {
-    sage_sandbox::sandbox& sage = *sandbox_owner::instance;
+    sage_sandbox::sandbox& sage = test_support::module_sandbox::get();
     test_support::temp_dir state{"data-access-test"};
     test_support::fake_host_services services{state.path()};
     std::unique_ptr<connector_sdk::connector> connector =
@@ -167,18 +159,7 @@ struct fixture {
 
     form_values form() const
     {
-        const std::string& url = sage.info().base_url;
-        form_values f;
-        f.set("ConnectionName", std::string("Books"));
-        f.set("ClientId", sage.client().client_id);
-        f.set("ClientSecret", sage.client().client_secret);
-        f.set("RefreshToken", minted.refresh_token);
-        f.set("InitiateOAuth", std::string("REFRESH"));
-        f.set("KeystoreFile", file_of(sage.info().ca_file));
-        f.set("AuthorizeURL", url + "/oauth2/auth/central?filter=apiv3.1");
-        f.set("TokenURL", url + "/token");
-        f.set("ApiBaseURL", url + "/v3.1");
-        f.set("OAuthSettingsLocation", (state / "oauth" / "books.json").string());
+        form_values f = test_support::refresh_form(sage, minted.refresh_token, state / "oauth" / "books.json");
         f.set("Timeout", std::string("10"));
         return f;
     }
