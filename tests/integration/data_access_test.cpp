@@ -169,6 +169,23 @@ struct fixture {
         return data->read(form(), request, sink);
     }
 
+    // Every record of `entity`, the other request fields left at their defaults.
+    read_result read_entity(const std::string& entity, collecting_sink& sink) const
+    {
+        read_request request;
+        request.entity = entity;
+        return read(request, sink);
+    }
+
+    // Every request the sandbox received, to any endpoint.
+    [[nodiscard]] std::uint64_t requests_received() const
+    {
+        std::uint64_t requests = 0;
+        for (const auto& [endpoint, n] : sage.counters().requests)
+            requests += n;
+        return requests;
+    }
+
     // The sandbox's ground truth: id -> the record's bytes as a list sends them.
     std::map<std::string, std::string> truth(const std::string& entity, const std::string& business = {},
                                              const std::string& attributes = "all") const
@@ -649,10 +666,8 @@ BOOST_AUTO_TEST_CASE(persistent_5xx_fails_as_remote)
     broken.kind = fault_kind::server_error;
     sage.service().arm_fault(broken);
     books kept;
-    read_request request;
-    request.entity = "sales_invoices";
     collecting_sink sink(kept);
-    const read_result r = read(request, sink);
+    const read_result r = read_entity("sales_invoices", sink);
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::remote, r.message);
     BOOST_TEST(r.message.find("500") != std::string::npos, r.message);
@@ -665,18 +680,15 @@ BOOST_AUTO_TEST_CASE(a_forbidden_entity_fails_as_auth_naming_the_area)
 {
     sage.service().set_forbidden({"sales_invoices"});
     books kept;
-    read_request request;
-    request.entity = "sales_invoices";
     collecting_sink sink(kept);
-    const read_result r = read(request, sink);
+    const read_result r = read_entity("sales_invoices", sink);
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::auth, r.message);
     BOOST_TEST(r.message.find("Sales") != std::string::npos, r.message);
     BOOST_TEST_MESSAGE("403: " << r.message);
     // Another entity of the same connection still reads.
     collecting_sink contacts(kept);
-    request.entity = "contacts";
-    BOOST_TEST(read(request, contacts).complete);
+    BOOST_TEST(read_entity("contacts", contacts).complete);
 }
 
 BOOST_AUTO_TEST_CASE(an_expired_access_token_is_refreshed_once)
@@ -725,10 +737,8 @@ BOOST_AUTO_TEST_CASE(an_ended_subscription_is_no_token_problem)
 {
     sage.service().set_subscription_ended(true);
     books kept;
-    read_request request;
-    request.entity = "contacts";
     collecting_sink sink(kept);
-    const read_result r = read(request, sink);
+    const read_result r = read_entity("contacts", sink);
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::remote, r.message);
     BOOST_TEST(r.message.find("subscription") != std::string::npos, r.message);
@@ -739,18 +749,12 @@ BOOST_AUTO_TEST_CASE(without_a_licence_nothing_is_requested)
 {
     services.set_license_token(std::nullopt);
     books kept;
-    read_request request;
-    request.entity = "contacts";
     collecting_sink sink(kept);
-    const read_result r = read(request, sink);
+    const read_result r = read_entity("contacts", sink);
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::license, r.message);
     BOOST_TEST(!r.message.empty());
-    const auto counters = sage.counters();
-    std::uint64_t requests = 0;
-    for (const auto& [endpoint, n] : counters.requests)
-        requests += n;
-    BOOST_TEST(requests == 0u);
+    BOOST_TEST(requests_received() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_request_is_refused_before_the_network)
@@ -776,10 +780,7 @@ BOOST_AUTO_TEST_CASE(a_bad_request_is_refused_before_the_network)
         BOOST_TEST(!r.message.empty());
         BOOST_TEST_MESSAGE("refused: " << r.message);
     }
-    std::uint64_t requests = 0;
-    for (const auto& [endpoint, n] : sage.counters().requests)
-        requests += n;
-    BOOST_TEST(requests == 0u);
+    BOOST_TEST(requests_received() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

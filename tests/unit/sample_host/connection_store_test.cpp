@@ -51,10 +51,8 @@ struct store_fixture {
 
     std::unique_ptr<database> open()
     {
-        auto database = test_database::open(dir.path());
-        migrate(*database, host_migrations());
+        auto database = test_database::open_bootstrapped(dir.path(), t0);
         user_directory users(*database);
-        users.bootstrap(t0);
         const user_account admin = *users.find("admin");
         users.add(admin, "carol", role::user, std::string_view("acme"), t0);
         return database;

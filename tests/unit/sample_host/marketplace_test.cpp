@@ -64,7 +64,7 @@ int count_rows(database& db, const std::string& table)
 
 struct marketplace_fixture {
     test_support::temp_dir dir{"marketplace"};
-    std::unique_ptr<database> db_owner = test_database::open(dir.path());
+    std::unique_ptr<database> db_owner = test_database::open_bootstrapped(dir.path(), t0);
     database& db = *db_owner;
     license_repository licenses{db};
     const std::string signing_pem = sdk::generate_license_signing_key();
@@ -81,9 +81,7 @@ struct marketplace_fixture {
 
     marketplace_fixture()
     {
-        migrate(db, host_migrations());
         user_directory users(db);
-        users.bootstrap(t0);
         admin = *users.find("admin");
         bob = users.add(admin, "bob", role::user, std::nullopt, t0);
         acme_admin = users.add(admin, "alice", role::admin, std::string_view("acme"), t0);

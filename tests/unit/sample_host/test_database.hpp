@@ -6,10 +6,13 @@
 #include "postgresql_server.hpp"
 #include "storage/database.hpp"
 #include "storage/database_url.hpp"
+#include "storage/schema_migrations.hpp"
+#include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -57,6 +60,17 @@ inline sample_host::database_url location(const std::filesystem::path& dir)
 inline std::unique_ptr<sample_host::database> open(const std::filesystem::path& dir)
 {
     return sample_host::open_database(location(dir));
+}
+
+// open(dir), migrated to the current schema and past the first-use bootstrap at `now` (tenant "default",
+// user "admin").
+inline std::unique_ptr<sample_host::database> open_bootstrapped(const std::filesystem::path& dir,
+                                                                std::chrono::sys_seconds now)
+{
+    auto db = open(dir);
+    sample_host::migrate(*db, sample_host::host_migrations());
+    sample_host::user_directory(*db).bootstrap(now);
+    return db;
 }
 
 // Everything the database holds as stored: the SQLite file and its WAL, or a pg_dump of the PostgreSQL

@@ -6,7 +6,6 @@
 #include "refusal.hpp"
 #include "runtime/host_error.hpp"
 #include "storage/database.hpp"
-#include "storage/schema_migrations.hpp"
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
@@ -21,15 +20,9 @@ const std::chrono::sys_seconds t0{std::chrono::seconds(1'800'000'000)};
 
 struct directory_fixture {
     test_support::temp_dir dir{"user-directory"};
-    std::unique_ptr<database> db_owner = test_database::open(dir.path());
+    std::unique_ptr<database> db_owner = test_database::open_bootstrapped(dir.path(), t0);
     database& db = *db_owner;
     user_directory users{db};
-
-    directory_fixture()
-    {
-        migrate(db, host_migrations());
-        users.bootstrap(t0);
-    }
 
     user_account admin() const { return *users.find("admin"); }
 };
