@@ -1,33 +1,19 @@
-// Lets Boost.Test print the Sage sandbox's enumerations in failed assertions (found by argument-
-// dependent lookup of boost_test_print_type in the sandbox's namespace), as sdk_printing.hpp does for
-// the SDK's.
+// Lets Boost.Test print the Sage sandbox's enumerations in failed assertions: every enumeration of
+// the sandbox with a to_string (token_status, consent_mode, fault_kind, ...), found by argument-
+// dependent lookup of boost_test_print_type in the sandbox's namespace.
 #pragma once
 
-#include "fault_book.hpp"
-#include "sandbox_modes.hpp"
-#include "token_authority.hpp"
-
 #include <ostream>
+#include <type_traits>
 
 namespace sage_sandbox {
 
-inline std::ostream& boost_test_print_type(std::ostream& out, access_check value)
+template <typename Enumeration>
+requires std::is_enum_v<Enumeration> && requires(Enumeration value)
 {
-    return out << to_string(value);
+    to_string(value);
 }
-inline std::ostream& boost_test_print_type(std::ostream& out, consent_mode value)
-{
-    return out << to_string(value);
-}
-inline std::ostream& boost_test_print_type(std::ostream& out, fault_kind value)
-{
-    return out << to_string(value);
-}
-inline std::ostream& boost_test_print_type(std::ostream& out, token_kind value)
-{
-    return out << to_string(value);
-}
-inline std::ostream& boost_test_print_type(std::ostream& out, token_status value)
+std::ostream& boost_test_print_type(std::ostream& out, const Enumeration& value)
 {
     return out << to_string(value);
 }
