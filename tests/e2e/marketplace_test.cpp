@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "e2e_support.hpp"
+#include "file_mode.hpp"
 #include "sandbox_process.hpp"
 
 #include <connector_sdk/license.hpp>
@@ -18,8 +19,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-
-#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
@@ -54,13 +53,6 @@ std::map<std::string, std::string> at(sys_seconds t, std::map<std::string, std::
 {
     more["SAMPLE_HOST_NOW"] = std::to_string(t.time_since_epoch().count());
     return more;
-}
-
-mode_t mode_of(const fs::path& p)
-{
-    struct stat info {};
-    BOOST_REQUIRE(::lstat(p.c_str(), &info) == 0);
-    return info.st_mode & 07777;
 }
 
 // The key id of the throw-away key this build generated, which the connector trusts.
@@ -200,8 +192,8 @@ BOOST_AUTO_TEST_CASE(unlicensed_then_trial_then_expired_then_subscribed)
     BOOST_TEST(trial.at("connector_license").at("state").as_string() == "trial_active");
     BOOST_TEST(trial.at("connector_license").at("days_left").as_int64() == 30);
     // The signing key was put in the data folder, private.
-    BOOST_TEST(mode_of(host.data() / "marketplace") == 0700u);
-    BOOST_TEST(mode_of(host.data() / "marketplace" / "signing-key.pem") == 0600u);
+    BOOST_TEST(test_support::file_mode(host.data() / "marketplace") == 0700u);
+    BOOST_TEST(test_support::file_mode(host.data() / "marketplace" / "signing-key.pem") == 0600u);
 
     // 3. TEST works.
     const auto trial_test = run_test(host, t0 + hours(1));
@@ -463,7 +455,7 @@ BOOST_AUTO_TEST_CASE(init_refuses_a_non_ed25519_key_and_a_key_the_connector_does
         host.run_json({"marketplace", "init", "--signing-key", (keys / "other.pem").string()}, 0, at(t0));
     BOOST_TEST(imported.at("outcome").as_string() == "imported");
     BOOST_TEST(imported.at("key_id").as_string() != dev_key_id());
-    BOOST_TEST(mode_of(host.data() / "marketplace" / "signing-key.pem") == 0600u);
+    BOOST_TEST(test_support::file_mode(host.data() / "marketplace" / "signing-key.pem") == 0600u);
     const auto untrusted = host.run({"marketplace", "start-trial", sage_id}, at(t0 + seconds(1)));
     BOOST_TEST(untrusted.exit_code == 1, describe(untrusted));
     BOOST_TEST(contains(untrusted.err, "does not accept the licence"), describe(untrusted));

@@ -11,6 +11,7 @@
 #include <connector_sdk/oauth_management.hpp>
 
 #include <fake_host_services.hpp>
+#include <file_mode.hpp>
 #include <free_port.hpp>
 #include <module_sandbox.hpp>
 #include <sandbox_form.hpp>
@@ -18,8 +19,6 @@
 #include <sign_in_browser.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
-
-#include <sys/stat.h>
 
 #include <regex>
 
@@ -103,9 +102,7 @@ BOOST_AUTO_TEST_CASE(test_signs_in_through_the_browser_then_works_without_it)
     BOOST_REQUIRE(std::regex_search(url, found, std::regex("state=([A-Za-z0-9_-]+)")));
     BOOST_TEST(found[1].length() >= 22); // at least 128 bits as base64url
     // Stored, private; and the next TEST needs no browser.
-    struct stat st {};
-    BOOST_REQUIRE(::stat((this->state / "tokens.json").c_str(), &st) == 0);
-    BOOST_TEST((st.st_mode & 0777) == 0600u);
+    BOOST_TEST(test_support::file_mode(state / "tokens.json") == 0600u);
     services.set_browser({});
     BOOST_TEST(connector->test(form()).available);
     BOOST_TEST(services.opened_urls().size() == 1u);

@@ -10,13 +10,12 @@
 #include "sandbox.hpp"
 
 #include <fake_host_services.hpp>
+#include <file_mode.hpp>
 #include <module_sandbox.hpp>
 #include <sandbox_form.hpp>
 #include <sdk_printing.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
-
-#include <sys/stat.h>
 
 #include <chrono>
 
@@ -114,13 +113,6 @@ std::string stored_refresh_token(const std::filesystem::path& file)
     return text.substr(start, text.find('"', start) - start);
 }
 
-unsigned mode_of(const std::filesystem::path& path)
-{
-    struct stat st {};
-    BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
-    return st.st_mode & 0777;
-}
-
 } // namespace
 
 BOOST_TEST_GLOBAL_FIXTURE(sandbox_owner);
@@ -141,8 +133,8 @@ BOOST_AUTO_TEST_CASE(refresh_mode_refreshes_once_persists_the_rotated_set_and_sa
     const auto file = state / "oauth" / "books.json";
     const std::string rotated = stored_refresh_token(file);
     BOOST_TEST(rotated != minted.refresh_token);
-    BOOST_TEST(mode_of(file) == 0600u);
-    BOOST_TEST(mode_of(file.parent_path()) == 0700u);
+    BOOST_TEST(test_support::file_mode(file) == 0600u);
+    BOOST_TEST(test_support::file_mode(file.parent_path()) == 0700u);
 
     // A second TEST uses the stored set: no refresh, and the connection is reused.
     const auto connections = sage.counters()[counter::connections];

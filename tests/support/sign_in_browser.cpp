@@ -9,8 +9,8 @@ namespace test_support {
 
 browser_visit visit_sage(const std::string& url, const std::filesystem::path& ca)
 {
-    const auto run = run_process(
-        {"/usr/bin/curl", "-s", "--cacert", ca.string(), "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", url});
+    const auto run = run_process({"/usr/bin/curl", "-s", "--max-time", "30", "--cacert", ca.string(), "-o", "/dev/null",
+                                  "-w", "%{http_code} %{redirect_url}", url});
     browser_visit visit;
     const auto space = run.out.find(' ');
     visit.status = std::atoi(run.out.substr(0, space).c_str());
@@ -21,7 +21,8 @@ browser_visit visit_sage(const std::string& url, const std::filesystem::path& ca
 
 int deliver(const std::string& callback)
 {
-    const auto run = run_process({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", callback});
+    const auto run =
+        run_process({"/usr/bin/curl", "-s", "--max-time", "30", "-o", "/dev/null", "-w", "%{http_code}", callback});
     return std::atoi(run.out.c_str());
 }
 

@@ -14,10 +14,10 @@ struct browser_visit {
     std::string location; // the redirect to the CallbackURL (or the host's callback page)
 };
 
-// GETs `url`, trusting `ca`, without following the redirect.
+// GETs `url`, trusting `ca`, without following the redirect (30 s at most).
 browser_visit visit_sage(const std::string& url, const std::filesystem::path& ca);
 
-// GETs `callback` (a loopback listener's address); the HTTP status it answered.
+// GETs `callback` (a loopback listener's address; 30 s at most); the HTTP status it answered.
 int deliver(const std::string& callback);
 
 // `url` with its state parameter replaced by `state`.

@@ -6,6 +6,7 @@
 #define BOOST_TEST_MODULE marketplace_signing_key
 #include <boost/test/unit_test.hpp>
 
+#include "file_mode.hpp"
 #include "marketplace/marketplace_signing_key.hpp"
 #include "refusal.hpp"
 #include "runtime/host_error.hpp"
@@ -26,13 +27,6 @@ namespace fs = std::filesystem;
 using test_support::refusal_of;
 
 namespace {
-
-mode_t mode_of(const fs::path& p)
-{
-    struct stat info {};
-    BOOST_REQUIRE(::lstat(p.c_str(), &info) == 0);
-    return info.st_mode & 07777;
-}
 
 using connector_support::bio_ptr;
 using connector_support::pkey_ptr;
@@ -124,8 +118,8 @@ BOOST_AUTO_TEST_CASE(the_dev_key_is_imported_on_first_need_with_mode_0600_in_a_0
     BOOST_REQUIRE(loaded.imported_dev_key.has_value());
     BOOST_TEST(*loaded.imported_dev_key == dir / "build" / "signing-key.pem");
     BOOST_TEST(loaded.key.key_id() == connector_sdk::license_key_id(connector_sdk::license_public_key(dev_pem)));
-    BOOST_TEST(mode_of(store.folder()) == 0700u);
-    BOOST_TEST(mode_of(store.file()) == 0600u);
+    BOOST_TEST(test_support::file_mode(store.folder()) == 0700u);
+    BOOST_TEST(test_support::file_mode(store.file()) == 0600u);
     BOOST_TEST(connector_sdk::license_public_key(test_support::read_file(store.file())) ==
                connector_sdk::license_public_key(dev_pem));
 
@@ -155,13 +149,13 @@ BOOST_AUTO_TEST_CASE(import_writes_mode_0600_and_is_idempotent)
     const auto first = store.import(dir / "key.pem", false);
     BOOST_TEST((first.outcome == signing_key_store::import_outcome::imported));
     BOOST_TEST(first.key_id == connector_sdk::license_key_id(connector_sdk::license_public_key(pem)));
-    BOOST_TEST(mode_of(store.folder()) == 0700u);
-    BOOST_TEST(mode_of(store.file()) == 0600u);
+    BOOST_TEST(test_support::file_mode(store.folder()) == 0700u);
+    BOOST_TEST(test_support::file_mode(store.file()) == 0600u);
     BOOST_TEST(store.load().key.key_id() == first.key_id);
 
     const auto second = store.import(dir / "key.pem", false);
     BOOST_TEST((second.outcome == signing_key_store::import_outcome::unchanged));
-    BOOST_TEST(mode_of(store.file()) == 0600u);
+    BOOST_TEST(test_support::file_mode(store.file()) == 0600u);
 }
 
 BOOST_AUTO_TEST_CASE(a_different_key_is_replaced_only_when_asked)
@@ -182,7 +176,7 @@ BOOST_AUTO_TEST_CASE(a_different_key_is_replaced_only_when_asked)
     BOOST_TEST(replaced.previous_key_id == first.key_id);
     BOOST_TEST(store.load().key.key_id() == replaced.key_id);
     BOOST_TEST(replaced.key_id != first.key_id);
-    BOOST_TEST(mode_of(store.file()) == 0600u);
+    BOOST_TEST(test_support::file_mode(store.file()) == 0600u);
 }
 
 BOOST_AUTO_TEST_CASE(import_refuses_anything_but_an_ed25519_private_key)
@@ -230,7 +224,7 @@ BOOST_AUTO_TEST_CASE(a_key_file_others_can_read_is_refused_and_a_loose_folder_is
 
     fs::permissions(store.folder(), fs::perms(0755));
     (void)store.load();
-    BOOST_TEST(mode_of(store.folder()) == 0700u);
+    BOOST_TEST(test_support::file_mode(store.folder()) == 0700u);
 
     fs::permissions(store.file(), fs::perms(0644));
     const std::string message = refusal_of<host_error>([&] { (void)store.load(); });
