@@ -9,6 +9,7 @@
 
 #include "console_client.hpp"
 #include "e2e_support.hpp"
+#include "sandbox_app.hpp"
 #include "sandbox_process.hpp"
 
 #include <boost/json.hpp>
@@ -59,31 +60,26 @@ bool has_action(const json::object& tile, std::string_view action)
 // The sandbox, a data folder with the user alice, and an administrator's console on it.
 struct sage_console {
     test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX, {"--port", "0", "--contacts", "12"}};
+    test_support::sandbox_app app{sage};
     sample_host_runner host;
-    std::string client_id;
-    std::string client_secret;
     std::vector<std::string> minted;
 
     sage_console()
     {
-        const auto& client = sage.info().at("clients").as_array().at(0).as_object();
-        client_id = std::string(client.at("client_id").as_string());
-        client_secret = std::string(client.at("client_secret").as_string());
         const auto added = host.run({"users", "add", "alice", "--role", "user"});
         BOOST_TEST_REQUIRE(added.exit_code == 0, describe(added));
     }
 
     std::string refresh_token()
     {
-        const auto tokens = json::parse(sage.control("/tokens", R"({"client_id":")" + client_id + R"("})"));
-        minted.emplace_back(tokens.at("refresh_token").as_string());
+        minted.emplace_back(app.mint_tokens().at("refresh_token").as_string());
         return minted.back();
     }
 
     // The TEST form against the sandbox, as the page sends it: the keystore uploaded in base64.
     json::object form(const std::string& secret)
     {
-        json::object f = sandbox_form(sage, client_id, secret, "memory://console-e2e");
+        json::object f = sandbox_form(sage, app.client_id(), secret, "memory://console-e2e");
         f["InitiateOAuth"] = "REFRESH";
         f["RefreshToken"] = refresh_token();
         return f;
@@ -92,7 +88,7 @@ struct sage_console {
     void check_nothing_secret(const std::vector<std::string>& texts, console_process& server)
     {
         std::vector<std::string> secrets = minted;
-        secrets.push_back(client_secret);
+        secrets.push_back(app.client_secret());
         const std::string log = all_bytes_under(host.data() / "logs");
         for (const auto& secret : secrets) {
             for (const auto& text : texts)
@@ -179,7 +175,7 @@ BOOST_FIXTURE_TEST_CASE(test_create_and_preview_against_the_sandbox, sage_consol
     BOOST_TEST(!wrong.json().at("available").as_bool());
     BOOST_TEST(wrong.json().at("headline").as_string().starts_with("Connection unavailable: "), wrong.body);
 
-    const json::object good = form(client_secret);
+    const json::object good = form(app.client_secret());
     std::vector<std::string> answers{wrong.body};
     std::vector<std::int64_t> elapsed;
     for (int round = 0; round < 6; ++round) {
@@ -195,7 +191,7 @@ BOOST_FIXTURE_TEST_CASE(test_create_and_preview_against_the_sandbox, sage_consol
     BOOST_TEST_MESSAGE("console TEST #1: " << elapsed.front() << " ms; #2..#6 median: " << later[later.size() / 2]
                                            << " ms (connector loaded once, in the serving process)");
 
-    json::object create_body{{"connector", sage_id}, {"form", form(client_secret)}};
+    json::object create_body{{"connector", sage_id}, {"form", form(app.client_secret())}};
     const http_answer created = client.post("/api/connections", create_body);
     BOOST_TEST_REQUIRE(created.status == 201u, created.body);
     answers.push_back(created.body);
@@ -205,7 +201,7 @@ BOOST_FIXTURE_TEST_CASE(test_create_and_preview_against_the_sandbox, sage_consol
     BOOST_TEST(shown_doc.at("form").at("ClientSecret").as_string() == "");
     BOOST_TEST(shown_doc.at("form").at("RefreshToken").as_string() == "");
     BOOST_TEST(shown_doc.at("form").at("KeystoreFile").is_null());
-    BOOST_TEST(shown_doc.at("form").at("ClientId").as_string() == client_id);
+    BOOST_TEST(shown_doc.at("form").at("ClientId").as_string() == app.client_id());
     answers.push_back(shown.body);
 
     const http_answer saved_test = client.post("/api/connections/Books/test", json::object{});
