@@ -15,13 +15,10 @@ namespace {
 
 const std::chrono::sys_seconds t0{std::chrono::seconds(1'800'000'000)};
 
-struct repository_fixture {
-    test_support::temp_dir dir{"license-repository"};
-    std::unique_ptr<database> db_owner = test_database::open_bootstrapped(dir.path(), t0);
-    database& db = *db_owner;
+struct repository_fixture : test_database::bootstrapped_database {
     license_repository licenses{db};
 
-    repository_fixture()
+    repository_fixture() : bootstrapped_database("license-repository", t0)
     {
         user_directory users(db);
         users.add(*users.find("admin"), "carol", role::user, std::string_view("acme"), t0);

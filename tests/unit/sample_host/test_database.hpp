@@ -73,6 +73,18 @@ inline std::unique_ptr<sample_host::database> open_bootstrapped(const std::files
     return db;
 }
 
+// A test database of its own: a temporary folder named after `prefix` and open_bootstrapped(folder, now).
+struct bootstrapped_database {
+    bootstrapped_database(std::string_view prefix, std::chrono::sys_seconds now)
+        : dir(prefix), db_owner(open_bootstrapped(dir.path(), now)), db(*db_owner)
+    {
+    }
+
+    test_support::temp_dir dir;
+    std::unique_ptr<sample_host::database> db_owner;
+    sample_host::database& db;
+};
+
 // Everything the database holds as stored: the SQLite file and its WAL, or a pg_dump of the PostgreSQL
 // database (bytea in hex: what an attacker with a dump sees, searched for the hex of a secret too).
 inline std::string stored_bytes(const std::filesystem::path& dir)

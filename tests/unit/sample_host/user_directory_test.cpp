@@ -18,10 +18,9 @@ namespace {
 
 const std::chrono::sys_seconds t0{std::chrono::seconds(1'800'000'000)};
 
-struct directory_fixture {
-    test_support::temp_dir dir{"user-directory"};
-    std::unique_ptr<database> db_owner = test_database::open_bootstrapped(dir.path(), t0);
-    database& db = *db_owner;
+struct directory_fixture : test_database::bootstrapped_database {
+    directory_fixture() : bootstrapped_database("user-directory", t0) {}
+
     user_directory users{db};
 
     user_account admin() const { return *users.find("admin"); }
