@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "e2e_support.hpp"
+#include "file_mode.hpp"
 
 #include <boost/json.hpp>
 
@@ -36,13 +37,6 @@ std::vector<std::string> names_listed(sample_host_runner& host)
     for (const auto& c : doc.at("connections").as_array())
         names.emplace_back(c.at("name").as_string());
     return names;
-}
-
-unsigned mode_of(const std::filesystem::path& path)
-{
-    struct stat info {};
-    ::stat(path.c_str(), &info);
-    return info.st_mode & 07777u;
 }
 
 } // namespace
@@ -147,8 +141,8 @@ BOOST_AUTO_TEST_CASE(the_connector_gets_the_host_clock_tenant_and_a_private_stat
     BOOST_TEST(contains(r.out, "now=2027-01-31T00:00:0"), describe(r));
     const auto state = host.data() / "state" / "default" / fixture_id;
     BOOST_TEST(contains(r.out, "state=" + state.string()), describe(r));
-    BOOST_TEST(mode_of(state) == 0700u);
-    BOOST_TEST(mode_of(host.data()) == 0700u);
+    BOOST_TEST(test_support::file_mode(state) == 0700u);
+    BOOST_TEST(test_support::file_mode(host.data()) == 0700u);
 }
 
 BOOST_AUTO_TEST_CASE(check_reports_tampering_a_wrong_key_and_a_missing_key)
@@ -157,7 +151,7 @@ BOOST_AUTO_TEST_CASE(check_reports_tampering_a_wrong_key_and_a_missing_key)
     BOOST_TEST(host.run(create_args("Books", {"--no-test"}), key_env).exit_code == 0);
     const auto fine = host.run({"connections", "check"});
     BOOST_TEST(fine.exit_code == 0, describe(fine));
-    BOOST_TEST(mode_of(host.data() / "host.key") == 0600u);
+    BOOST_TEST(test_support::file_mode(host.data() / "host.key") == 0600u);
 
     const auto key = test_support::read_file(host.data() / "host.key");
     run_sql(host.data() / "host.db", "UPDATE connection_fields SET value = zeroblob(length(value)) WHERE secret = 1");

@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <openssl/evp.h>
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -254,6 +256,23 @@ http_answer console_client::put(const std::string& target, const boost::json::va
 http_answer console_client::del(const std::string& target) const
 {
     return with_session("DELETE", target, {});
+}
+
+signed_in_console::signed_in_console(const sample_host_runner& host, std::vector<std::string> global_args,
+                                     std::vector<std::string> serve_args)
+    : server(host.plugins(), host.data(), std::move(global_args), std::move(serve_args)), client(server.port())
+{
+    BOOST_TEST_REQUIRE(client.login(server.token()).status == 303u);
+}
+
+boost::json::object uploaded_file(const std::string& name, const std::string& bytes)
+{
+    std::string encoded(4 * ((bytes.size() + 2) / 3), '\0');
+    const int length =
+        ::EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+    encoded.resize(static_cast<std::size_t>(length));
+    return {{"name", name}, {"content_base64", encoded}};
 }
 
 } // namespace e2e

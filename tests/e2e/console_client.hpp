@@ -3,6 +3,9 @@
 // the way a browser and the console's page do. Every exchange has a deadline.
 #pragma once
 
+#include "e2e_support.hpp"
+
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
@@ -100,5 +103,18 @@ private:
     std::string cookie_; // "console_session=..."
     std::string csrf_;
 };
+
+// A console on `host`'s folders (the arguments as for console_process) and a client signed in to it
+// with the one-time login token; the test stops when the login fails.
+struct signed_in_console {
+    explicit signed_in_console(const sample_host_runner& host, std::vector<std::string> global_args = {},
+                               std::vector<std::string> serve_args = {});
+
+    console_process server;
+    console_client client;
+};
+
+// A file as the console's page uploads it: {"name": NAME, "content_base64": BYTES in base64}.
+[[nodiscard]] boost::json::object uploaded_file(const std::string& name, const std::string& bytes);
 
 } // namespace e2e

@@ -9,6 +9,7 @@
 
 #include "console_client.hpp"
 #include "e2e_support.hpp"
+#include "sandbox_app.hpp"
 #include "sandbox_process.hpp"
 
 #include <boost/json.hpp>
@@ -25,24 +26,20 @@ namespace {
 const std::string sentence =
     "Please request your administrator to start a trial or subscribe to the Premium Sage Cloud Accounting connector.";
 
-std::string base64(const std::string& bytes)
+// The connection "Books" to `sage` with the app `client_id`, as the console's page sends it: the
+// sandbox's CA uploaded as the keystore, its tokens kept at `token_location`.
+json::object sandbox_form(const test_support::sandbox_process& sage, const std::string& client_id,
+                          const std::string& client_secret, const std::string& token_location)
 {
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const auto n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-        out += {alphabet[(n >> 18) & 63], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], alphabet[n & 63]};
-    }
-    if (i + 1 == bytes.size()) {
-        const auto n = static_cast<unsigned char>(bytes[i]) << 16;
-        out += {alphabet[(n >> 18) & 63], alphabet[(n >> 12) & 63], '=', '='};
-    } else if (i + 2 == bytes.size()) {
-        const auto n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-        out += {alphabet[(n >> 18) & 63], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], '='};
-    }
-    return out;
+    return json::object{
+        {"ConnectionName", "Books"},
+        {"ClientId", client_id},
+        {"ClientSecret", client_secret},
+        {"KeystoreFile", uploaded_file("sandbox-ca.pem", test_support::read_file(sage.text("ca_file")))},
+        {"AuthorizeURL", sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1"},
+        {"TokenURL", sage.text("token_url")},
+        {"ApiBaseURL", sage.text("api_base_url")},
+        {"OAuthSettingsLocation", token_location}};
 }
 
 const json::object& sage_tile(const json::value& connectors)
@@ -63,48 +60,35 @@ bool has_action(const json::object& tile, std::string_view action)
 // The sandbox, a data folder with the user alice, and an administrator's console on it.
 struct sage_console {
     test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX, {"--port", "0", "--contacts", "12"}};
+    test_support::sandbox_app app{sage};
     sample_host_runner host;
-    std::string client_id;
-    std::string client_secret;
     std::vector<std::string> minted;
 
     sage_console()
     {
-        const auto& client = sage.info().at("clients").as_array().at(0).as_object();
-        client_id = std::string(client.at("client_id").as_string());
-        client_secret = std::string(client.at("client_secret").as_string());
         const auto added = host.run({"users", "add", "alice", "--role", "user"});
         BOOST_TEST_REQUIRE(added.exit_code == 0, describe(added));
     }
 
     std::string refresh_token()
     {
-        const auto tokens = json::parse(sage.control("/tokens", R"({"client_id":")" + client_id + R"("})"));
-        minted.emplace_back(tokens.at("refresh_token").as_string());
+        minted.emplace_back(app.mint_tokens().at("refresh_token").as_string());
         return minted.back();
     }
 
     // The TEST form against the sandbox, as the page sends it: the keystore uploaded in base64.
     json::object form(const std::string& secret)
     {
-        return json::object{
-            {"ConnectionName", "Books"},
-            {"InitiateOAuth", "REFRESH"},
-            {"ClientId", client_id},
-            {"ClientSecret", secret},
-            {"RefreshToken", refresh_token()},
-            {"KeystoreFile",
-             {{"name", "sandbox-ca.pem"}, {"content_base64", base64(test_support::read_file(sage.text("ca_file")))}}},
-            {"AuthorizeURL", sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1"},
-            {"TokenURL", sage.text("token_url")},
-            {"ApiBaseURL", sage.text("api_base_url")},
-            {"OAuthSettingsLocation", "memory://console-e2e"}};
+        json::object f = sandbox_form(sage, app.client_id(), secret, "memory://console-e2e");
+        f["InitiateOAuth"] = "REFRESH";
+        f["RefreshToken"] = refresh_token();
+        return f;
     }
 
     void check_nothing_secret(const std::vector<std::string>& texts, console_process& server)
     {
         std::vector<std::string> secrets = minted;
-        secrets.push_back(client_secret);
+        secrets.push_back(app.client_secret());
         const std::string log = all_bytes_under(host.data() / "logs");
         for (const auto& secret : secrets) {
             for (const auto& text : texts)
@@ -119,9 +103,8 @@ struct sage_console {
 
 BOOST_FIXTURE_TEST_CASE(users_see_the_sentence_and_administrators_manage_the_licence, sage_console)
 {
-    console_process as_user{host.plugins(), host.data(), {"--as", "alice"}};
-    console_client alice{as_user.port()};
-    BOOST_TEST_REQUIRE(alice.login(as_user.token()).status == 303u);
+    signed_in_console as_user{host, {"--as", "alice"}};
+    console_client& alice = as_user.client;
     BOOST_TEST(alice.get("/api/session").json().at("role").as_string() == "user");
 
     const json::value user_view = alice.get("/api/connectors").json();
@@ -138,9 +121,8 @@ BOOST_FIXTURE_TEST_CASE(users_see_the_sentence_and_administrators_manage_the_lic
     BOOST_TEST(refused.json().at("error").at("category").as_string() == "license");
     BOOST_TEST(refused.json().at("error").at("message").as_string() == sentence);
 
-    console_process as_admin{host.plugins(), host.data()};
-    console_client admin{as_admin.port()};
-    BOOST_TEST_REQUIRE(admin.login(as_admin.token()).status == 303u);
+    signed_in_console as_admin{host};
+    console_client& admin = as_admin.client;
     const json::value admin_view = admin.get("/api/connectors").json();
     const json::object& admin_tile = sage_tile(admin_view);
     BOOST_TEST(admin_tile.at("can_manage").as_bool());
@@ -175,17 +157,17 @@ BOOST_FIXTURE_TEST_CASE(users_see_the_sentence_and_administrators_manage_the_lic
 
     // The user's console sees the licence the administrator's console issued (same data folder).
     BOOST_TEST(sage_tile(alice.get("/api/connectors").json()).at("request_sentence").is_null());
-    BOOST_TEST(as_user.stop() == 0);
-    BOOST_TEST(as_admin.stop() == 0);
+    BOOST_TEST(as_user.server.stop() == 0);
+    BOOST_TEST(as_admin.server.stop() == 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(test_create_and_preview_against_the_sandbox, sage_console)
 {
     const auto trial = host.run({"marketplace", "start-trial", sage_id});
     BOOST_TEST_REQUIRE(trial.exit_code == 0, describe(trial));
-    console_process server{host.plugins(), host.data()};
-    console_client client{server.port()};
-    BOOST_TEST_REQUIRE(client.login(server.token()).status == 303u);
+    signed_in_console console{host};
+    console_process& server = console.server;
+    console_client& client = console.client;
     const std::string base = "/api/connectors/" + std::string(sage_id);
 
     const http_answer wrong = client.post(base + "/test", json::object{{"form", form("not-the-client-secret")}});
@@ -193,7 +175,7 @@ BOOST_FIXTURE_TEST_CASE(test_create_and_preview_against_the_sandbox, sage_consol
     BOOST_TEST(!wrong.json().at("available").as_bool());
     BOOST_TEST(wrong.json().at("headline").as_string().starts_with("Connection unavailable: "), wrong.body);
 
-    const json::object good = form(client_secret);
+    const json::object good = form(app.client_secret());
     std::vector<std::string> answers{wrong.body};
     std::vector<std::int64_t> elapsed;
     for (int round = 0; round < 6; ++round) {
@@ -209,7 +191,7 @@ BOOST_FIXTURE_TEST_CASE(test_create_and_preview_against_the_sandbox, sage_consol
     BOOST_TEST_MESSAGE("console TEST #1: " << elapsed.front() << " ms; #2..#6 median: " << later[later.size() / 2]
                                            << " ms (connector loaded once, in the serving process)");
 
-    json::object create_body{{"connector", sage_id}, {"form", form(client_secret)}};
+    json::object create_body{{"connector", sage_id}, {"form", form(app.client_secret())}};
     const http_answer created = client.post("/api/connections", create_body);
     BOOST_TEST_REQUIRE(created.status == 201u, created.body);
     answers.push_back(created.body);
@@ -219,7 +201,7 @@ BOOST_FIXTURE_TEST_CASE(test_create_and_preview_against_the_sandbox, sage_consol
     BOOST_TEST(shown_doc.at("form").at("ClientSecret").as_string() == "");
     BOOST_TEST(shown_doc.at("form").at("RefreshToken").as_string() == "");
     BOOST_TEST(shown_doc.at("form").at("KeystoreFile").is_null());
-    BOOST_TEST(shown_doc.at("form").at("ClientId").as_string() == client_id);
+    BOOST_TEST(shown_doc.at("form").at("ClientId").as_string() == app.client_id());
     answers.push_back(shown.body);
 
     const http_answer saved_test = client.post("/api/connections/Books/test", json::object{});
@@ -245,9 +227,9 @@ BOOST_AUTO_TEST_CASE(sign_in_with_sage_through_the_console_callback)
     sample_host_runner host;
     const auto trial = host.run({"marketplace", "start-trial", sage_id});
     BOOST_TEST_REQUIRE(trial.exit_code == 0, describe(trial));
-    console_process server{host.plugins(), host.data()};
-    console_client client{server.port()};
-    BOOST_TEST_REQUIRE(client.login(server.token()).status == 303u);
+    signed_in_console console{host};
+    console_process& server = console.server;
+    console_client& client = console.client;
 
     // The sandbox registers the console's own callback as the app's redirect URI.
     const std::string client_id = "console-e2e-client";
@@ -255,16 +237,7 @@ BOOST_AUTO_TEST_CASE(sign_in_with_sage_through_the_console_callback)
     test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX,
                                        {"--port", "0", "--client-id", client_id, "--client-secret", client_secret,
                                         "--redirect-uri", server.origin() + "/oauth/callback"}};
-    const json::object form{
-        {"ConnectionName", "Books"},
-        {"ClientId", client_id},
-        {"ClientSecret", client_secret},
-        {"KeystoreFile",
-         {{"name", "sandbox-ca.pem"}, {"content_base64", base64(test_support::read_file(sage.text("ca_file")))}}},
-        {"AuthorizeURL", sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1"},
-        {"TokenURL", sage.text("token_url")},
-        {"ApiBaseURL", sage.text("api_base_url")},
-        {"OAuthSettingsLocation", "memory://console-sign-in"}};
+    const json::object form = sandbox_form(sage, client_id, client_secret, "memory://console-sign-in");
 
     const json::value tiles = client.get("/api/connectors").json();
     const bool offers = sage_tile(tiles).at("extensions").at("web_sign_in").as_bool();

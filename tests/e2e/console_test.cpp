@@ -40,33 +40,12 @@ const std::string password = "fixture-password-SECRET-7730";
 const std::string config_token = "fixture-config-token-SECRET-1209";
 const std::string certificate_text = "-----BEGIN CERTIFICATE-----\nfixture-certificate-SECRET-5512\n";
 
-std::string base64(const std::string& bytes)
-{
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const auto n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-        out += {alphabet[(n >> 18) & 63], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], alphabet[n & 63]};
-    }
-    if (i + 1 == bytes.size()) {
-        const auto n = static_cast<unsigned char>(bytes[i]) << 16;
-        out += {alphabet[(n >> 18) & 63], alphabet[(n >> 12) & 63], '=', '='};
-    } else if (i + 2 == bytes.size()) {
-        const auto n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-        out += {alphabet[(n >> 18) & 63], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], '='};
-    }
-    return out;
-}
-
 // A console on the fixture connector's plugin folder, with a 2-second request timeout.
 struct console_fixture {
     sample_host_runner host{E2E_PLUGIN_DIR};
-    console_process server{host.plugins(), host.data(), {}, {"--request-timeout", "2"}};
-    console_client client{server.port()};
-
-    console_fixture() { BOOST_TEST_REQUIRE(client.login(server.token()).status == 303u); }
+    signed_in_console console{host, {}, {"--request-timeout", "2"}};
+    console_process& server = console.server;
+    console_client& client = console.client;
 
     // Every secret above, nowhere: not in `texts`, not in what the console printed, not in the data folder's log.
     void check_no_secret(const std::vector<std::string>& texts)
@@ -89,7 +68,7 @@ json::object books_form()
                         {"Password", password},
                         {"Verbose", true},
                         {"Retries", 3},
-                        {"Certificate", {{"name", "certs/fixture.pem"}, {"content_base64", base64(certificate_text)}}},
+                        {"Certificate", uploaded_file("certs/fixture.pem", certificate_text)},
                         {"AdditionalConfiguration",
                          json::array{json::array{"Region", "eu"}, json::array{"ServiceToken", config_token}}}};
 }

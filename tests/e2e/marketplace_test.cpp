@@ -11,6 +11,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "e2e_support.hpp"
+#include "file_mode.hpp"
+#include "sandbox_app.hpp"
 #include "sandbox_process.hpp"
 
 #include <connector_sdk/license.hpp>
@@ -73,37 +75,21 @@ struct private_plugins {
 // (the memory:// token store starts empty in every process).
 struct sage_sandbox_fixture {
     test_support::sandbox_process sage{CONNECTOR_TEST_SAGE_SANDBOX, {"--port", "0"}};
-    std::string client_id;
-    std::string client_secret;
+    test_support::sandbox_app app{sage};
     std::vector<std::string> minted; // every refresh token handed out, for the "never printed" check
 
-    sage_sandbox_fixture()
+    std::vector<std::string> test_args() const
     {
-        const auto& client = sage.info().at("clients").as_array().at(0).as_object();
-        client_id = std::string(client.at("client_id").as_string());
-        client_secret = std::string(client.at("client_secret").as_string());
-    }
-
-    std::vector<std::string> test_args()
-    {
-        return {"test",         sage_id,
-                "--set",        "ConnectionName=Books",
-                "--set",        "InitiateOAuth=REFRESH",
-                "--set",        "ClientId=" + client_id,
-                "--secret-env", "ClientSecret=E2E_SAGE_CLIENT_SECRET",
-                "--secret-env", "RefreshToken=E2E_SAGE_REFRESH_TOKEN",
-                "--file",       "KeystoreFile=" + sage.text("ca_file"),
-                "--set",        "AuthorizeURL=" + sage.text("base_url") + "/oauth2/auth/central?filter=apiv3.1",
-                "--set",        "TokenURL=" + sage.text("token_url"),
-                "--set",        "ApiBaseURL=" + sage.text("api_base_url"),
-                "--set",        "OAuthSettingsLocation=memory://marketplace-e2e"};
+        std::vector<std::string> args{"test", sage_id};
+        for (auto& a : app.form_arguments("memory://marketplace-e2e"))
+            args.push_back(std::move(a));
+        return args;
     }
 
     std::map<std::string, std::string> secrets()
     {
-        const auto tokens = json::parse(sage.control("/tokens", R"({"client_id":")" + client_id + R"("})"));
-        minted.emplace_back(tokens.at("refresh_token").as_string());
-        return {{"E2E_SAGE_CLIENT_SECRET", client_secret}, {"E2E_SAGE_REFRESH_TOKEN", minted.back()}};
+        minted.emplace_back(app.mint_tokens().at("refresh_token").as_string());
+        return app.secret_environment(minted.back());
     }
 
     // sample_host [--as USER] test sage-cloud-accounting FORM at host time `t`.
@@ -117,7 +103,7 @@ struct sage_sandbox_fixture {
 
     void check_nothing_secret_printed(const sample_host_runner& host) const
     {
-        BOOST_TEST(!contains(host.transcript(), client_secret));
+        BOOST_TEST(!contains(host.transcript(), app.client_secret()));
         for (const auto& token : minted)
             BOOST_TEST(!contains(host.transcript(), token));
     }

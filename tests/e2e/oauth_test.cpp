@@ -10,15 +10,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include "e2e_support.hpp"
+#include "file_mode.hpp"
+#include "free_port.hpp"
 #include "interactive_process.hpp"
 #include "sandbox_process.hpp"
+#include "sign_in_browser.hpp"
 
 #include <boost/json.hpp>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -31,19 +29,6 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-unsigned short free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 std::string random_hex(std::size_t digits)
 {
@@ -100,14 +85,13 @@ std::string printed_authorize_url(const std::string& err)
 // the browser is sent to (the CallbackURL with code and state), for pasting by hand.
 std::string consent_without_following(const std::string& url, const std::string& ca)
 {
-    const auto run = test_support::run_process({"/usr/bin/curl", "-s", "--max-time", "30", "--cacert", ca, "-o",
-                                                "/dev/null", "-w", "%{http_code} %{redirect_url}", url});
-    BOOST_TEST_REQUIRE(run.out.substr(0, 4) == "302 ", "Sage did not redirect: " << run.out);
-    return run.out.substr(4);
+    const test_support::browser_visit visit = test_support::visit_sage(url, ca);
+    BOOST_TEST_REQUIRE(visit.status == 302, "Sage did not redirect: " << visit.status << " " << visit.location);
+    return visit.location;
 }
 
 struct sandbox_fixture {
-    unsigned short port = free_port();
+    unsigned short port = test_support::free_port();
     std::string callback = "http://127.0.0.1:" + std::to_string(port) + "/callback";
     std::string client_id = random_uuid() + "/" + random_uuid();
     std::string client_secret = "e2e-oauth-client-secret-" + random_hex(16);
@@ -261,13 +245,6 @@ struct sandbox_fixture {
     }
 };
 
-unsigned mode_of(const fs::path& path)
-{
-    struct stat info {};
-    ::stat(path.c_str(), &info);
-    return info.st_mode & 07777u;
-}
-
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(browser_sign_in, sandbox_fixture)
@@ -303,7 +280,7 @@ BOOST_AUTO_TEST_CASE(authorize_then_test_without_a_browser_then_revoke_then_test
     BOOST_TEST(status.at("access_expires_at").is_string());
     const fs::path store = token_file(form());
     BOOST_TEST(store.string().rfind((host.data() / "state" / "default" / sage_id).string(), 0) == 0u, store);
-    BOOST_TEST(mode_of(store) == 0600u);
+    BOOST_TEST(test_support::file_mode(store) == 0600u);
     const auto table = host.run(with({"oauth", "status", sage_id}, form()), env(false));
     BOOST_TEST(table.exit_code == 0, describe(table));
     BOOST_TEST(contains(table.out, "access token:   ******** ("), describe(table));

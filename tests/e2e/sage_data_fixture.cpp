@@ -37,9 +37,6 @@ json::value parsed(const std::string& text, const std::string& what)
 sage_data_fixture::sage_data_fixture(sage_data_options options)
     : sage_(CONNECTOR_TEST_SAGE_SANDBOX, sandbox_arguments(options))
 {
-    const auto& client = sage_.info().at("clients").as_array().at(0).as_object();
-    client_id_ = std::string(client.at("client_id").as_string());
-    client_secret_ = std::string(client.at("client_secret").as_string());
     if (options.licensed) {
         const auto trial = host_.run({"marketplace", "start-trial", sage_id});
         BOOST_TEST_REQUIRE(trial.exit_code == 0, describe(trial));
@@ -58,17 +55,7 @@ std::vector<std::string> sage_data_fixture::arguments(const std::string& command
         args.push_back(options.front());
         options.erase(options.begin());
     }
-    for (auto& a : std::vector<std::string>{
-             "--set",        "ConnectionName=Books",
-             "--set",        "InitiateOAuth=REFRESH",
-             "--set",        "ClientId=" + client_id_,
-             "--secret-env", "ClientSecret=E2E_SAGE_CLIENT_SECRET",
-             "--secret-env", "RefreshToken=E2E_SAGE_REFRESH_TOKEN",
-             "--file",       "KeystoreFile=" + sage_.text("ca_file"),
-             "--set",        "AuthorizeURL=" + sage_.text("base_url") + "/oauth2/auth/central?filter=apiv3.1",
-             "--set",        "TokenURL=" + sage_.text("token_url"),
-             "--set",        "ApiBaseURL=" + sage_.text("api_base_url"),
-             "--set",        "OAuthSettingsLocation=memory://data-e2e"})
+    for (auto& a : app_.form_arguments("memory://data-e2e"))
         args.push_back(std::move(a));
     args.insert(args.end(), options.begin(), options.end());
     return args;
@@ -76,9 +63,8 @@ std::vector<std::string> sage_data_fixture::arguments(const std::string& command
 
 std::map<std::string, std::string> sage_data_fixture::environment()
 {
-    const auto tokens = parsed(sage_.control("/tokens", R"({"client_id":")" + client_id_ + R"("})"), "/tokens");
-    minted_.emplace_back(tokens.at("refresh_token").as_string());
-    return {{"E2E_SAGE_CLIENT_SECRET", client_secret_}, {"E2E_SAGE_REFRESH_TOKEN", minted_.back()}};
+    minted_.emplace_back(app_.mint_tokens().at("refresh_token").as_string());
+    return app_.secret_environment(minted_.back());
 }
 
 test_support::process_result sage_data_fixture::run(const std::string& command, const std::vector<std::string>& more)
@@ -133,8 +119,7 @@ void sage_data_fixture::set_latency(int milliseconds) const
 
 std::vector<std::string> sage_data_fixture::business_ids() const
 {
-    const auto tokens = parsed(sage_.control("/tokens", R"({"client_id":")" + client_id_ + R"("})"), "/tokens");
-    const std::string token(tokens.at("access_token").as_string());
+    const std::string token(app_.mint_tokens().at("access_token").as_string());
     const auto answer =
         test_support::run_process({"/usr/bin/curl", "-s", "--cacert", sage_.text("ca_file"), "-H",
                                    "Authorization: Bearer " + token, sage_.text("api_base_url") + "/businesses"});
@@ -147,7 +132,7 @@ std::vector<std::string> sage_data_fixture::business_ids() const
 
 void sage_data_fixture::check_nothing_secret_printed() const
 {
-    BOOST_TEST(!contains(host_.transcript(), client_secret_));
+    BOOST_TEST(!contains(host_.transcript(), app_.client_secret()));
     for (const auto& token : minted_)
         BOOST_TEST(!contains(host_.transcript(), token));
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "e2e_support.hpp"
+#include "sandbox_app.hpp"
 #include "sandbox_process.hpp"
 
 #include <boost/json/array.hpp>
@@ -52,7 +53,7 @@ public:
 
     sample_host_runner& host() noexcept { return host_; }
     test_support::sandbox_process& sage() noexcept { return sage_; }
-    [[nodiscard]] const std::string& client_secret() const noexcept { return client_secret_; }
+    [[nodiscard]] const std::string& client_secret() const noexcept { return app_.client_secret(); }
     [[nodiscard]] const std::vector<std::string>& minted() const noexcept { return minted_; }
 
     // Nothing secret (client secret, a refresh token) in anything the host printed.
@@ -60,9 +61,8 @@ public:
 
 private:
     test_support::sandbox_process sage_;
+    test_support::sandbox_app app_{sage_};
     sample_host_runner host_;
-    std::string client_id_;
-    std::string client_secret_;
     std::vector<std::string> minted_;
 };
 

@@ -11,103 +11,37 @@
 #include <connector_sdk/oauth_management.hpp>
 
 #include <fake_host_services.hpp>
-#include <process.hpp>
+#include <file_mode.hpp>
+#include <free_port.hpp>
+#include <module_sandbox.hpp>
+#include <sandbox_form.hpp>
 #include <sdk_printing.hpp>
+#include <sign_in_browser.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <iterator>
 #include <regex>
 
 using connector_sdk::error_category;
 using connector_sdk::form_values;
 using sage_sandbox::counter;
+using test_support::browser_visit;
+using test_support::deliver;
+using test_support::module_sandbox;
+using test_support::replace_state;
+using test_support::visit_sage;
 using namespace std::chrono_literals;
 
 namespace {
 
-// One sandbox for the whole module, started before the first test and stopped after the last one
-// (not at process exit, where OpenSSL's own clean-up may already have run).
-struct sandbox_owner {
-    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
-    sandbox_owner()
-    {
-        sage_sandbox::sandbox_options options;
-        instance = std::make_unique<sage_sandbox::sandbox>(options);
-        instance->start();
-    }
-    ~sandbox_owner() { instance.reset(); }
-};
-
-sage_sandbox::sandbox& shared_sandbox()
-{
-    return *sandbox_owner::instance;
-}
-
-unsigned short free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
-std::string file_text(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// What a browser does with the authorize URL: follow it to Sage and report where Sage sends it back.
-struct browser_visit {
-    int status = 0;
-    std::string location; // the redirect to the CallbackURL
-};
-
-browser_visit visit_sage(const std::string& url, const std::filesystem::path& ca)
-{
-    const auto run = test_support::run_process(
-        {"/usr/bin/curl", "-s", "--cacert", ca.string(), "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", url});
-    browser_visit visit;
-    const auto space = run.out.find(' ');
-    visit.status = std::atoi(run.out.substr(0, space).c_str());
-    if (space != std::string::npos)
-        visit.location = run.out.substr(space + 1);
-    return visit;
-}
-
-int deliver(const std::string& callback)
-{
-    const auto run =
-        test_support::run_process({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", callback});
-    return std::atoi(run.out.c_str());
-}
-
-std::string replace_state(const std::string& url, const std::string& state)
-{
-    return std::regex_replace(url, std::regex("state=[^&]*"), "state=" + state);
-}
-
 struct fixture {
-    sage_sandbox::sandbox& sage = shared_sandbox();
+    sage_sandbox::sandbox& sage = module_sandbox::get();
     test_support::temp_dir state{"authorization-flow"};
     test_support::fake_host_services services{state.path()};
     std::unique_ptr<connector_sdk::connector> connector =
         sage::sage_connector::make(services, test_support::test_marketplace_keys());
     connector_sdk::oauth_management* oauth = connector_sdk::find_extension<connector_sdk::oauth_management>(*connector);
-    unsigned short port = free_port();
+    unsigned short port = test_support::free_port();
     std::string callback = "http://127.0.0.1:" + std::to_string(port) + "/callback";
     sage_sandbox::oauth_client client;
 
@@ -124,19 +58,9 @@ struct fixture {
 
     form_values form() const
     {
-        const std::string url = sage.info().base_url;
-        form_values f;
+        form_values f = test_support::sandbox_form(sage, client);
         f.set("ConnectionName", std::string("Books"));
-        f.set("ClientId", client.client_id);
-        f.set("ClientSecret", client.client_secret);
         f.set("CallbackURL", callback);
-        f.set("KeystoreFile", connector_sdk::file_value{"ca.pem", [&] {
-                                                            const std::string pem = file_text(sage.info().ca_file);
-                                                            return std::vector<std::uint8_t>(pem.begin(), pem.end());
-                                                        }()});
-        f.set("AuthorizeURL", url + "/oauth2/auth/central?filter=apiv3.1");
-        f.set("TokenURL", url + "/token");
-        f.set("ApiBaseURL", url + "/v3.1");
         f.set("OAuthSettingsLocation", (state / "tokens.json").string());
         f.set("OAuthAuthorizationTimeout", std::string("20"));
         f.set("Country", std::string("gb"));
@@ -157,7 +81,7 @@ struct fixture {
 
 } // namespace
 
-BOOST_TEST_GLOBAL_FIXTURE(sandbox_owner);
+BOOST_TEST_GLOBAL_FIXTURE(module_sandbox);
 
 BOOST_FIXTURE_TEST_SUITE(browser_flow, fixture)
 
@@ -178,9 +102,7 @@ BOOST_AUTO_TEST_CASE(test_signs_in_through_the_browser_then_works_without_it)
     BOOST_REQUIRE(std::regex_search(url, found, std::regex("state=([A-Za-z0-9_-]+)")));
     BOOST_TEST(found[1].length() >= 22); // at least 128 bits as base64url
     // Stored, private; and the next TEST needs no browser.
-    struct stat st {};
-    BOOST_REQUIRE(::stat((this->state / "tokens.json").c_str(), &st) == 0);
-    BOOST_TEST((st.st_mode & 0777) == 0600u);
+    BOOST_TEST(test_support::file_mode(state / "tokens.json") == 0600u);
     services.set_browser({});
     BOOST_TEST(connector->test(form()).available);
     BOOST_TEST(services.opened_urls().size() == 1u);
@@ -265,7 +187,7 @@ BOOST_AUTO_TEST_CASE(an_unregistered_redirect_uri_is_stopped_at_sage)
     int status = 0;
     services.set_browser([&](const std::string& url) { status = visit_sage(url, sage.info().ca_file).status; });
     form_values f = form();
-    f.set("CallbackURL", "http://127.0.0.1:" + std::to_string(free_port()) + "/other");
+    f.set("CallbackURL", "http://127.0.0.1:" + std::to_string(test_support::free_port()) + "/other");
     const auto result = oauth->authorize(f, {.headless = false, .wait = 3s});
     BOOST_TEST(!result.ok);
     BOOST_TEST(status == 400); // Sage shows an error page instead of redirecting anywhere
@@ -335,7 +257,7 @@ BOOST_AUTO_TEST_CASE(status_masks_tokens_and_revoke_ends_them)
     BOOST_TEST(status.access_token_masked.starts_with("********"));
     BOOST_TEST(status.scope == "full_access");
     BOOST_TEST(status.access_expires_at.has_value());
-    const std::string stored = file_text(state / "tokens.json");
+    const std::string stored = test_support::read_file(state / "tokens.json");
     std::smatch m;
     BOOST_REQUIRE(std::regex_search(stored, m, std::regex("\"refresh_token\":\"([^\"]+)\"")));
     const std::string refresh = m[1];

@@ -8,6 +8,8 @@
 #include "oauth/callback_listener.hpp"
 #include "transport/endpoint.hpp"
 
+#include <free_port.hpp>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -76,24 +78,9 @@ std::string redirect(unsigned short port)
     return answer.substr(0, answer.find("\r\n"));
 }
 
-// A port free on 127.0.0.1 a moment ago (a CallbackURL names its port).
-unsigned short free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
-        throw std::runtime_error("no free port");
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
 std::unique_ptr<sage::callback_listener> bind_listener()
 {
-    const std::string url = "http://127.0.0.1:" + std::to_string(free_port()) + "/callback";
+    const std::string url = "http://127.0.0.1:" + std::to_string(test_support::free_port()) + "/callback";
     const auto parsed = sage::parse_endpoint(url);
     BOOST_TEST_REQUIRE(parsed.value.has_value(), parsed.error);
     auto listener = sage::callback_listener::bind(*parsed.value);

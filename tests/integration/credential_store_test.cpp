@@ -16,48 +16,25 @@
 
 #include <fake_host_services.hpp>
 #include <memory_credential_store.hpp>
+#include <module_sandbox.hpp>
 #include <process.hpp>
+#include <sandbox_form.hpp>
 #include <sdk_printing.hpp>
+#include <sign_in_browser.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
 
 #include <atomic>
-#include <fstream>
-#include <iterator>
 #include <latch>
 #include <regex>
 #include <thread>
 
 using connector_sdk::error_category;
 using sage_sandbox::counter;
+using test_support::module_sandbox;
 using namespace std::chrono_literals;
 
 namespace {
-
-// One sandbox for the whole module, started before the first test and stopped after the last one
-// (not at process exit, where OpenSSL's own clean-up may already have run).
-struct sandbox_owner {
-    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
-    sandbox_owner()
-    {
-        sage_sandbox::sandbox_options options;
-        options.io_threads = 2;
-        instance = std::make_unique<sage_sandbox::sandbox>(options);
-        instance->start();
-    }
-    ~sandbox_owner() { instance.reset(); }
-};
-
-sage_sandbox::sandbox& shared_sandbox()
-{
-    return *sandbox_owner::instance;
-}
-
-std::string file_text(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 constexpr char connection[] = "Shared";
 constexpr auto access_lifetime = 60s; // short-lived access tokens: every wave finds them expired
@@ -77,7 +54,7 @@ struct fleet_host {
 };
 
 struct fixture {
-    sage_sandbox::sandbox& sage = shared_sandbox();
+    sage_sandbox::sandbox& sage = module_sandbox::get();
     test_support::memory_credential_store store;
 
     fixture()
@@ -88,18 +65,10 @@ struct fixture {
 
     connector_sdk::form_values form() const
     {
-        const std::string url = sage.info().base_url;
-        connector_sdk::form_values f;
+        connector_sdk::form_values f = test_support::sandbox_form(sage, sage.client());
         f.set("ConnectionName", std::string(connection));
-        f.set("ClientId", sage.client().client_id);
-        f.set("ClientSecret", sage.client().client_secret);
         f.set("InitiateOAuth", std::string("GETANDREFRESH"));
-        f.set("AuthorizeURL", url + "/oauth2/auth/central?filter=apiv3.1");
-        f.set("TokenURL", url + "/token");
-        f.set("ApiBaseURL", url + "/v3.1");
         f.set("Timeout", std::string("30"));
-        const std::string pem = file_text(sage.info().ca_file);
-        f.set("KeystoreFile", connector_sdk::file_value{"ca.pem", std::vector<std::uint8_t>(pem.begin(), pem.end())});
         return f;
     }
 
@@ -155,7 +124,7 @@ struct fixture {
 
 } // namespace
 
-BOOST_TEST_GLOBAL_FIXTURE(sandbox_owner);
+BOOST_TEST_GLOBAL_FIXTURE(module_sandbox);
 
 BOOST_FIXTURE_TEST_SUITE(fleet, fixture)
 
@@ -399,7 +368,8 @@ BOOST_AUTO_TEST_CASE(status_and_revoke_go_through_the_store)
     // No file holds a token in the host's state folder.
     for (const auto& entry : std::filesystem::recursive_directory_iterator(a.state.path()))
         if (entry.is_regular_file())
-            BOOST_TEST(file_text(entry.path()).find(signed_in.refresh_token) == std::string::npos, entry.path());
+            BOOST_TEST(test_support::read_file(entry.path()).find(signed_in.refresh_token) == std::string::npos,
+                       entry.path());
 }
 
 // A headless sign-in finished later with OAuthVerifier: the pending request (no token) waits in the
@@ -424,10 +394,9 @@ BOOST_AUTO_TEST_CASE(a_headless_sign_in_stores_its_tokens_in_the_store)
     std::smatch m;
     const std::string said = a.services.everything_said();
     BOOST_REQUIRE(std::regex_search(said, m, std::regex("https://\\S+/oauth2/auth/central\\?\\S+")));
-    const auto visit = test_support::run_process({"/usr/bin/curl", "-s", "--cacert", sage.info().ca_file.string(), "-o",
-                                                  "/dev/null", "-w", "%{redirect_url}", m.str(0)});
+    const auto visit = test_support::visit_sage(m.str(0), sage.info().ca_file);
     connector_sdk::form_values finish = f;
-    finish.set("OAuthVerifier", visit.out);
+    finish.set("OAuthVerifier", visit.location);
     const auto done = oauth->authorize(finish, {});
     BOOST_TEST_REQUIRE(done.ok, done.message);
     BOOST_TEST(done.message.find("tokens stored in the host's credential store") != std::string::npos, done.message);

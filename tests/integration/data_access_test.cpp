@@ -12,6 +12,8 @@
 #include <connector_sdk/data_access.hpp>
 
 #include <fake_host_services.hpp>
+#include <module_sandbox.hpp>
+#include <sandbox_form.hpp>
 #include <sdk_printing.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
@@ -19,14 +21,11 @@
 #include <boost/json.hpp>
 
 #include <chrono>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <set>
 
 using connector_sdk::error_category;
-using connector_sdk::file_value;
 using connector_sdk::form_values;
 using connector_sdk::read_request;
 using connector_sdk::read_result;
@@ -41,26 +40,19 @@ constexpr std::size_t lead_records = 45;  // of every entity of the lead busines
 constexpr std::size_t lead_contacts = 53; // not a multiple of any page size tried
 constexpr std::size_t other_records = 4;  // of every entity of the other business
 
-struct sandbox_owner {
-    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
-    sandbox_owner()
-    {
-        sage_sandbox::sandbox_options options;
-        options.records = lead_records;
-        options.contacts = lead_contacts;
-        options.other_business_records = other_records;
-        instance = std::make_unique<sage_sandbox::sandbox>(options);
-        instance->start();
-    }
-    ~sandbox_owner() { instance.reset(); }
-};
-
-file_value file_of(const std::filesystem::path& path)
+// The module's sandbox (test_support::module_sandbox), with the record counts above.
+sage_sandbox::sandbox_options module_options()
 {
-    std::ifstream in(path, std::ios::binary);
-    std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return {path.filename().string(), std::move(bytes)};
+    sage_sandbox::sandbox_options options;
+    options.records = lead_records;
+    options.contacts = lead_contacts;
+    options.other_business_records = other_records;
+    return options;
 }
+
+struct sandbox_owner : test_support::module_sandbox {
+    sandbox_owner() : module_sandbox(module_options()) {}
+};
 
 std::string id_of(std::string_view record)
 {
@@ -144,7 +136,7 @@ private:
 };
 
 struct fixture {
-    sage_sandbox::sandbox& sage = *sandbox_owner::instance;
+    sage_sandbox::sandbox& sage = test_support::module_sandbox::get();
     test_support::temp_dir state{"data-access-test"};
     test_support::fake_host_services services{state.path()};
     std::unique_ptr<connector_sdk::connector> connector =
@@ -167,18 +159,7 @@ struct fixture {
 
     form_values form() const
     {
-        const std::string& url = sage.info().base_url;
-        form_values f;
-        f.set("ConnectionName", std::string("Books"));
-        f.set("ClientId", sage.client().client_id);
-        f.set("ClientSecret", sage.client().client_secret);
-        f.set("RefreshToken", minted.refresh_token);
-        f.set("InitiateOAuth", std::string("REFRESH"));
-        f.set("KeystoreFile", file_of(sage.info().ca_file));
-        f.set("AuthorizeURL", url + "/oauth2/auth/central?filter=apiv3.1");
-        f.set("TokenURL", url + "/token");
-        f.set("ApiBaseURL", url + "/v3.1");
-        f.set("OAuthSettingsLocation", (state / "oauth" / "books.json").string());
+        form_values f = test_support::refresh_form(sage, minted.refresh_token, state / "oauth" / "books.json");
         f.set("Timeout", std::string("10"));
         return f;
     }
@@ -186,6 +167,23 @@ struct fixture {
     read_result read(const read_request& request, collecting_sink& sink) const
     {
         return data->read(form(), request, sink);
+    }
+
+    // Every record of `entity`, the other request fields left at their defaults.
+    read_result read_entity(const std::string& entity, collecting_sink& sink) const
+    {
+        read_request request;
+        request.entity = entity;
+        return read(request, sink);
+    }
+
+    // Every request the sandbox received, to any endpoint.
+    [[nodiscard]] std::uint64_t requests_received() const
+    {
+        std::uint64_t requests = 0;
+        for (const auto& [endpoint, n] : sage.counters().requests)
+            requests += n;
+        return requests;
     }
 
     // The sandbox's ground truth: id -> the record's bytes as a list sends them.
@@ -668,10 +666,8 @@ BOOST_AUTO_TEST_CASE(persistent_5xx_fails_as_remote)
     broken.kind = fault_kind::server_error;
     sage.service().arm_fault(broken);
     books kept;
-    read_request request;
-    request.entity = "sales_invoices";
     collecting_sink sink(kept);
-    const read_result r = read(request, sink);
+    const read_result r = read_entity("sales_invoices", sink);
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::remote, r.message);
     BOOST_TEST(r.message.find("500") != std::string::npos, r.message);
@@ -684,18 +680,15 @@ BOOST_AUTO_TEST_CASE(a_forbidden_entity_fails_as_auth_naming_the_area)
 {
     sage.service().set_forbidden({"sales_invoices"});
     books kept;
-    read_request request;
-    request.entity = "sales_invoices";
     collecting_sink sink(kept);
-    const read_result r = read(request, sink);
+    const read_result r = read_entity("sales_invoices", sink);
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::auth, r.message);
     BOOST_TEST(r.message.find("Sales") != std::string::npos, r.message);
     BOOST_TEST_MESSAGE("403: " << r.message);
     // Another entity of the same connection still reads.
     collecting_sink contacts(kept);
-    request.entity = "contacts";
-    BOOST_TEST(read(request, contacts).complete);
+    BOOST_TEST(read_entity("contacts", contacts).complete);
 }
 
 BOOST_AUTO_TEST_CASE(an_expired_access_token_is_refreshed_once)
@@ -744,10 +737,8 @@ BOOST_AUTO_TEST_CASE(an_ended_subscription_is_no_token_problem)
 {
     sage.service().set_subscription_ended(true);
     books kept;
-    read_request request;
-    request.entity = "contacts";
     collecting_sink sink(kept);
-    const read_result r = read(request, sink);
+    const read_result r = read_entity("contacts", sink);
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::remote, r.message);
     BOOST_TEST(r.message.find("subscription") != std::string::npos, r.message);
@@ -758,18 +749,12 @@ BOOST_AUTO_TEST_CASE(without_a_licence_nothing_is_requested)
 {
     services.set_license_token(std::nullopt);
     books kept;
-    read_request request;
-    request.entity = "contacts";
     collecting_sink sink(kept);
-    const read_result r = read(request, sink);
+    const read_result r = read_entity("contacts", sink);
     BOOST_TEST(!r.complete);
     BOOST_TEST(r.category == error_category::license, r.message);
     BOOST_TEST(!r.message.empty());
-    const auto counters = sage.counters();
-    std::uint64_t requests = 0;
-    for (const auto& [endpoint, n] : counters.requests)
-        requests += n;
-    BOOST_TEST(requests == 0u);
+    BOOST_TEST(requests_received() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_request_is_refused_before_the_network)
@@ -795,10 +780,7 @@ BOOST_AUTO_TEST_CASE(a_bad_request_is_refused_before_the_network)
         BOOST_TEST(!r.message.empty());
         BOOST_TEST_MESSAGE("refused: " << r.message);
     }
-    std::uint64_t requests = 0;
-    for (const auto& [endpoint, n] : sage.counters().requests)
-        requests += n;
-    BOOST_TEST(requests == 0u);
+    BOOST_TEST(requests_received() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,6 +8,7 @@
 #include "sandbox.hpp"
 
 #include <fake_host_services.hpp>
+#include <sandbox_form.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
 
@@ -37,19 +38,11 @@ BOOST_AUTO_TEST_CASE(an_ssl_cert_file_of_the_administrators_choice_is_trusted)
     services.set_license_token(test_support::test_license(services.now()));
     auto connector = sage::sage_connector::make(services, test_support::test_marketplace_keys());
     const auto minted = sage.service().mint_tokens(sage.client().client_id);
-    form_values f;
-    f.set("ConnectionName", std::string("Books"));
-    f.set("ClientId", sage.client().client_id);
-    f.set("ClientSecret", sage.client().client_secret);
-    f.set("RefreshToken", minted.refresh_token);
-    f.set("InitiateOAuth", std::string("REFRESH"));
-    f.set("AuthorizeURL", sage.info().base_url + "/oauth2/auth/central?filter=apiv3.1");
-    f.set("TokenURL", sage.info().base_url + "/token");
-    f.set("ApiBaseURL", sage.info().base_url + "/v3.1");
-    f.set("OAuthSettingsLocation", (state.path() / "oauth" / "books.json").string());
+    form_values f = test_support::refresh_form(sage, minted.refresh_token, state.path() / "oauth" / "books.json");
     f.set("Timeout", std::string("5"));
 
     // No KeystoreFile: the sandbox CA is trusted only through SSL_CERT_FILE.
+    f.erase("KeystoreFile");
     const auto result = connector->test(f);
     BOOST_TEST(result.available, result.message);
 }

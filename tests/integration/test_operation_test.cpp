@@ -10,18 +10,16 @@
 #include "sandbox.hpp"
 
 #include <fake_host_services.hpp>
+#include <file_mode.hpp>
+#include <module_sandbox.hpp>
+#include <sandbox_form.hpp>
 #include <sdk_printing.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
 
-#include <sys/stat.h>
-
 #include <chrono>
-#include <fstream>
-#include <iterator>
 
 using connector_sdk::error_category;
-using connector_sdk::file_value;
 using connector_sdk::form_values;
 using sage_sandbox::counter;
 using sage_sandbox::fault_kind;
@@ -29,34 +27,21 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One sandbox for the whole module, started before the first test and stopped after the last one
-// (not at process exit, where OpenSSL's own clean-up may already have run).
-struct sandbox_owner {
-    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
-    sandbox_owner()
-    {
-        sage_sandbox::sandbox_options options;
-        options.contacts = 5;
-        options.proxy = true;
-        options.proxy_username = "proxy-user";
-        options.proxy_password = "proxy-secret-value";
-        instance = std::make_unique<sage_sandbox::sandbox>(options);
-        instance->start();
-    }
-    ~sandbox_owner() { instance.reset(); }
+// The module's sandbox (test_support::module_sandbox): five contacts, and a CONNECT proxy that
+// demands credentials.
+sage_sandbox::sandbox_options module_options()
+{
+    sage_sandbox::sandbox_options options;
+    options.contacts = 5;
+    options.proxy = true;
+    options.proxy_username = "proxy-user";
+    options.proxy_password = "proxy-secret-value";
+    return options;
+}
+
+struct sandbox_owner : test_support::module_sandbox {
+    sandbox_owner() : module_sandbox(module_options()) {}
 };
-
-sage_sandbox::sandbox& shared_sandbox()
-{
-    return *sandbox_owner::instance;
-}
-
-file_value file_of(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return {path.filename().string(), std::move(bytes)};
-}
 
 sage_sandbox::fault_spec fault(std::string endpoint, fault_kind kind, std::optional<std::uint32_t> count = std::nullopt)
 {
@@ -67,13 +52,8 @@ sage_sandbox::fault_spec fault(std::string endpoint, fault_kind kind, std::optio
     return f;
 }
 
-std::string with_path(const std::string& url, std::string_view path)
-{
-    return url + std::string(path);
-}
-
 struct fixture {
-    sage_sandbox::sandbox& sage = shared_sandbox();
+    sage_sandbox::sandbox& sage = test_support::module_sandbox::get();
     test_support::temp_dir state{"connection-test"};
     test_support::fake_host_services services{state.path()};
     std::unique_ptr<connector_sdk::connector> connector =
@@ -87,22 +67,21 @@ struct fixture {
         minted = sage.service().mint_tokens(sage.client().client_id);
     }
 
-    // A REFRESH-mode form pointing at the sandbox's main listener, trusting its CA through a PEM keystore.
+    // A REFRESH-mode form pointing at the sandbox listener `base` (the main one when empty), trusting its
+    // CA through a PEM keystore.
     form_values form(const std::string& base = {}) const
     {
-        const std::string url = base.empty() ? sage.info().base_url : base;
-        form_values f;
-        f.set("ConnectionName", std::string("Books"));
-        f.set("ClientId", sage.client().client_id);
-        f.set("ClientSecret", sage.client().client_secret);
-        f.set("RefreshToken", minted.refresh_token);
-        f.set("InitiateOAuth", std::string("REFRESH"));
-        f.set("KeystoreFile", file_of(sage.info().ca_file));
-        f.set("AuthorizeURL", with_path(url, "/oauth2/auth/central?filter=apiv3.1"));
-        f.set("TokenURL", with_path(url, "/token"));
-        f.set("ApiBaseURL", with_path(url, "/v3.1"));
-        f.set("OAuthSettingsLocation", (state / "oauth" / "books.json").string());
+        form_values f = test_support::refresh_form(sage, minted.refresh_token, state / "oauth" / "books.json", base);
         f.set("Timeout", std::string("5"));
+        return f;
+    }
+
+    // form(base) with the PKCS#12 keystore `p12` (the sandbox's password) in place of the PEM.
+    form_values p12_form(const std::filesystem::path& p12, const std::string& base = {}) const
+    {
+        form_values f = form(base);
+        f.set("KeystoreFile", test_support::form_file(p12));
+        f.set("KeystorePassword", sage.info().client_p12_password);
         return f;
     }
 
@@ -127,19 +106,11 @@ struct fixture {
 
 std::string stored_refresh_token(const std::filesystem::path& file)
 {
-    std::ifstream in(file);
-    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::string text = test_support::read_file(file);
     const auto at = text.find("\"refresh_token\":\"");
     BOOST_REQUIRE(at != std::string::npos);
     const auto start = at + 17;
     return text.substr(start, text.find('"', start) - start);
-}
-
-unsigned mode_of(const std::filesystem::path& path)
-{
-    struct stat st {};
-    BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
-    return st.st_mode & 0777;
 }
 
 } // namespace
@@ -162,8 +133,8 @@ BOOST_AUTO_TEST_CASE(refresh_mode_refreshes_once_persists_the_rotated_set_and_sa
     const auto file = state / "oauth" / "books.json";
     const std::string rotated = stored_refresh_token(file);
     BOOST_TEST(rotated != minted.refresh_token);
-    BOOST_TEST(mode_of(file) == 0600u);
-    BOOST_TEST(mode_of(file.parent_path()) == 0700u);
+    BOOST_TEST(test_support::file_mode(file) == 0600u);
+    BOOST_TEST(test_support::file_mode(file.parent_path()) == 0700u);
 
     // A second TEST uses the stored set: no refresh, and the connection is reused.
     const auto connections = sage.counters()[counter::connections];
@@ -198,19 +169,13 @@ BOOST_AUTO_TEST_CASE(off_mode_uses_the_access_token_as_given)
 
 BOOST_AUTO_TEST_CASE(trust_through_a_pkcs12_keystore)
 {
-    form_values f = form();
-    f.set("KeystoreFile", file_of(sage.info().ca_p12_file));
-    f.set("KeystorePassword", sage.info().client_p12_password);
-    const auto r = connector->test(f);
+    const auto r = connector->test(p12_form(sage.info().ca_p12_file));
     BOOST_TEST(r.available, r.message);
 }
 
 BOOST_AUTO_TEST_CASE(mutual_tls_with_a_client_identity)
 {
-    form_values f = form(sage.info().mtls_url);
-    f.set("KeystoreFile", file_of(sage.info().client_p12_file));
-    f.set("KeystorePassword", sage.info().client_p12_password);
-    const auto r = connector->test(f);
+    const auto r = connector->test(p12_form(sage.info().client_p12_file, sage.info().mtls_url));
     BOOST_TEST(r.available, r.message);
 }
 

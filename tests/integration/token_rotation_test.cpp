@@ -16,20 +16,12 @@
 #include <temp_dir.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 using sage_sandbox::counter;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string file_text(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // A real file store whose reserve() or write() can be made to fail, as on a full disk.
 class failing_store final : public sage::token_store {
@@ -90,7 +82,7 @@ struct fixture {
     {
         sage.start();
         minted = sage.service().mint_tokens(sage.client().client_id);
-        const std::string pem = file_text(sage.info().ca_file);
+        const std::string pem = test_support::read_file(sage.info().ca_file);
         auto trust = sage::load_keystore(std::span(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()),
                                          "ca.pem", std::nullopt, std::chrono::system_clock::now(),
                                          sage::keystore_labels{"Keystore", "Keystore Password"});
@@ -157,7 +149,7 @@ BOOST_FIXTURE_TEST_CASE(a_save_that_fails_after_the_rotation_keeps_the_new_set_f
     // The recovery file named in the sentence holds the new set, which Sage accepts.
     const auto end = why.find(':', at);
     const fs::path recovery = why.substr(at, end - at);
-    const auto kept = sage::token_set_from_json(file_text(recovery));
+    const auto kept = sage::token_set_from_json(test_support::read_file(recovery));
     BOOST_TEST_REQUIRE(kept.has_value(), recovery);
     BOOST_TEST(kept->refresh_token != minted.refresh_token);
     BOOST_TEST((sage.service().inspect_token(kept->refresh_token).status == sage_sandbox::token_status::active));

@@ -10,6 +10,8 @@
 #include "sandbox.hpp"
 
 #include <fake_host_services.hpp>
+#include <module_sandbox.hpp>
+#include <sandbox_form.hpp>
 #include <sdk_printing.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
@@ -19,44 +21,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <iterator>
 #include <latch>
 #include <random>
 #include <thread>
 
 using sage_sandbox::counter;
+using test_support::module_sandbox;
 using namespace std::chrono_literals;
 
 namespace {
 
-// One sandbox for the whole module, started before the first test and stopped after the last one
-// (not at process exit, where OpenSSL's own clean-up may already have run).
-struct sandbox_owner {
-    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
-    sandbox_owner()
-    {
-        sage_sandbox::sandbox_options options;
-        options.io_threads = 2;
-        instance = std::make_unique<sage_sandbox::sandbox>(options);
-        instance->start();
-    }
-    ~sandbox_owner() { instance.reset(); }
-};
-
-sage_sandbox::sandbox& shared_sandbox()
-{
-    return *sandbox_owner::instance;
-}
-
-std::string file_text(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 struct fixture {
-    sage_sandbox::sandbox& sage = shared_sandbox();
+    sage_sandbox::sandbox& sage = module_sandbox::get();
     test_support::temp_dir state{"token-sharing"};
     // Inside the drivers' state folder: a token file may live only there (the threads' host uses `state`).
     std::filesystem::path token_file = state / "driver" / "shared" / "tokens.json";
@@ -89,8 +65,7 @@ struct fixture {
         connector_sdk::form_values f;
         for (const auto& [key, value] : settings())
             f.set(key, value);
-        const std::string pem = file_text(sage.info().ca_file);
-        f.set("KeystoreFile", connector_sdk::file_value{"ca.pem", std::vector<std::uint8_t>(pem.begin(), pem.end())});
+        f.set("KeystoreFile", test_support::form_file(sage.info().ca_file));
         return f;
     }
 
@@ -140,7 +115,7 @@ int wait_exit(pid_t pid)
 
 } // namespace
 
-BOOST_TEST_GLOBAL_FIXTURE(sandbox_owner);
+BOOST_TEST_GLOBAL_FIXTURE(module_sandbox);
 
 BOOST_FIXTURE_TEST_CASE(thirty_two_threads_share_one_expiring_token_and_refresh_once, fixture)
 {
@@ -211,14 +186,14 @@ BOOST_FIXTURE_TEST_CASE(a_process_killed_during_refreshes_never_leaves_a_broken_
     for (int i = 0; i < 50; ++i) {
         expire_access_token(); // every run has to refresh
         const auto issued_before = sage.counters()[counter::tokens_issued];
-        const std::string before = file_text(token_file);
+        const std::string before = test_support::read_file(token_file);
         const pid_t pid = spawn(driver_argv());
         std::this_thread::sleep_for(
             std::chrono::microseconds(std::uniform_int_distribution<long long>(0, run_time.count())(random)));
         ::kill(pid, SIGKILL);
         wait_exit(pid);
 
-        const std::string text = file_text(token_file);
+        const std::string text = test_support::read_file(token_file);
         const auto parsed = sage::token_set_from_json(text);
         BOOST_TEST_REQUIRE(parsed.has_value(), "iteration " << i << ": the file does not parse");
         const sage::token_set& set = *parsed;

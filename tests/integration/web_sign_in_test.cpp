@@ -13,74 +13,30 @@
 
 #include <fake_host_services.hpp>
 #include <memory_credential_store.hpp>
-#include <process.hpp>
+#include <module_sandbox.hpp>
+#include <sandbox_form.hpp>
 #include <sdk_printing.hpp>
+#include <sign_in_browser.hpp>
 #include <temp_dir.hpp>
 #include <test_marketplace.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <regex>
 
 using connector_sdk::error_category;
 using connector_sdk::form_values;
 using sage_sandbox::counter;
+using test_support::browser_visit;
+using test_support::module_sandbox;
+using test_support::replace_state;
+using test_support::visit_sage;
 using namespace std::chrono_literals;
 
 namespace {
 
-// One sandbox for the whole module, started before the first test and stopped after the last one
-// (not at process exit, where OpenSSL's own clean-up may already have run).
-struct sandbox_owner {
-    static inline std::unique_ptr<sage_sandbox::sandbox> instance;
-    sandbox_owner()
-    {
-        sage_sandbox::sandbox_options options;
-        instance = std::make_unique<sage_sandbox::sandbox>(options);
-        instance->start();
-    }
-    ~sandbox_owner() { instance.reset(); }
-};
-
-sage_sandbox::sandbox& shared_sandbox()
-{
-    return *sandbox_owner::instance;
-}
-
-std::string file_text(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// What the browser does with the authorization URL: follow it to Sage's consent page and report
-// where Sage sends it back (the host's callback page, which the test does not need to serve).
-struct browser_visit {
-    int status = 0;
-    std::string location;
-};
-
-browser_visit visit_sage(const std::string& url, const std::filesystem::path& ca)
-{
-    const auto run = test_support::run_process(
-        {"/usr/bin/curl", "-s", "--cacert", ca.string(), "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", url});
-    browser_visit visit;
-    const auto space = run.out.find(' ');
-    visit.status = std::atoi(run.out.substr(0, space).c_str());
-    if (space != std::string::npos)
-        visit.location = run.out.substr(space + 1);
-    return visit;
-}
-
-std::string replace_state(const std::string& url, const std::string& state)
-{
-    return std::regex_replace(url, std::regex("state=[^&]*"), "state=" + state);
-}
-
 const std::string callback_page = "https://console.example.com/oauth/callback";
 
 struct fixture {
-    sage_sandbox::sandbox& sage = shared_sandbox();
+    sage_sandbox::sandbox& sage = module_sandbox::get();
     test_support::temp_dir state{"web-sign-in"};
     test_support::fake_host_services services{state.path()};
     std::unique_ptr<connector_sdk::connector> connector =
@@ -101,16 +57,8 @@ struct fixture {
 
     form_values form(const std::string& name = "Books") const
     {
-        const std::string url = sage.info().base_url;
-        form_values f;
+        form_values f = test_support::sandbox_form(sage, client);
         f.set("ConnectionName", name);
-        f.set("ClientId", client.client_id);
-        f.set("ClientSecret", client.client_secret);
-        const std::string pem = file_text(sage.info().ca_file);
-        f.set("KeystoreFile", connector_sdk::file_value{"ca.pem", std::vector<std::uint8_t>(pem.begin(), pem.end())});
-        f.set("AuthorizeURL", url + "/oauth2/auth/central?filter=apiv3.1");
-        f.set("TokenURL", url + "/token");
-        f.set("ApiBaseURL", url + "/v3.1");
         f.set("OAuthSettingsLocation", (state / "tokens.json").string());
         f.set("OAuthAuthorizationTimeout", std::string("120"));
         return f;
@@ -130,7 +78,7 @@ struct fixture {
 
 } // namespace
 
-BOOST_TEST_GLOBAL_FIXTURE(sandbox_owner);
+BOOST_TEST_GLOBAL_FIXTURE(module_sandbox);
 
 BOOST_FIXTURE_TEST_SUITE(web_sign_in, fixture)
 

@@ -10,11 +10,51 @@ using connector_sdk::lease_outcome;
 
 namespace {
 
-constexpr const char* unreachable_message = "the test's credential store is unreachable (set_unreachable)";
+// Every call's answer while the test plays the host's database unreachable.
+template <typename Answer>
+Answer unreachable_answer()
+{
+    Answer answer;
+    answer.category = error_category::network;
+    answer.message = "the test's credential store is unreachable (set_unreachable)";
+    return answer;
+}
+
+connector_sdk::credential_write_result write_answer(credential_write_outcome outcome, std::uint64_t version)
+{
+    connector_sdk::credential_write_result answer;
+    answer.outcome = outcome;
+    answer.version = version;
+    return answer;
+}
 
 } // namespace
 
 memory_credential_store::memory_credential_store(clock_function clock) : clock_(std::move(clock)) {}
+
+std::optional<connector_sdk::stored_credential> memory_credential_store::stored(std::string_view connection) const
+{
+    const auto it = values_.find(connection);
+    return it == values_.end() ? std::nullopt : std::optional(it->second);
+}
+
+const memory_credential_store::lease*
+memory_credential_store::live_lease(std::string_view connection, std::chrono::system_clock::time_point now) const
+{
+    const auto it = leases_.find(connection);
+    return it == leases_.end() || it->second.expires_at <= now ? nullptr : &it->second;
+}
+
+std::optional<connector_sdk::credential_write_result>
+memory_credential_store::refuse_stale(std::string_view connection, std::uint64_t expected_version)
+{
+    const auto current = stored(connection);
+    const std::uint64_t version = current ? current->version : 0;
+    if (version == expected_version)
+        return std::nullopt;
+    ++counts_.conflicts;
+    return write_answer(credential_write_outcome::conflict, version);
+}
 
 memory_credential_store::counts memory_credential_store::count() const
 {
@@ -25,17 +65,14 @@ memory_credential_store::counts memory_credential_store::count() const
 std::optional<connector_sdk::stored_credential> memory_credential_store::peek(const std::string& connection) const
 {
     std::lock_guard lock(mutex_);
-    const auto it = values_.find(connection);
-    return it == values_.end() ? std::nullopt : std::optional(it->second);
+    return stored(connection);
 }
 
 std::optional<std::string> memory_credential_store::lease_owner(const std::string& connection) const
 {
     std::lock_guard lock(mutex_);
-    const auto it = leases_.find(connection);
-    if (it == leases_.end() || it->second.expires_at <= clock_())
-        return std::nullopt;
-    return it->second.owner;
+    const lease* held = live_lease(connection, clock_());
+    return held == nullptr ? std::nullopt : std::optional(held->owner);
 }
 
 std::uint64_t memory_credential_store::put(const std::string& connection, const std::string& value)
@@ -71,29 +108,15 @@ connector_sdk::credential_read_result memory_credential_store::read(std::string_
     {
         std::lock_guard lock(mutex_);
         ++counts_.reads;
-        if (unreachable_) {
-            answer.category = error_category::network;
-            answer.message = unreachable_message;
-            return answer;
-        }
-        const auto held = leases_.find(connection);
-        if (after_read_hook_ && held != leases_.end() && held->second.expires_at > clock_())
+        if (unreachable_)
+            return unreachable_answer<connector_sdk::credential_read_result>();
+        if (after_read_hook_ && live_lease(connection, clock_()) != nullptr)
             hook = std::exchange(after_read_hook_, {});
-        if (!hook) {
-            const auto it = values_.find(connection);
-            if (it != values_.end())
-                answer.credential = it->second;
-            return answer;
-        }
+        answer.credential = stored(connection);
     }
     // The read happened: its answer is what was stored before the hook's writer got in.
-    {
-        std::lock_guard lock(mutex_);
-        const auto it = values_.find(connection);
-        if (it != values_.end())
-            answer.credential = it->second;
-    }
-    hook();
+    if (hook)
+        hook();
     return answer;
 }
 
@@ -109,70 +132,42 @@ connector_sdk::credential_write_result memory_credential_store::compare_and_set(
     if (hook)
         hook();
     std::lock_guard lock(mutex_);
-    connector_sdk::credential_write_result answer;
-    if (unreachable_) {
-        answer.category = error_category::network;
-        answer.message = unreachable_message;
-        return answer;
-    }
-    const auto it = values_.find(connection);
-    const std::uint64_t current = it == values_.end() ? 0 : it->second.version;
-    if (current != expected_version) {
-        ++counts_.conflicts;
-        answer.outcome = credential_write_outcome::conflict;
-        answer.version = current;
-        return answer;
-    }
+    if (unreachable_)
+        return unreachable_answer<connector_sdk::credential_write_result>();
+    if (auto refused = refuse_stale(connection, expected_version))
+        return *refused;
     auto& last = last_version_[std::string(connection)];
-    last = std::max(last, current) + 1;
+    last = std::max(last, expected_version) + 1;
     values_[std::string(connection)] = connector_sdk::stored_credential{last, std::string(value)};
     ++counts_.writes;
-    answer.outcome = credential_write_outcome::stored;
-    answer.version = last;
-    return answer;
+    return write_answer(credential_write_outcome::stored, last);
 }
 
 connector_sdk::credential_write_result memory_credential_store::remove(std::string_view connection,
                                                                        std::uint64_t expected_version) noexcept
 {
     std::lock_guard lock(mutex_);
-    connector_sdk::credential_write_result answer;
-    if (unreachable_) {
-        answer.category = error_category::network;
-        answer.message = unreachable_message;
-        return answer;
-    }
-    const auto it = values_.find(connection);
-    const std::uint64_t current = it == values_.end() ? 0 : it->second.version;
-    if (current != expected_version) {
-        ++counts_.conflicts;
-        answer.outcome = credential_write_outcome::conflict;
-        answer.version = current;
-        return answer;
-    }
-    if (it != values_.end())
+    if (unreachable_)
+        return unreachable_answer<connector_sdk::credential_write_result>();
+    if (auto refused = refuse_stale(connection, expected_version))
+        return *refused;
+    if (const auto it = values_.find(connection); it != values_.end())
         values_.erase(it);
-    answer.outcome = credential_write_outcome::stored;
-    answer.version = 0;
-    return answer;
+    return write_answer(credential_write_outcome::stored, 0);
 }
 
 connector_sdk::lease_result memory_credential_store::acquire_lease(std::string_view connection, std::string_view owner,
                                                                    std::chrono::milliseconds ttl) noexcept
 {
     std::lock_guard lock(mutex_);
+    if (unreachable_)
+        return unreachable_answer<connector_sdk::lease_result>();
     connector_sdk::lease_result answer;
-    if (unreachable_) {
-        answer.category = error_category::network;
-        answer.message = unreachable_message;
-        return answer;
-    }
     const auto now = clock_();
-    auto it = leases_.find(connection);
-    if (it != leases_.end() && it->second.owner != owner && it->second.expires_at > now) {
+    if (const lease* held = live_lease(connection, now); held != nullptr && held->owner != owner) {
         ++counts_.leases_refused;
         answer.outcome = lease_outcome::held;
-        answer.expires_at = it->second.expires_at;
+        answer.expires_at = held->expires_at;
         return answer;
     }
     const lease taken{std::string(owner), now + ttl};

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace test_support {
 
@@ -62,6 +63,13 @@ private:
         std::string owner;
         std::chrono::system_clock::time_point expires_at;
     };
+
+    // With mutex_ held: what is stored for `connection`; its lease while unexpired; a conflict answer
+    // (counted) when `expected_version` is not the stored version.
+    [[nodiscard]] std::optional<connector_sdk::stored_credential> stored(std::string_view connection) const;
+    [[nodiscard]] const lease* live_lease(std::string_view connection, std::chrono::system_clock::time_point now) const;
+    [[nodiscard]] std::optional<connector_sdk::credential_write_result> refuse_stale(std::string_view connection,
+                                                                                     std::uint64_t expected_version);
 
     mutable std::mutex mutex_;
     clock_function clock_;

@@ -1,6 +1,7 @@
 // The throw-away PostgreSQL server of the tests (see postgresql_server.hpp).
 #include "postgresql_server.hpp"
 
+#include "free_port.hpp"
 #include "process.hpp"
 
 #include <algorithm>
@@ -9,10 +10,7 @@
 #include <system_error>
 #include <vector>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,24 +36,6 @@ fs::path find_binaries()
         if (fs::exists(fs::path(folder) / "initdb", ec) && fs::exists(fs::path(folder) / "pg_ctl", ec))
             return folder;
     return {};
-}
-
-int free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-        if (fd >= 0)
-            ::close(fd);
-        throw std::system_error(errno, std::generic_category(), "finding a free port for PostgreSQL");
-    }
-    const int port = ntohs(address.sin_port);
-    ::close(fd);
-    return port;
 }
 
 // PostgreSQL refuses to run as root: as root, the server's programs run as "nobody".

@@ -25,8 +25,8 @@ std::span<const connector_sdk::trusted_license_key> test_marketplace_keys()
     return the_marketplace().trusted;
 }
 
-std::string test_license(std::chrono::system_clock::time_point now, const std::string& tenant, const std::string& kind,
-                         int days, int grace_days)
+connector_sdk::license_claims test_license_claims(std::chrono::system_clock::time_point now, const std::string& tenant,
+                                                  const std::string& kind, int days, int grace_days)
 {
     connector_sdk::license_claims c;
     c.license_id = "lic-" + tenant;
@@ -39,7 +39,14 @@ std::string test_license(std::chrono::system_clock::time_point now, const std::s
     c.starts_at = c.issued_at;
     c.expires_at = c.issued_at + std::chrono::days(days);
     c.grace_days = grace_days;
-    return connector_sdk::sign_license(c, the_marketplace().private_key);
+    return c;
+}
+
+std::string test_license(std::chrono::system_clock::time_point now, const std::string& tenant, const std::string& kind,
+                         int days, int grace_days)
+{
+    return connector_sdk::sign_license(test_license_claims(now, tenant, kind, days, grace_days),
+                                       the_marketplace().private_key);
 }
 
 } // namespace test_support

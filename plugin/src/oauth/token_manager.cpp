@@ -60,6 +60,21 @@ std::size_t reservation_for(const token_set& current)
 }
 } // namespace
 
+result<token_answer> token_manager::refresh_with(const std::string& refresh_token, const token_set& base)
+{
+    if (log_)
+        log_("refreshing the access token (" + store_.describe() + ")");
+    auto answer = oauth_.refresh(refresh_token, now_());
+    if (answer && *answer) {
+        token_set& renewed = **answer;
+        if (renewed.scope.empty())
+            renewed.scope = base.scope;
+        if (renewed.requested_by_id.empty())
+            renewed.requested_by_id = base.requested_by_id;
+    }
+    return answer;
+}
+
 result<std::optional<token_set>> token_manager::fresh(const std::optional<token_set>& seed)
 {
     // Fast path without the lock: most calls find a fresh token.
@@ -132,16 +147,10 @@ result<token_set> token_manager::refresh_locked(token_set current, const std::op
         // Sage's rotation cannot be undone: make sure the new set can be saved before asking for it.
         if (auto reserved = store_.reserve(reservation_for(current)); !reserved)
             return reserved.error();
-        if (log_)
-            log_("refreshing the access token (" + store_.describe() + ")");
-        auto answer = oauth_.refresh(refresh_token, now_());
+        auto answer = refresh_with(refresh_token, current);
         if (!answer)
             return answer.error();
         if (token_answer& renewed = *answer) {
-            if (renewed->scope.empty())
-                renewed->scope = current.scope;
-            if (renewed->requested_by_id.empty())
-                renewed->requested_by_id = current.requested_by_id;
             // Persist before use: the old refresh token is dead now, this set is the only way back in.
             const connector_support::phase_timer persisting("token_persistence");
             auto written = store_.write(*renewed);
@@ -298,16 +307,10 @@ result<token_set> token_manager::refresh_leased(versioned_token_set current, con
     };
     for (;;) {
         tried.push_back(refresh_token);
-        if (log_)
-            log_("refreshing the access token (" + store_.describe() + ")");
-        auto answer = oauth_.refresh(refresh_token, now_());
+        auto answer = refresh_with(refresh_token, base);
         if (!answer)
             return answer.error();
         if (token_answer& renewed = *answer) {
-            if (renewed->scope.empty())
-                renewed->scope = base.scope;
-            if (renewed->requested_by_id.empty())
-                renewed->requested_by_id = base.requested_by_id;
             return store_rotated(version, refresh_token, std::move(*renewed));
         }
         auto again = host_->read_versioned(oauth_.app().client_id);

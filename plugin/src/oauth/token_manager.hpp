@@ -60,6 +60,11 @@ private:
 
     [[nodiscard]] bool fresh_enough(const token_set& set) const;
 
+    // Asks Sage for a new set with `refresh_token` (logged): the set, with `base`'s scope and requester
+    // where Sage's answer leaves them out; nothing when Sage refused the token (invalid_grant).
+    [[nodiscard]] connector_support::result<token_answer> refresh_with(const std::string& refresh_token,
+                                                                       const token_set& base);
+
     [[nodiscard]] connector_support::result<std::optional<token_set>>
     under_lock(trigger why, const std::string& rejected, const std::optional<token_set>& seed);
     [[nodiscard]] connector_support::result<token_set> refresh_locked(token_set current,

@@ -5,6 +5,7 @@
 
 #include "base64url.hpp"
 #include "sdk_printing.hpp"
+#include "test_marketplace.hpp"
 
 #include <connector_sdk/license.hpp>
 
@@ -32,17 +33,9 @@ struct fixture {
 
     license_claims trial() const
     {
-        license_claims c;
+        license_claims c = test_support::test_license_claims(t0, "acme");
         c.license_id = "lic-1";
         c.key_id = kid;
-        c.connector_id = "sage-cloud-accounting";
-        c.tenant_id = "acme";
-        c.kind = "trial";
-        c.plan = "trial";
-        c.issued_at = t0;
-        c.starts_at = t0;
-        c.expires_at = t0 + std::chrono::days(30);
-        c.grace_days = 7;
         return c;
     }
 

@@ -6,6 +6,7 @@
 #include "oauth/token_set.hpp"
 #include "oauth/token_store.hpp"
 
+#include <file_mode.hpp>
 #include <temp_dir.hpp>
 
 #include <sys/stat.h>
@@ -35,13 +36,6 @@ sage::token_set sample_set(const std::string& client_id, const std::string& suff
     set.scope = "full_access";
     set.requested_by_id = "user-42";
     return set;
-}
-
-unsigned mode_of(const fs::path& path)
-{
-    struct stat st {};
-    BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
-    return st.st_mode & 0777;
 }
 
 // The sentence of a failed result ("" when it succeeded).
@@ -144,9 +138,9 @@ BOOST_AUTO_TEST_CASE(writes_privately_and_atomically_in_new_private_folders)
     BOOST_TEST(store->write(sample_set("client", "1")).has_value());
     BOOST_TEST(store->write(sample_set("client", "2")).has_value());
 
-    BOOST_TEST(mode_of(file) == 0600u);
-    BOOST_TEST(mode_of(file.parent_path()) == 0700u);
-    BOOST_TEST(mode_of(file.parent_path().parent_path()) == 0700u);
+    BOOST_TEST(test_support::file_mode(file) == 0600u);
+    BOOST_TEST(test_support::file_mode(file.parent_path()) == 0700u);
+    BOOST_TEST(test_support::file_mode(file.parent_path().parent_path()) == 0700u);
     for (const auto& entry : fs::directory_iterator(file.parent_path())) // no temporary file left behind
         BOOST_TEST((entry.path() == file || entry.path().string() == file.string() + ".lock"), entry.path());
 
@@ -162,8 +156,8 @@ BOOST_AUTO_TEST_CASE(an_existing_folder_keeps_its_mode)
     fs::permissions(dir / "shared", fs::perms(0750));
     auto store = sage::open_file_token_store(dir / "shared" / "books.json");
     BOOST_TEST(store->write(sample_set("client")).has_value());
-    BOOST_TEST(mode_of(dir / "shared") == 0750u);
-    BOOST_TEST(mode_of(dir / "shared" / "books.json") == 0600u);
+    BOOST_TEST(test_support::file_mode(dir / "shared") == 0750u);
+    BOOST_TEST(test_support::file_mode(dir / "shared" / "books.json") == 0600u);
 }
 
 BOOST_AUTO_TEST_CASE(a_corrupt_file_names_its_path_and_is_left_as_it_was)
@@ -287,7 +281,7 @@ BOOST_AUTO_TEST_CASE(notes_are_private_and_removable)
     BOOST_TEST(!store->read_note("pending").has_value());
     BOOST_TEST(store->write_note("pending", "verifier-and-state").has_value());
     BOOST_TEST(store->read_note("pending").value_or("") == "verifier-and-state");
-    BOOST_TEST(mode_of(file.string() + ".pending") == 0600u);
+    BOOST_TEST(test_support::file_mode(file.string() + ".pending") == 0600u);
     store->remove_note("pending");
     BOOST_TEST(!store->read_note("pending").has_value());
 }

@@ -7,6 +7,7 @@
 
 #include "connectors/cli_host_services.hpp"
 #include "connectors/host_credential_store.hpp"
+#include "file_mode.hpp"
 #include "marketplace/license_repository.hpp"
 #include "output/host_log.hpp"
 #include "runtime/host_clock.hpp"
@@ -37,13 +38,6 @@ using namespace sample_host;
 using namespace std::chrono;
 
 namespace {
-
-unsigned mode_of(const std::filesystem::path& path)
-{
-    struct stat info {};
-    ::stat(path.c_str(), &info);
-    return info.st_mode & 07777u;
-}
 
 system_clock::time_point at(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss = 0)
 {
@@ -137,8 +131,8 @@ BOOST_AUTO_TEST_CASE(the_state_folder_is_per_tenant_and_connector_with_mode_0700
     const auto folder = services.state_directory();
     BOOST_TEST(folder == data / "state" / "default" / "demo");
     BOOST_TEST(std::filesystem::is_directory(folder));
-    BOOST_TEST(mode_of(folder) == 0700u);
-    BOOST_TEST(mode_of(data / "state") == 0700u);
+    BOOST_TEST(test_support::file_mode(folder) == 0700u);
+    BOOST_TEST(test_support::file_mode(data / "state") == 0700u);
     BOOST_TEST(services.state_directory() == folder); // asking again is harmless
 }
 
@@ -199,8 +193,8 @@ BOOST_AUTO_TEST_CASE(log_lines_carry_their_level_and_never_a_known_secret)
     const std::string text = test_support::read_file(data / "logs" / "host.log");
     BOOST_TEST(text.find("[warning] demo: token ******** refused forged line") != std::string::npos, text);
     BOOST_TEST(text.find("hunter2") == std::string::npos, text);
-    BOOST_TEST(mode_of(data / "logs" / "host.log") == 0600u);
-    BOOST_TEST(mode_of(data / "logs") == 0700u);
+    BOOST_TEST(test_support::file_mode(data / "logs" / "host.log") == 0600u);
+    BOOST_TEST(test_support::file_mode(data / "logs") == 0700u);
 }
 
 BOOST_AUTO_TEST_CASE(no_browser_without_browser_or_a_desktop)

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "commands/host_context.hpp"
+#include "file_mode.hpp"
 #include "refusal.hpp"
 #include "runtime/host_error.hpp"
 #include "security/host_key.hpp"
@@ -14,8 +15,6 @@
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
-
-#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
@@ -33,13 +32,6 @@ namespace {
 
 const std::chrono::sys_seconds t0{std::chrono::seconds(1'800'000'000)};
 
-unsigned mode_of(const std::filesystem::path& path)
-{
-    struct stat info {};
-    ::stat(path.c_str(), &info);
-    return info.st_mode & 07777u;
-}
-
 // A migrated database in a temporary folder with tenants "default" and "acme", and a store whose
 // key lives beside it.
 struct store_fixture {
@@ -51,10 +43,8 @@ struct store_fixture {
 
     std::unique_ptr<database> open()
     {
-        auto database = test_database::open(dir.path());
-        migrate(*database, host_migrations());
+        auto database = test_database::open_bootstrapped(dir.path(), t0);
         user_directory users(*database);
-        users.bootstrap(t0);
         const user_account admin = *users.find("admin");
         users.add(admin, "carol", role::user, std::string_view("acme"), t0);
         return database;
@@ -318,11 +308,11 @@ BOOST_AUTO_TEST_CASE(the_data_folder_is_0700_and_database_and_key_are_0600)
     host_context ctx(
         options, "/usr/bin/sample_host", [](std::string_view) { return std::optional<std::string>(); }, out, err);
     (void)ctx.acting_user(); // opens the database and bootstraps
-    BOOST_TEST(mode_of(data) == 0700u);
-    BOOST_TEST(mode_of(data / "host.db") == 0600u);
+    BOOST_TEST(test_support::file_mode(data) == 0700u);
+    BOOST_TEST(test_support::file_mode(data / "host.db") == 0600u);
     BOOST_TEST(!std::filesystem::exists(data / "host.key")); // not until a secret needs it
     ctx.connections().save("default", record("Books"), "admin", t0);
-    BOOST_TEST(mode_of(data / "host.key") == 0600u);
+    BOOST_TEST(test_support::file_mode(data / "host.key") == 0600u);
     BOOST_TEST(ctx.acting_user().name == "admin");
     BOOST_TEST(ctx.acting_user().is_admin());
 }

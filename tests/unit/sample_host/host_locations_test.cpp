@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fake_environment.hpp"
+#include "file_mode.hpp"
 #include "runtime/host_error.hpp"
 #include "runtime/host_locations.hpp"
 #include "temp_dir.hpp"
@@ -18,13 +19,6 @@ namespace fs = std::filesystem;
 using test_support::fake_env;
 
 namespace {
-
-unsigned mode_of(const fs::path& path)
-{
-    struct stat info {};
-    ::stat(path.c_str(), &info);
-    return info.st_mode & 07777u;
-}
 
 } // namespace
 
@@ -68,8 +62,8 @@ BOOST_AUTO_TEST_CASE(private_folders_are_created_0700_with_their_parents)
     const mode_t old_umask = ::umask(0);
     ensure_private_directory(folder);
     ::umask(old_umask);
-    BOOST_TEST(mode_of(folder) == 0700u);
-    BOOST_TEST(mode_of(dir / "a") == 0700u);
+    BOOST_TEST(test_support::file_mode(folder) == 0700u);
+    BOOST_TEST(test_support::file_mode(dir / "a") == 0700u);
     BOOST_CHECK_NO_THROW(ensure_private_directory(folder)); // already there
     test_support::write_file(dir / "file", "x");
     BOOST_CHECK_THROW(ensure_private_directory(dir / "file"), host_error);

@@ -5,7 +5,6 @@
 
 #include "marketplace/license_repository.hpp"
 #include "storage/database.hpp"
-#include "storage/schema_migrations.hpp"
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
@@ -16,17 +15,12 @@ namespace {
 
 const std::chrono::sys_seconds t0{std::chrono::seconds(1'800'000'000)};
 
-struct repository_fixture {
-    test_support::temp_dir dir{"license-repository"};
-    std::unique_ptr<database> db_owner = test_database::open(dir.path());
-    database& db = *db_owner;
+struct repository_fixture : test_database::bootstrapped_database {
     license_repository licenses{db};
 
-    repository_fixture()
+    repository_fixture() : bootstrapped_database("license-repository", t0)
     {
-        migrate(db, host_migrations());
         user_directory users(db);
-        users.bootstrap(t0);
         users.add(*users.find("admin"), "carol", role::user, std::string_view("acme"), t0);
     }
 };

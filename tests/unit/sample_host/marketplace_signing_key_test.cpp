@@ -10,6 +10,7 @@
 #define BOOST_TEST_MODULE marketplace_signing_key
 #include <boost/test/unit_test.hpp>
 
+#include "file_mode.hpp"
 #include "marketplace/marketplace_signing_key.hpp"
 #include "refusal.hpp"
 #include "runtime/host_error.hpp"
@@ -19,6 +20,7 @@
 #include "storage/schema_migrations.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
+#include "test_marketplace.hpp"
 
 #include <connector_sdk/license.hpp>
 
@@ -406,17 +408,8 @@ BOOST_AUTO_TEST_CASE(a_loaded_key_signs_licences_its_public_half_verifies)
     BOOST_TEST(key.key_id() == connector_sdk::license_key_id(connector_sdk::license_public_key(pem)));
 
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    connector_sdk::license_claims claims;
-    claims.license_id = "lic-1";
+    connector_sdk::license_claims claims = test_support::test_license_claims(now, "default");
     claims.key_id = "ignored: the key sets its own";
-    claims.connector_id = "sage-cloud-accounting";
-    claims.tenant_id = "default";
-    claims.kind = "trial";
-    claims.plan = "trial";
-    claims.issued_at = now;
-    claims.starts_at = now;
-    claims.expires_at = now + std::chrono::days(30);
-    claims.grace_days = 7;
     const std::string token = key.sign(claims);
 
     const connector_sdk::trusted_license_key trusted[] = {{key.key_id(), key.public_key()}};

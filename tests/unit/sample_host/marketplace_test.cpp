@@ -62,10 +62,7 @@ int count_rows(database& db, const std::string& table)
     return static_cast<int>(q.integer(0));
 }
 
-struct marketplace_fixture {
-    test_support::temp_dir dir{"marketplace"};
-    std::unique_ptr<database> db_owner = test_database::open(dir.path());
-    database& db = *db_owner;
+struct marketplace_fixture : test_database::bootstrapped_database {
     license_repository licenses{db};
     const std::string signing_pem = sdk::generate_license_signing_key();
     const marketplace_signing_key key{signing_pem, "test key"};
@@ -79,11 +76,9 @@ struct marketplace_fixture {
     user_account bob;
     user_account acme_admin;
 
-    marketplace_fixture()
+    marketplace_fixture() : bootstrapped_database("marketplace", t0)
     {
-        migrate(db, host_migrations());
         user_directory users(db);
-        users.bootstrap(t0);
         admin = *users.find("admin");
         bob = users.add(admin, "bob", role::user, std::nullopt, t0);
         acme_admin = users.add(admin, "alice", role::admin, std::string_view("acme"), t0);

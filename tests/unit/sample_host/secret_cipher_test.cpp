@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE secret_cipher
 #include <boost/test/unit_test.hpp>
 
+#include "file_mode.hpp"
 #include "security/host_key.hpp"
 #include "security/secret_cipher.hpp"
 #include "temp_dir.hpp"
@@ -41,13 +42,6 @@ secret_error::reason failure_of(const secret_cipher& cipher, const sealed_value&
     }
     BOOST_FAIL("open accepted a value it must refuse");
     return secret_error::reason::tampered;
-}
-
-unsigned mode_of(const std::filesystem::path& path)
-{
-    struct stat info {};
-    ::stat(path.c_str(), &info);
-    return info.st_mode & 07777u;
 }
 
 const std::string aad = secret_aad("default", "Books", "ClientSecret");
@@ -157,7 +151,7 @@ BOOST_AUTO_TEST_CASE(is_created_once_with_mode_0600_and_read_back)
     const auto file = dir / "host.key";
     const host_key created = load_or_create_host_key(file);
     BOOST_TEST(std::filesystem::file_size(file) == host_key::size);
-    BOOST_TEST(mode_of(file) == 0600u);
+    BOOST_TEST(test_support::file_mode(file) == 0600u);
     const host_key again = load_or_create_host_key(file);
     BOOST_TEST(again.id() == created.id());
     BOOST_TEST((again.material() == created.material()));

@@ -6,10 +6,13 @@
 #include "postgresql_server.hpp"
 #include "storage/database.hpp"
 #include "storage/database_url.hpp"
+#include "storage/schema_migrations.hpp"
+#include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -58,6 +61,29 @@ inline std::unique_ptr<sample_host::database> open(const std::filesystem::path& 
 {
     return sample_host::open_database(location(dir));
 }
+
+// open(dir), migrated to the current schema and past the first-use bootstrap at `now` (tenant "default",
+// user "admin").
+inline std::unique_ptr<sample_host::database> open_bootstrapped(const std::filesystem::path& dir,
+                                                                std::chrono::sys_seconds now)
+{
+    auto db = open(dir);
+    sample_host::migrate(*db, sample_host::host_migrations());
+    sample_host::user_directory(*db).bootstrap(now);
+    return db;
+}
+
+// A test database of its own: a temporary folder named after `prefix` and open_bootstrapped(folder, now).
+struct bootstrapped_database {
+    bootstrapped_database(std::string_view prefix, std::chrono::sys_seconds now)
+        : dir(prefix), db_owner(open_bootstrapped(dir.path(), now)), db(*db_owner)
+    {
+    }
+
+    test_support::temp_dir dir;
+    std::unique_ptr<sample_host::database> db_owner;
+    sample_host::database& db;
+};
 
 // Everything the database holds as stored: the SQLite file and its WAL, or a pg_dump of the PostgreSQL
 // database (bytea in hex: what an attacker with a dump sees, searched for the hex of a secret too).

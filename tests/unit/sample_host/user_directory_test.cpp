@@ -6,7 +6,6 @@
 #include "refusal.hpp"
 #include "runtime/host_error.hpp"
 #include "storage/database.hpp"
-#include "storage/schema_migrations.hpp"
 #include "storage/user_directory.hpp"
 #include "temp_dir.hpp"
 #include "test_database.hpp"
@@ -19,17 +18,10 @@ namespace {
 
 const std::chrono::sys_seconds t0{std::chrono::seconds(1'800'000'000)};
 
-struct directory_fixture {
-    test_support::temp_dir dir{"user-directory"};
-    std::unique_ptr<database> db_owner = test_database::open(dir.path());
-    database& db = *db_owner;
-    user_directory users{db};
+struct directory_fixture : test_database::bootstrapped_database {
+    directory_fixture() : bootstrapped_database("user-directory", t0) {}
 
-    directory_fixture()
-    {
-        migrate(db, host_migrations());
-        users.bootstrap(t0);
-    }
+    user_directory users{db};
 
     user_account admin() const { return *users.find("admin"); }
 };

@@ -2,21 +2,13 @@
 #define BOOST_TEST_MODULE sandbox_fault_book
 #include <boost/test/unit_test.hpp>
 
-#include <ostream>
-
 #include "fault_book.hpp"
+
+#include <sandbox_printing.hpp>
 
 #include <boost/json/parse.hpp>
 
 #include <stdexcept>
-
-// Boost.Test prints values of failed checks.
-namespace sage_sandbox {
-inline std::ostream& operator<<(std::ostream& os, fault_kind v)
-{
-    return os << to_string(v);
-}
-} // namespace sage_sandbox
 
 using namespace sage_sandbox;
 

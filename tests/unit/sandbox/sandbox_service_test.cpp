@@ -3,27 +3,15 @@
 #define BOOST_TEST_MODULE sandbox_service
 #include <boost/test/unit_test.hpp>
 
-#include <ostream>
-
 #include "pkce.hpp"
 #include "sandbox_service.hpp"
+
+#include <sandbox_printing.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <set>
-
-// Boost.Test prints values of failed checks.
-namespace sage_sandbox {
-inline std::ostream& operator<<(std::ostream& os, token_status v)
-{
-    return os << to_string(v);
-}
-inline std::ostream& operator<<(std::ostream& os, consent_mode v)
-{
-    return os << to_string(v);
-}
-} // namespace sage_sandbox
 
 using namespace sage_sandbox;
 using namespace std::chrono_literals;

@@ -3,30 +3,14 @@
 #define BOOST_TEST_MODULE sandbox_token_authority
 #include <boost/test/unit_test.hpp>
 
-#include <ostream>
-
 #include "pkce.hpp"
 #include "sandbox_clock.hpp"
 #include "token_authority.hpp"
 
+#include <sandbox_printing.hpp>
+
 #include <chrono>
 #include <set>
-
-// Boost.Test prints values of failed checks.
-namespace sage_sandbox {
-inline std::ostream& operator<<(std::ostream& os, token_status v)
-{
-    return os << to_string(v);
-}
-inline std::ostream& operator<<(std::ostream& os, token_kind v)
-{
-    return os << to_string(v);
-}
-inline std::ostream& operator<<(std::ostream& os, access_check v)
-{
-    return os << to_string(v);
-}
-} // namespace sage_sandbox
 
 using namespace sage_sandbox;
 using namespace std::chrono_literals;
