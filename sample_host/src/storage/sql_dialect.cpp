@@ -54,4 +54,35 @@ std::string_view now_milliseconds_sql(database_engine engine) noexcept
                : "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
 }
 
+bool has_schemas(database_engine engine) noexcept
+{
+    return engine == database_engine::postgresql;
+}
+
+std::string create_schema_sql(database_engine engine, std::string_view name)
+{
+    if (engine != database_engine::postgresql)
+        return {};
+    // CREATE SCHEMA IF NOT EXISTS checks the right to create schemas first: a schema an administrator
+    // created for the host must be usable without that right.
+    const std::string quoted = "\"" + std::string(name) + "\"";
+    return "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = '" + std::string(name) +
+           "') THEN CREATE SCHEMA " + quoted + "; END IF; END $$";
+}
+
+std::string_view tables_in_schema_sql(database_engine engine) noexcept
+{
+    // pg_class rather than information_schema, which lists only the tables the user may use.
+    return engine == database_engine::postgresql
+               ? "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                 " WHERE n.nspname = ?1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname"
+               : "SELECT name FROM pragma_table_list WHERE schema = ?1 AND type IN ('table', 'view')"
+                 " AND name NOT LIKE 'sqlite_%' ORDER BY name";
+}
+
+std::string_view keyed_table_options_sql(database_engine engine) noexcept
+{
+    return engine == database_engine::postgresql ? "" : " WITHOUT ROWID";
+}
+
 } // namespace sample_host
