@@ -185,7 +185,10 @@ void add_sync_command(CLI::App& app, command_action& chosen)
         ->type_name("ID|all");
     command->add_option("--concurrency", options->concurrency, "Requests in flight per entity (1-16, default 4)")
         ->check(CLI::Range(1, 16));
-    command->footer(std::string("Exit 1 when an entity could not be synced completely (the others are). ") +
+    command->footer(std::string("Tables: one per entity (business_id, id, updated_at, record: the JSON as the service "
+                                "sent it) and _sync_state (entity, state, saved_at), in the SQLite file or, on "
+                                "PostgreSQL, in --schema. Exit 1 when an entity could not be synced completely (the "
+                                "others are). ") +
                     form_help_footer());
     command->callback(
         [&chosen, options] { chosen = [options](host_context& ctx) { return run_sync(ctx, *options); }; });
