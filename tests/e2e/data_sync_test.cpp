@@ -368,9 +368,17 @@ BOOST_AUTO_TEST_CASE(on_postgresql_the_mirror_lives_in_a_schema_of_its_own_besid
     BOOST_TEST(contains(refused.err, "not a sync mirror's"), describe(refused));
     BOOST_TEST(contains(refused.err, "--schema"), describe(refused));
 
-    // The default schema: created, beside the host's tables, which stay as they were.
-    const auto doc = sync_json(sage, {"--into", db.url(), "--entities", "contacts"});
+    // The default schema: created, beside the host's tables, which stay as they were. A password in
+    // the URL (this server trusts its socket and ignores it) is never printed.
+    const std::string with_password = db.url() + "&password=hunter2";
+    const auto doc = sync_json(sage, {"--into", with_password, "--entities", "contacts"});
     BOOST_TEST(doc.at("schema").as_string() == "sync");
+    BOOST_TEST(!contains(json::serialize(doc), "hunter2"));
+    const auto text = sage.run("sync", {"--into", with_password, "--entities", "contacts"});
+    BOOST_TEST(text.exit_code == 0, describe(text));
+    BOOST_TEST(contains(text.out, "(schema sync)"), describe(text));
+    BOOST_TEST(!contains(text.out + text.err + sage.host().transcript(), "hunter2"), describe(text));
+    BOOST_TEST(!contains(all_bytes_under(sage.host().data()), "hunter2"), "the host's log and data hold no password");
     check_mirror(sage, db, "contacts", sage.business_ids().at(0));
     BOOST_TEST((db.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == host_tables));
     const auto still = other_host.run({"users", "list"}, {{"SAMPLE_HOST_DATABASE", db.url()}});
