@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -383,6 +384,20 @@ BOOST_AUTO_TEST_CASE(on_postgresql_the_mirror_lives_in_a_schema_of_its_own_besid
     BOOST_TEST((db.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == host_tables));
     const auto still = other_host.run({"users", "list"}, {{"SAMPLE_HOST_DATABASE", db.url()}});
     BOOST_TEST(still.exit_code == 0, describe(still));
+
+    // A user without the right to create the schema hears which rights the mirror needs; once an
+    // administrator prepared a schema for it, the same user mirrors into it.
+    const std::string role = "reader_" + std::to_string(::getpid());
+    const std::string database = db.url().substr(db.url().find("@/") + 2, db.url().find('?') - db.url().find("@/") - 2);
+    (void)server().query(database, "CREATE ROLE " + role + " LOGIN");
+    const std::string as_reader = "postgresql://" + role + db.url().substr(db.url().find('@'));
+    const auto denied = sage.run("sync", {"--into", as_reader, "--schema", "books", "--entities", "contacts"});
+    BOOST_TEST(denied.exit_code == 1, describe(denied));
+    BOOST_TEST(contains(denied.err, "permission denied"), describe(denied));
+    BOOST_TEST(contains(denied.err, "CREATE on the database"), describe(denied));
+    (void)server().query(database, "CREATE SCHEMA books AUTHORIZATION " + role);
+    const auto prepared = sync_json(sage, {"--into", as_reader, "--schema", "books", "--entities", "contacts"});
+    BOOST_TEST(entity_result(prepared, "contacts").at("rows").as_int64() == 25);
 
     // Names that would mean something else quoted and unquoted, or PostgreSQL's own: usage errors.
     for (const std::string schema : {"Sync", "a-b", "1st", "pg_temp", "information_schema", ""}) {

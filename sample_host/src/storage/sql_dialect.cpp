@@ -59,15 +59,18 @@ bool has_schemas(database_engine engine) noexcept
     return engine == database_engine::postgresql;
 }
 
+std::string_view schema_exists_sql(database_engine engine) noexcept
+{
+    return engine == database_engine::postgresql
+               ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?1) THEN 1 ELSE 0 END"
+               : "SELECT CASE WHEN EXISTS (SELECT 1 FROM pragma_database_list WHERE name = ?1) THEN 1 ELSE 0 END";
+}
+
 std::string create_schema_sql(database_engine engine, std::string_view name)
 {
     if (engine != database_engine::postgresql)
         return {};
-    // CREATE SCHEMA IF NOT EXISTS checks the right to create schemas first: a schema an administrator
-    // created for the host must be usable without that right.
-    const std::string quoted = "\"" + std::string(name) + "\"";
-    return "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = '" + std::string(name) +
-           "') THEN CREATE SCHEMA " + quoted + "; END IF; END $$";
+    return "CREATE SCHEMA \"" + std::string(name) + "\"";
 }
 
 std::string_view tables_in_schema_sql(database_engine engine) noexcept

@@ -31,8 +31,12 @@ enum class database_engine : std::uint8_t { sqlite, postgresql };
 // Schemas: PostgreSQL keeps tables in named schemas; an SQLite file is one schema, "main".
 [[nodiscard]] bool has_schemas(database_engine engine) noexcept;
 
-// A statement creating the schema `name` (a plain lower-case identifier, checked by the caller) when it
-// does not exist, without needing the right to create schemas when it does; "" on SQLite.
+// A query whose one row says (1 or 0) whether the schema ?1 exists (SQLite: "main", or an attached file).
+[[nodiscard]] std::string_view schema_exists_sql(database_engine engine) noexcept;
+
+// A statement creating the schema `name`, a plain lower-case identifier the caller checked; "" on SQLite
+// (its schemas are files, attached). Run it only when the schema is missing: PostgreSQL checks the
+// right to create schemas before IF NOT EXISTS, and a schema an administrator prepared must do.
 [[nodiscard]] std::string create_schema_sql(database_engine engine, std::string_view name);
 
 // A query listing the names of the tables and views in the schema ?1 ("main" on SQLite).

@@ -94,9 +94,11 @@ sync_mirror::sync_mirror(const database_url& url, std::string_view schema)
         throw for_into(e);
     }
 
+    // The schema the tables go in: SQLite's file is its "main".
+    const std::string_view where = schemas ? std::string_view(schema_) : std::string_view("main");
     transaction tx(*database_);
     auto listed = database_->prepare(tables_in_schema_sql(url.engine));
-    listed.bind(1, schemas ? std::string_view(schema_) : std::string_view("main"));
+    listed.bind(1, where);
     std::vector<std::string> tables;
     while (listed.step())
         tables.push_back(listed.text(0));
@@ -114,10 +116,26 @@ sync_mirror::sync_mirror(const database_url& url, std::string_view schema)
         throw host_error(url.display + " holds tables that are not a sync mirror's (" + names +
                          "; the host's own database?): a mirror keeps to a file of its own; name another file");
     }
-    if (const std::string create = create_schema_sql(url.engine, schema_); !create.empty())
-        database_->execute(create);
-    database_->execute("CREATE TABLE IF NOT EXISTS " + table("_sync_state") +
-                       " (entity TEXT PRIMARY KEY, state TEXT NOT NULL, saved_at TEXT NOT NULL)");
+    try {
+        auto exists = database_->prepare(schema_exists_sql(url.engine));
+        exists.bind(1, where);
+        if (exists.step() && exists.integer(0) == 0)
+            database_->execute(create_schema_sql(url.engine, schema_));
+        database_->execute("CREATE TABLE IF NOT EXISTS " + table("_sync_state") +
+                           " (entity TEXT PRIMARY KEY, state TEXT NOT NULL, saved_at TEXT NOT NULL)");
+    } catch (const database_error& e) {
+        if (!schemas || e.kind() != database_failure::other)
+            throw;
+        // PostgreSQL's text names the right missing ("permission denied for database ..."); say which
+        // rights the mirror needs.
+        throw database_error(std::string(e.what()) +
+                                 ": the user of --into needs the right to create tables in the "
+                                 "schema " +
+                                 schema_ +
+                                 ", and to create it when it does not exist (CREATE on the "
+                                 "database); or choose a schema prepared for it with --schema",
+                             e.kind());
+    }
     tx.commit();
 }
 
