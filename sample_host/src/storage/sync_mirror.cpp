@@ -94,49 +94,63 @@ sync_mirror::sync_mirror(const database_url& url, std::string_view schema)
         throw for_into(e);
     }
 
-    // The schema the tables go in: SQLite's file is its "main".
+    // The schema the tables go in: SQLite's file is its "main". One write transaction, so that two
+    // syncs starting at once check and create in turn.
     const std::string_view where = schemas ? std::string_view(schema_) : std::string_view("main");
     transaction tx(*database_);
+    refuse_other_tables(url, where);
+    create_tables(where);
+    tx.commit();
+}
+
+void sync_mirror::refuse_other_tables(const database_url& url, std::string_view where)
+{
     auto listed = database_->prepare(tables_in_schema_sql(url.engine));
     listed.bind(1, where);
     std::vector<std::string> tables;
     while (listed.step())
         tables.push_back(listed.text(0));
-    if (!tables.empty() && std::find(tables.begin(), tables.end(), "_sync_state") == tables.end()) {
-        std::string names;
-        for (std::size_t i = 0; i < tables.size() && i < 5; ++i)
-            names += (i == 0 ? "" : ", ") + tables[i];
-        if (tables.size() > 5)
-            names += ", ...";
-        if (schemas)
-            throw host_error("the schema " + schema_ + " of " + url.display +
-                             " holds tables that are not a sync mirror's (" + names +
-                             "): a mirror keeps to a schema of its own; choose another with --schema (default " +
-                             std::string(default_schema) + "), it is created when missing");
-        throw host_error(url.display + " holds tables that are not a sync mirror's (" + names +
-                         "; the host's own database?): a mirror keeps to a file of its own; name another file");
-    }
+    if (tables.empty() || std::find(tables.begin(), tables.end(), "_sync_state") != tables.end())
+        return;
+    std::string names;
+    for (std::size_t i = 0; i < tables.size() && i < 5; ++i)
+        names += (i == 0 ? "" : ", ") + tables[i];
+    if (tables.size() > 5)
+        names += ", ...";
+    if (!schema_.empty())
+        throw host_error("the schema " + schema_ + " of " + url.display +
+                         " holds tables that are not a sync mirror's (" + names +
+                         "): a mirror keeps to a schema of its own; choose another with --schema (default " +
+                         std::string(default_schema) + "), it is created when missing");
+    throw host_error(url.display + " holds tables that are not a sync mirror's (" + names +
+                     "; the host's own database?): a mirror keeps to a file of its own; name another file");
+}
+
+void sync_mirror::create_tables(std::string_view where)
+{
+    const database_engine engine = database_->engine();
     try {
-        auto exists = database_->prepare(schema_exists_sql(url.engine));
-        exists.bind(1, where);
-        if (exists.step() && exists.integer(0) == 0)
-            database_->execute(create_schema_sql(url.engine, schema_));
+        bool missing = false;
+        {
+            auto exists = database_->prepare(schema_exists_sql(engine));
+            exists.bind(1, where);
+            missing = exists.step() && exists.integer(0) == 0;
+        }
+        if (missing)
+            database_->execute(create_schema_sql(engine, schema_));
         database_->execute("CREATE TABLE IF NOT EXISTS " + table("_sync_state") +
                            " (entity TEXT PRIMARY KEY, state TEXT NOT NULL, saved_at TEXT NOT NULL)");
     } catch (const database_error& e) {
-        if (!schemas || e.kind() != database_failure::other)
+        if (!has_schemas(engine) || e.kind() != database_failure::other)
             throw;
         // PostgreSQL's text names the right missing ("permission denied for database ..."); say which
         // rights the mirror needs.
         throw database_error(std::string(e.what()) +
-                                 ": the user of --into needs the right to create tables in the "
-                                 "schema " +
-                                 schema_ +
-                                 ", and to create it when it does not exist (CREATE on the "
-                                 "database); or choose a schema prepared for it with --schema",
+                                 ": the user of --into needs the right to create tables in the schema " + schema_ +
+                                 ", and to create it when it does not exist (CREATE on the database); or choose a "
+                                 "schema prepared for it with --schema",
                              e.kind());
     }
-    tx.commit();
 }
 
 std::string sync_mirror::table(std::string_view entity) const

@@ -65,6 +65,9 @@ private:
     // open while the connector reads: on PostgreSQL a write transaction holds the lock every host's
     // writes take (a token refresh during the read must not wait for the sync).
     void write(std::optional<std::string_view> state);
+    // Opening steps, inside the opening transaction; `where` is the schema ("main" on SQLite).
+    void refuse_other_tables(const database_url& url, std::string_view where);
+    void create_tables(std::string_view where);
     [[nodiscard]] std::string table(std::string_view entity) const;
 
     std::unique_ptr<database> database_;
