@@ -43,7 +43,7 @@ public:
     // Starts writing `entity`, whose records are identified by `key_field` (the catalogue's primary
     // key: "id", or "$path" for records Sage keys otherwise): creates its table when missing.
     void begin(std::string_view entity, std::string_view key_field = "id");
-    // Queued, in order, until the next checkpoint (or until enough is queued: see flush_rows).
+    // Queued, in order, until the next checkpoint (written earlier, without a state, when much is queued).
     void upsert(std::string_view business_id, std::string_view record_json);
     void remove(std::string_view business_id, std::string_view id);
     // Writes what was queued and saves `state`, in one transaction.
