@@ -1,4 +1,4 @@
-// What the host's read sinks (`read` into a file, `sync` into SQLite) share: a failure inside a sink
+// What the host's read sinks (`read` into a file, `sync` into a database) share: a failure inside a sink
 // call (a full disk, a locked database) stops the read, and its text is kept for the command to
 // report — an exception never crosses into the connector.
 #pragma once

@@ -1,6 +1,7 @@
-// `sample_host sync CONNECTOR [FORM] --into sqlite:FILE [--entities a,b|all]`: mirrors entities into a
-// SQLite database (storage/sync_mirror), incrementally on every later run; each entity's read state
-// is committed with the rows it covers. An entity that fails is reported and the others go on.
+// `sample_host sync CONNECTOR [FORM] --into URL [--schema NAME] [--entities a,b|all]`: mirrors entities
+// into an SQLite file or a PostgreSQL schema (storage/sync_mirror), incrementally on every later run;
+// each entity's read state is committed with the rows it covers. An entity that fails is reported and
+// the others go on.
 #include "commands/commands.hpp"
 
 #include "commands/connector_session.hpp"
@@ -10,6 +11,7 @@
 #include "output/host_log.hpp"
 #include "output/text_table.hpp"
 #include "runtime/host_error.hpp"
+#include "storage/database_url.hpp"
 #include "storage/sync_mirror.hpp"
 
 #include <connector_sdk/data_access.hpp>
@@ -30,6 +32,7 @@ struct sync_options {
     std::string connector_id;
     form_sources sources;
     std::string into;
+    std::string schema;
     std::string entities = "all";
     std::string business;
     int concurrency = 4;
@@ -63,14 +66,6 @@ private:
     sync_mirror& mirror_;
 };
 
-std::filesystem::path database_file(const std::string& into)
-{
-    constexpr std::string_view scheme = "sqlite:";
-    if (into.rfind(scheme, 0) != 0 || into.size() == scheme.size())
-        throw usage_error("--into takes sqlite:FILE, e.g. --into sqlite:books.db; got '" + into + "'");
-    return std::filesystem::path(into.substr(scheme.size()));
-}
-
 std::vector<sdk::entity_info> chosen_entities(const sync_options& options, sdk::data_access& data,
                                               const sdk::form_values& form)
 {
@@ -101,11 +96,12 @@ std::vector<sdk::entity_info> chosen_entities(const sync_options& options, sdk::
 
 int run_sync(host_context& ctx, const sync_options& options)
 {
-    const std::filesystem::path file = database_file(options.into);
+    const database_url into = database_url::parse(options.into, "--into");
+    sync_mirror::check_schema(into, options.schema);
     connector_session session(ctx, options.connector_id, options.sources);
     sdk::data_access* data = &session.data_access();
     const auto entities = chosen_entities(options, *data, session.values());
-    sync_mirror mirror(file);
+    sync_mirror mirror(into, options.schema);
 
     text_table table({"ENTITY", "RECORDS", "DELETIONS", "REQUESTS", "ROWS", "RESULT"});
     json::array results;
@@ -146,11 +142,16 @@ int run_sync(host_context& ctx, const sync_options& options)
                                        {"retries", result.counters.retries},
                                        {"rows", rows}});
     }
-    if (ctx.out().json())
-        ctx.out().document(json::object{
-            {"connector", options.connector_id}, {"database", file.string()}, {"entities", std::move(results)}});
-    else
+    if (ctx.out().json()) {
+        json::object document{{"connector", options.connector_id}, {"database", into.display}};
+        if (!mirror.schema().empty())
+            document["schema"] = mirror.schema();
+        document["entities"] = std::move(results);
+        ctx.out().document(std::move(document));
+    } else {
+        ctx.out().line("Mirror: " + mirror.location());
         ctx.out().line(table.render());
+    }
     return failures == 0 ? 0 : 1;
 }
 
@@ -161,10 +162,21 @@ void add_sync_command(CLI::App& app, command_action& chosen)
     auto options = std::make_shared<sync_options>();
     auto* command = add_connector_form_subcommand(
         app, "sync",
-        "Mirror entities into a SQLite database (a table per entity, upserts, deletions applied, each entity's "
-        "state committed with its rows); every later run is incremental",
+        "Mirror entities into a database, SQLite or PostgreSQL (a table per entity, upserts, deletions applied, "
+        "each entity's state committed with its rows); every later run is incremental",
         options->connector_id, options->sources);
-    command->add_option("--into", options->into, "The database: sqlite:FILE")->required()->type_name("sqlite:FILE");
+    command
+        ->add_option("--into", options->into,
+                     "The database: sqlite:FILE (a file of its own), or postgresql://USER@HOST[:PORT]/DATABASE (the "
+                     "password in PGPASSWORD or ~/.pgpass; it may be the host's own --database)")
+        ->required()
+        ->type_name("URL");
+    command
+        ->add_option("--schema", options->schema,
+                     "PostgreSQL only: the schema the mirror's tables live in, created when missing (default " +
+                         std::string(sync_mirror::default_schema) +
+                         "); one holding tables other than a mirror's (the host's own) is refused")
+        ->type_name("NAME");
     command->add_option("--entities", options->entities, "Entities to mirror, comma-separated, or all (default)")
         ->type_name("A,B|all");
     command
@@ -173,7 +185,10 @@ void add_sync_command(CLI::App& app, command_action& chosen)
         ->type_name("ID|all");
     command->add_option("--concurrency", options->concurrency, "Requests in flight per entity (1-16, default 4)")
         ->check(CLI::Range(1, 16));
-    command->footer(std::string("Exit 1 when an entity could not be synced completely (the others are). ") +
+    command->footer(std::string("Tables: one per entity (business_id, id, updated_at, record: the JSON as the service "
+                                "sent it) and _sync_state (entity, state, saved_at), in the SQLite file or, on "
+                                "PostgreSQL, in --schema. Exit 1 when an entity could not be synced completely (the "
+                                "others are). ") +
                     form_help_footer());
     command->callback(
         [&chosen, options] { chosen = [options](host_context& ctx) { return run_sync(ctx, *options); }; });

@@ -54,4 +54,38 @@ std::string_view now_milliseconds_sql(database_engine engine) noexcept
                : "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
 }
 
+bool has_schemas(database_engine engine) noexcept
+{
+    return engine == database_engine::postgresql;
+}
+
+std::string_view schema_exists_sql(database_engine engine) noexcept
+{
+    return engine == database_engine::postgresql
+               ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?1) THEN 1 ELSE 0 END"
+               : "SELECT CASE WHEN EXISTS (SELECT 1 FROM pragma_database_list WHERE name = ?1) THEN 1 ELSE 0 END";
+}
+
+std::string create_schema_sql(database_engine engine, std::string_view name)
+{
+    if (engine != database_engine::postgresql)
+        return {};
+    return "CREATE SCHEMA \"" + std::string(name) + "\"";
+}
+
+std::string_view tables_in_schema_sql(database_engine engine) noexcept
+{
+    // pg_class rather than information_schema, which lists only the tables the user may use.
+    return engine == database_engine::postgresql
+               ? "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                 " WHERE n.nspname = ?1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname"
+               : "SELECT name FROM pragma_table_list WHERE schema = ?1 AND type IN ('table', 'view')"
+                 " AND name NOT LIKE 'sqlite_%' ORDER BY name";
+}
+
+std::string_view keyed_table_options_sql(database_engine engine) noexcept
+{
+    return engine == database_engine::postgresql ? "" : " WITHOUT ROWID";
+}
+
 } // namespace sample_host

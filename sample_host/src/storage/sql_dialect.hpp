@@ -28,4 +28,22 @@ enum class database_engine : std::uint8_t { sqlite, postgresql };
 // against it so every host of a fleet agrees on when a lease ends, whatever its own clock says.
 [[nodiscard]] std::string_view now_milliseconds_sql(database_engine engine) noexcept;
 
+// Schemas: PostgreSQL keeps tables in named schemas; an SQLite file is one schema, "main".
+[[nodiscard]] bool has_schemas(database_engine engine) noexcept;
+
+// A query whose one row says (1 or 0) whether the schema ?1 exists (SQLite: "main", or an attached file).
+[[nodiscard]] std::string_view schema_exists_sql(database_engine engine) noexcept;
+
+// A statement creating the schema `name`, a plain lower-case identifier the caller checked; "" on SQLite
+// (its schemas are files, attached). Run it only when the schema is missing: PostgreSQL checks the
+// right to create schemas before IF NOT EXISTS, and a schema an administrator prepared must do.
+[[nodiscard]] std::string create_schema_sql(database_engine engine, std::string_view name);
+
+// A query listing the names of the tables and views in the schema ?1 ("main" on SQLite).
+[[nodiscard]] std::string_view tables_in_schema_sql(database_engine engine) noexcept;
+
+// What ends `CREATE TABLE name (... PRIMARY KEY (...))` for a table read and written by its primary key:
+// SQLite keeps such a table in key order (WITHOUT ROWID); PostgreSQL has no such option.
+[[nodiscard]] std::string_view keyed_table_options_sql(database_engine engine) noexcept;
+
 } // namespace sample_host
