@@ -154,12 +154,8 @@ BOOST_AUTO_TEST_CASE(two_simultaneous_start_trials_on_two_hosts_grant_one_trial)
                                                       options, false));
     }
     int granted = 0;
-    for (const auto& p : started) {
-        for (int fd : {p.output, p.error})
-            ::close(fd);
-        const int status = test_support::wait_for_exit(p.pid);
-        granted += status == 0 ? 1 : 0;
-    }
+    for (auto& p : started) // read to the end: a host never meets a closed pipe when it prints
+        granted += test_support::finish_process(p).exit_code == 0 ? 1 : 0;
     BOOST_TEST(granted == 1);
     const auto status = run(2, {"--json", "marketplace", "status"});
     BOOST_TEST(status.exit_code == 0, describe(status));
@@ -268,10 +264,9 @@ BOOST_AUTO_TEST_CASE(two_hosts_issue_licences_at_once_that_verify_with_one_key)
         argv.insert(argv.end(), command.begin(), command.end());
         started.push_back(test_support::start_process(argv, options, false));
     }
-    for (const auto& p : started) {
-        for (int fd : {p.output, p.error})
-            ::close(fd);
-        BOOST_TEST(test_support::wait_for_exit(p.pid) == 0);
+    for (auto& p : started) {
+        const auto result = test_support::finish_process(p);
+        BOOST_TEST(result.exit_code == 0, result.out << result.err);
     }
     BOOST_TEST(server().query(database, "SELECT COUNT(*) FROM marketplace_signing_key") == "1\n");
     const std::string key_id = key_id_of(test_support::read_file(dev_signing_key()));

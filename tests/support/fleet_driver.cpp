@@ -10,7 +10,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,33 +20,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* connector_id = "sage-cloud-accounting";
-
-// Reads both of a child's outputs until it closes them (a full pipe never blocks it), then closes them.
-void drain(started_process& p, std::string& out, std::string& err)
-{
-    std::vector<pollfd> fds{{p.output, POLLIN, 0}, {p.error, POLLIN, 0}};
-    char buffer[4096];
-    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-        if (::poll(fds.data(), fds.size(), -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        for (std::size_t i = 0; i < fds.size(); ++i) {
-            if (fds[i].fd < 0 || fds[i].revents == 0)
-                continue;
-            const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-            if (n > 0) {
-                (i == 0 ? out : err).append(buffer, static_cast<std::size_t>(n));
-            } else if (n == 0 || errno != EINTR) {
-                ::close(fds[i].fd);
-                fds[i].fd = -1; // poll ignores it from now on
-            }
-        }
-    }
-    p.output = -1;
-    p.error = -1;
-}
 
 } // namespace
 
@@ -127,9 +99,11 @@ started_process fleet_driver::start_test(std::size_t host, const std::string& co
 
 fleet_test_result fleet_driver::finish(started_process& test)
 {
+    test_support::process_result finished = test_support::finish_process(test);
     fleet_test_result result;
-    drain(test, result.out, result.err);
-    result.status = wait_for_exit(test.pid);
+    result.out = std::move(finished.out);
+    result.err = std::move(finished.err);
+    result.status = finished.exit_code;
     result.ended = std::chrono::steady_clock::now();
     return result;
 }

@@ -126,6 +126,11 @@ int wait_for_exit(pid_t pid) noexcept
 process_result run_process(const std::vector<std::string>& argv, const process_options& options)
 {
     started_process child = start_process(argv, options, options.input.has_value());
+    return finish_process(child, options);
+}
+
+process_result finish_process(started_process& child, const process_options& options)
+{
     if (child.input >= 0)
         ::fcntl(child.input, F_SETFL, O_NONBLOCK);
     const pid_t pid = child.pid;
@@ -155,7 +160,8 @@ process_result run_process(const std::vector<std::string>& argv, const process_o
             if (p.revents == 0)
                 continue;
             if (p.fd == child.input) {
-                const std::string& input = *options.input;
+                static const std::string nothing;
+                const std::string& input = options.input ? *options.input : nothing;
                 ssize_t n = ::write(p.fd, input.data() + written, input.size() - written);
                 if (n > 0)
                     written += static_cast<std::size_t>(n);

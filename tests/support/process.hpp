@@ -51,4 +51,9 @@ int wait_for_exit(pid_t pid) noexcept;
 // Runs `argv[0]` (a path) with `argv`. Throws only when the process cannot be started.
 process_result run_process(const std::vector<std::string>& argv, const process_options& options = {});
 
+// Finishes a started child as run_process does: feeds it `options.input` (when its input is a pipe),
+// reads its output to the end (a child is never left writing into a closed pipe), waits for it within
+// `options.timeout`, and closes its streams.
+process_result finish_process(started_process& child, const process_options& options = {});
+
 } // namespace test_support
