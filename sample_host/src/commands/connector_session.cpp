@@ -211,11 +211,14 @@ void connector_session::protect_secrets(host_context& ctx) const
     for (const auto& secret : secret_texts(form_.values, properties_))
         ctx.redactor().add(secret);
     for (const auto& key : form_.argv_keys)
-        if (is_secret(key))
-            ctx.out().warning(key +
-                              " is a secret but was given on the command line, where other users can see it "
-                              "in the process list: prefer --secret-env " +
-                              key + "=ENVVAR");
+        if (is_secret(key)) {
+            std::string warning = key;
+            warning += " is a secret but was given on the command line, where other users can see it in the "
+                       "process list: prefer --secret-env ";
+            warning += key;
+            warning += "=ENVVAR";
+            ctx.out().warning(warning);
+        }
 }
 
 void connector_session::load_saved(host_context& ctx, std::string_view connector_id, const std::string& name)
@@ -327,8 +330,7 @@ connection_summary save_created_record(host_context& ctx, const connector_sessio
         if (field.secret)
             if (const auto* text = std::get_if<std::string>(&field.value))
                 ctx.redactor().add(*text);
-    const connection_summary saved =
-        ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(), duplicate);
+    connection_summary saved = ctx.connections().save(user.tenant, record, user.name, ctx.now_seconds(), duplicate);
     ctx.log().write(connector_sdk::log_level::info, "host",
                     "saved connection '" + saved.name + "' for tenant " + saved.tenant);
     return saved;

@@ -34,7 +34,7 @@ namespace {
 namespace json = boost::json;
 namespace sdk = connector_sdk;
 
-constexpr std::uintmax_t max_state_file = 2 * 1024 * 1024;
+constexpr std::uintmax_t max_state_file = std::uintmax_t{2} * 1024 * 1024;
 
 struct data_options {
     std::string connector_id;
@@ -254,7 +254,7 @@ public:
                     std::to_string(static_cast<long long>(
                         static_cast<double>(*progress.expected_records - progress.records) / rate)) +
                     " s left";
-        std::fputs((line + "   ").c_str(), stderr);
+        (void)std::fputs((line + "   ").c_str(), stderr);
     }
 
 private:
@@ -386,7 +386,11 @@ void check_request(const data_options& options, const entity_facts& facts)
         std::string why = option_instead_of(name);
         if (why.empty())
             why = known.empty() ? ": it takes none" : ": the filters it takes are " + joined(known);
-        throw usage_error("--filter " + name + " is not a filter of " + options.entity + why);
+        std::string message = "--filter " + name;
+        message += " is not a filter of ";
+        message += options.entity;
+        message += why;
+        throw usage_error(message);
     }
 }
 
@@ -430,7 +434,7 @@ int run_read(host_context& ctx, const data_options& options)
     const sdk::read_result result = data.read(session.values(), request, sink);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (::isatty(2) == 1)
-        std::fputs("\n", stderr);
+        (void)std::fputs("\n", stderr);
     sink.finish();
 
     const std::string summary =

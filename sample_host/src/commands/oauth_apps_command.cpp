@@ -122,14 +122,10 @@ std::string read_client_secret(const std::string& source)
                              " is not a regular file: pass a file, or - to read standard input");
         if (info.st_size > static_cast<off_t>(max_secret_size))
             throw host_error("the client secret file " + source + " is larger than 64 KiB, too large to be one");
-        text.resize(static_cast<std::size_t>(info.st_size));
-        const long got = read_fully(fd.get(), std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
-        if (got < 0) {
-            const int error = errno;
-            OPENSSL_cleanse(text.data(), text.size());
-            throw host_error("cannot read the client secret file " + source + ": " + errno_text(error));
-        }
-        text.resize(static_cast<std::size_t>(got));
+        auto read = read_secret_text(fd.get(), static_cast<std::size_t>(info.st_size));
+        if (!read)
+            throw host_error("cannot read the client secret file " + source + ": " + errno_text(errno));
+        text = std::move(*read);
     }
     if (!text.empty() && text.back() == '\n')
         text.pop_back();

@@ -23,9 +23,9 @@ namespace sample_host {
 // The key-value list that "--config KEY=VALUE" adds to (the form's "Add Configuration").
 inline constexpr std::string_view additional_configuration_key = "AdditionalConfiguration";
 // The largest file a form accepts (--file, {"path": ...}).
-inline constexpr std::uintmax_t max_form_file_bytes = 10u * 1024u * 1024u;
+inline constexpr std::uintmax_t max_form_file_bytes = std::uintmax_t{10} * 1024 * 1024;
 // The largest --form JSON document.
-inline constexpr std::uintmax_t max_form_document_bytes = 1024u * 1024u;
+inline constexpr std::uintmax_t max_form_document_bytes = std::uintmax_t{1024} * 1024;
 
 struct form_sources {
     std::optional<std::filesystem::path> form_file; // --form FILE.json

@@ -18,16 +18,16 @@
 namespace sample_host {
 
 struct http_server_options {
-    std::string address = "127.0.0.1";                    // an IP address literal
-    std::uint16_t port = 8080;                            // 0: any free port
-    std::optional<std::filesystem::path> tls_certificate; // PEM chain; with tls_key: HTTPS only
-    std::optional<std::filesystem::path> tls_key;         // PEM private key
-    std::size_t header_limit = 64 * 1024;                 // request line and headers: 431 beyond
-    std::size_t body_limit = 2 * 1024 * 1024;             // 413 beyond
-    std::chrono::seconds request_timeout{30};             // a whole request (and the TLS handshake) must arrive in it
-    std::size_t max_connections = 64;                     // further connections are closed at once
-    std::size_t workers = 8;                              // requests worked on at once
-    std::chrono::seconds stop_grace{10};                  // how long requests in flight may finish on stop
+    std::string address = "127.0.0.1";                     // an IP address literal
+    std::uint16_t port = 8080;                             // 0: any free port
+    std::optional<std::filesystem::path> tls_certificate;  // PEM chain; with tls_key: HTTPS only
+    std::optional<std::filesystem::path> tls_key;          // PEM private key
+    std::size_t header_limit = std::size_t{64} * 1024;     // request line and headers: 431 beyond
+    std::size_t body_limit = std::size_t{2} * 1024 * 1024; // 413 beyond
+    std::chrono::seconds request_timeout{30};              // a whole request (and the TLS handshake) must arrive in it
+    std::size_t max_connections = 64;                      // further connections are closed at once
+    std::size_t workers = 8;                               // requests worked on at once
+    std::chrono::seconds stop_grace{10};                   // how long requests in flight may finish on stop
 };
 
 // Works on one request; called on a worker thread, concurrently with others. Exceptions become a 500.

@@ -31,13 +31,6 @@ constexpr std::size_t max_key_file_size = std::size_t{64} * 1024;
 using connector_support::bio_ptr;
 using connector_support::pkey_ptr;
 
-void wipe(std::string& text) noexcept
-{
-    if (!text.empty())
-        OPENSSL_cleanse(text.data(), text.size());
-    text.clear();
-}
-
 // Wipes a string holding key material when the scope ends.
 struct wipe_on_exit {
     std::string& text;
@@ -128,15 +121,10 @@ std::string read_key_text(const fs::path& file, bool private_file)
                          "--replace`) if others may have copied it");
     if (info.st_size > static_cast<off_t>(max_key_file_size))
         throw host_error(file.string() + " is " + std::to_string(info.st_size) + " bytes, too large to be a key");
-    std::string text(static_cast<std::size_t>(info.st_size), '\0');
-    const long got = read_fully(fd.get(), std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
-    if (got < 0) {
-        const int error = errno;
-        wipe(text);
-        throw host_error("cannot read " + file.string() + ": " + errno_text(error));
-    }
-    text.resize(static_cast<std::size_t>(got));
-    return text;
+    auto text = read_secret_text(fd.get(), static_cast<std::size_t>(info.st_size));
+    if (!text)
+        throw host_error("cannot read " + file.string() + ": " + errno_text(errno));
+    return std::move(*text);
 }
 
 } // namespace
@@ -210,7 +198,7 @@ struct signing_key_store::key_material {
     ~key_material() { wipe(pem); }
 };
 
-signing_key_store::signing_key_store(database& db, cipher_source cipher, fs::path data_dir, fs::path dev_key)
+signing_key_store::signing_key_store(database& db, cipher_source cipher, const fs::path& data_dir, fs::path dev_key)
     : db_(db), cipher_(std::move(cipher)), legacy_folder_(data_dir / "marketplace"),
       legacy_file_(legacy_folder_ / "signing-key.pem"), dev_key_(std::move(dev_key))
 {

@@ -58,7 +58,7 @@ public:
     // `db` must outlive the store; `cipher` is asked on the first seal or open. `data_dir`: where an
     // older host kept the key (marketplace/signing-key.pem). `dev_key`: imported on first need when no
     // key is stored and the file exists ("" for none).
-    signing_key_store(database& db, cipher_source cipher, std::filesystem::path data_dir,
+    signing_key_store(database& db, cipher_source cipher, const std::filesystem::path& data_dir,
                       std::filesystem::path dev_key);
 
     // <data>/marketplace/signing-key.pem, where hosts before the database kept the key.

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <openssl/crypto.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -104,6 +106,27 @@ long read_fully(int fd, std::span<std::uint8_t> buffer) noexcept
         got += static_cast<std::size_t>(n);
     }
     return static_cast<long>(got);
+}
+
+std::optional<std::string> read_secret_text(int fd, std::size_t size)
+{
+    std::string text(size, '\0');
+    const long got = read_fully(fd, std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
+    if (got < 0) {
+        const int error = errno;
+        wipe(text);
+        errno = error;
+        return std::nullopt;
+    }
+    text.resize(static_cast<std::size_t>(got));
+    return text;
+}
+
+void wipe(std::string& text) noexcept
+{
+    if (!text.empty())
+        OPENSSL_cleanse(text.data(), text.size());
+    text.clear();
 }
 
 std::string errno_text(int error)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -34,6 +35,13 @@ bool publish_private_file(const std::filesystem::path& file, std::span<const std
 // Reads from `fd` until `buffer` is full or the file ends, retrying interrupted reads: the number of
 // bytes read, or -1 with errno set.
 [[nodiscard]] long read_fully(int fd, std::span<std::uint8_t> buffer) noexcept;
+
+// Reads the rest of `fd`, at most `size` bytes (what fstat said): its text, or nothing with errno set
+// and whatever was read wiped first. For files that may hold secrets.
+[[nodiscard]] std::optional<std::string> read_secret_text(int fd, std::size_t size);
+
+// Overwrites `text` (OPENSSL_cleanse: not optimised away), then empties it.
+void wipe(std::string& text) noexcept;
 
 // strerror as a std::string.
 std::string errno_text(int error);

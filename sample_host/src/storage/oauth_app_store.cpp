@@ -24,13 +24,6 @@ namespace json = boost::json;
 constexpr std::size_t max_legacy_file_size = std::size_t{1024} * 1024;
 constexpr std::string_view legacy_shape = R"({"<connector id>": {"client_id": "...", "client_secret": "..."}})";
 
-void wipe(std::string& text) noexcept
-{
-    if (!text.empty())
-        OPENSSL_cleanse(text.data(), text.size());
-    text.clear();
-}
-
 std::span<const std::uint8_t> bytes_of(std::string_view text)
 {
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
@@ -55,15 +48,10 @@ std::string read_legacy_file(const fs::path& file)
         throw host_error(file.string() + " is not a regular file: move it away");
     if (info.st_size > static_cast<off_t>(max_legacy_file_size))
         throw host_error(file.string() + " is larger than 1 MiB, too large to be a list of OAuth apps: move it away");
-    std::string text(static_cast<std::size_t>(info.st_size), '\0');
-    const long got = read_fully(fd.get(), std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
-    if (got < 0) {
-        const int error = errno;
-        wipe(text);
-        throw host_error("cannot read " + file.string() + ": " + errno_text(error));
-    }
-    text.resize(static_cast<std::size_t>(got));
-    return text;
+    auto text = read_secret_text(fd.get(), static_cast<std::size_t>(info.st_size));
+    if (!text)
+        throw host_error("cannot read " + file.string() + ": " + errno_text(errno));
+    return std::move(*text);
 }
 
 // The apps the legacy file lists, by connector id. Throws host_error (naming the entry, never a value).
