@@ -189,7 +189,7 @@ void read_form_document(const fs::path& file, connector_sdk::form_values& form)
         return read_form_file(target.is_absolute() ? target : base / target, where);
     };
     for (auto& [key, value] : form_from_json(object, origin, rules))
-        form.set(key, std::move(value));
+        form.set(key, value);
 }
 
 std::optional<bool> parse_boolean(std::string_view text)
@@ -273,19 +273,28 @@ built_form build_form(const form_sources& sources, const environment_lookup& env
     for (std::size_t i = 0; i < sources.files.size(); ++i) {
         auto [key, path] = split_assignment(sources.files[i], "--file", i + 1, "KEY=PATH");
         if (path.empty())
-            throw usage_error("--file " + key + "= has no path: write --file " + key + "=PATH");
+            throw usage_error(
+                std::string("--file ").append(key).append("= has no path: write --file ").append(key).append("=PATH"));
         out.values.set(key, read_form_file(fs::path(path), "--file " + key));
     }
     for (std::size_t i = 0; i < sources.secret_envs.size(); ++i) {
         auto [key, variable] = split_assignment(sources.secret_envs[i], "--secret-env", i + 1, "KEY=ENVVAR");
         variable = std::string(trim(variable));
         if (variable.empty())
-            throw usage_error("--secret-env " + key + "= names no environment variable: write --secret-env " + key +
-                              "=ENVVAR");
+            throw usage_error(std::string("--secret-env ")
+                                  .append(key)
+                                  .append("= names no environment variable: write --secret-env ")
+                                  .append(key)
+                                  .append("=ENVVAR"));
         auto value = env(variable);
         if (!value)
-            throw usage_error("--secret-env " + key + "=" + variable + ": the environment variable " + variable +
-                              " is not set or is empty: export it before running sample_host");
+            throw usage_error(std::string("--secret-env ")
+                                  .append(key)
+                                  .append("=")
+                                  .append(variable)
+                                  .append(": the environment variable ")
+                                  .append(variable)
+                                  .append(" is not set or is empty: export it before running sample_host"));
         out.env_secrets.push_back(*value);
         out.values.set(key, std::move(*value));
     }

@@ -121,10 +121,13 @@ public:
     ~connection() override
     {
         // The last reference may go on a worker thread: the count lives on the io_context's.
-        net::post(server_->ioc, [weak = std::weak_ptr<server_state>(server_)] {
-            if (auto server = weak.lock())
-                server->connection_ended();
-        });
+        try {
+            net::post(server_->ioc, [weak = std::weak_ptr<server_state>(server_)] {
+                if (auto server = weak.lock())
+                    server->connection_ended();
+            });
+        } catch (...) { // no memory for the posted count: the server only counts one connection too many
+        }
     }
 
     void start()
@@ -404,9 +407,13 @@ http_server::~http_server()
 
 std::uint16_t http_server::port() const noexcept
 {
-    boost::system::error_code ec;
-    const auto endpoint = state_->acceptor.local_endpoint(ec);
-    return ec ? 0 : endpoint.port();
+    try {
+        boost::system::error_code ec;
+        const auto endpoint = state_->acceptor.local_endpoint(ec);
+        return ec ? 0 : endpoint.port();
+    } catch (...) {
+        return 0;
+    }
 }
 
 bool http_server::tls() const noexcept

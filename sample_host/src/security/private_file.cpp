@@ -131,7 +131,8 @@ void wipe(std::string& text) noexcept
 
 std::string errno_text(int error)
 {
-    return std::strerror(error);
+    char buffer[256];
+    return ::strerror_r(error, buffer, sizeof buffer); // the GNU form: thread-safe, returns the text
 }
 
 bool publish_private_file(const std::filesystem::path& file, std::span<const std::uint8_t> bytes, publish_mode mode,
