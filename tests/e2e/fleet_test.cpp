@@ -304,6 +304,12 @@ BOOST_AUTO_TEST_CASE(a_default_oauth_app_set_on_one_host_is_offered_by_every_hos
     BOOST_TEST(on_argv.exit_code == 2, describe(on_argv));
     BOOST_TEST(contains(on_argv.err, "--client-secret-file"), describe(on_argv));
     BOOST_TEST(!contains(on_argv.err, oauth_secret), describe(on_argv));
+    // Given alone (as one would type it), the refusal says why, not only that a file is missing.
+    const auto alone =
+        run(0, {"oauth-apps", "set", sage_id, "--client-id", "fleet-app", "--client-secret", oauth_secret});
+    BOOST_TEST(alone.exit_code == 2, describe(alone));
+    BOOST_TEST(contains(alone.err, "a secret on the command line is seen by other users"), describe(alone));
+    BOOST_TEST(!contains(alone.err, oauth_secret), describe(alone));
     BOOST_TEST(server().query(database, "SELECT COUNT(*) FROM oauth_apps") == "0\n");
 
     // A file, by its name; the connector's name works as well as its id.

@@ -160,6 +160,9 @@ int run_set(host_context& ctx, const oauth_apps_options& options)
         throw usage_error("--client-secret is not accepted: a secret on the command line is seen by other users "
                           "(ps) and kept in shell history. Put it in a file only you can read and pass "
                           "--client-secret-file FILE, or pipe it in with --client-secret-file -");
+    if (options.secret_file.empty())
+        throw usage_error("--client-secret-file is required: a file holding the client secret, or - to read it "
+                          "from standard input");
     refuse_unless_host_admin(ctx);
     const std::string connector_id = resolve_connector_id(ctx, options.connector);
     if (options.client_id.empty() || options.client_id.size() > 1024)
@@ -277,9 +280,8 @@ void add_oauth_apps_command(CLI::App& app, command_action& chosen)
     set->add_option("connector", options->connector, connector_help)->required()->type_name("CONNECTOR");
     set->add_option("--client-id", options->client_id, "The app's client id")->required()->type_name("ID");
     set->add_option("--client-secret-file", options->secret_file,
-                    "A file holding the client secret (one line), or - to read it from standard input")
-        ->required()
-        ->type_name("FILE|-");
+                    "Required: a file holding the client secret (one line), or - to read it from standard input")
+        ->type_name("FILE|-"); // checked by run_set, after --client-secret is refused with its reason
     // Accepted only to refuse it with the reason: a secret in argv is visible to every user of the machine.
     set->add_option("--client-secret", options->secret_on_command_line)->group("");
     set->footer("The secret is never taken on the command line. Exit 0 set or unchanged, 1 refused (not an "
